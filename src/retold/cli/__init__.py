@@ -1,0 +1,62 @@
+"""The `retold` command. Each command group lives in its own module."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import typer
+
+from ..errors import RetoldError
+from . import batch, demo, newsroom, run, serve
+from .output import INTERRUPTED, State, setup_logging
+
+app = typer.Typer(
+    name="retold",
+    help="Retold: an AI newsroom that checks every sentence against its source.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    dir: Path = typer.Option(
+        Path(os.environ.get("RETOLD_DIR", ".")), "--dir", "-d",
+        help="The newsroom directory (holds retold.toml).", show_default=False,
+    ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only errors."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug logging."),
+) -> None:
+    setup_logging(quiet, verbose)
+    ctx.obj = State(dir=dir, quiet=quiet, verbose=verbose)
+
+
+for module in (newsroom, run, serve, demo, batch):
+    module.register(app)
+
+
+def main() -> None:
+    try:
+        app(standalone_mode=False)
+    except RetoldError as err:
+        typer.secho(f"Error: {err}", err=True, fg="red")
+        sys.exit(err.exit_code)
+    except KeyboardInterrupt:
+        typer.secho("Interrupted; everything finished so far is saved.", err=True)
+        sys.exit(INTERRUPTED)
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except typer.Abort:
+        sys.exit(INTERRUPTED)
+    except Exception as err:  # Click usage errors carry their own message and exit code
+        import click
+
+        if isinstance(err, click.ClickException):
+            err.show()
+            sys.exit(err.exit_code)
+        raise

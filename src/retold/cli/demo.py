@@ -1,0 +1,48 @@
+"""`retold demo`: the whole newsroom on bundled samples, offline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from ..demo import SAMPLES_PORT, open_demo_room, start_samples
+from .output import emit_json, state
+from .run import exit_code, run_room, summarise
+from .serve import serve_site
+
+
+def register(app: typer.Typer) -> None:
+    app.command("demo")(demo)
+
+
+def demo(
+    ctx: typer.Context,
+    dir: Path | None = typer.Option(None, "--dir", help="Newsroom directory (default: a new temp dir)."),
+    serve: bool = typer.Option(True, "--serve/--no-serve", help="Serve the site after building."),
+    port: int = typer.Option(8000, "--port", "-p", help="Port for the site preview."),
+    samples_port: int = typer.Option(SAMPLES_PORT, help="Port for the sample publishers' server."),
+    writer: str = typer.Option("extractive", help="Writer backend: extractive, local or openai."),
+    edition: int = typer.Option(1, hidden=True, help="Serve updated sample pages (2)."),
+    json_out: bool = typer.Option(False, "--json", help="Print the run report as JSON."),
+) -> None:
+    """Run the whole pipeline on the bundled sample newsroom and serve the site."""
+    st = state(ctx)
+    samples = start_samples(samples_port, edition)
+    try:
+        room = open_demo_room(dir, samples, site_port=port, backend=writer)
+        st.console.print(f"Sample publishers at {samples.base_url}; newsroom in {room.root}")
+        report = run_room(st, room)
+    finally:
+        samples.stop()
+    if json_out:
+        emit_json({**report.as_dict(), "site": str(room.output_dir), "newsroom": str(room.root)})
+    else:
+        summarise(st, report)
+    code = exit_code(report)
+    if not serve:
+        if not json_out:
+            typer.echo(str(room.output_dir))
+        room.close()
+        raise typer.Exit(code)
+    serve_site(room, port, rebuild=False, console=st.console)

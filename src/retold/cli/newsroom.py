@@ -1,0 +1,217 @@
+"""Setting up a newsroom: init, add, sources, status, stats, approve."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+from sqlalchemy import func, select
+
+from ..errors import RetoldError
+from ..ingest.opml import OpmlError, read_opml
+from ..newsroom import Newsroom
+from ..pipeline import last_runs
+from ..stages.ingest import looks_like_opml
+from ..store import sources as sources_store
+from ..store.schema import Article, ArticleVersion, Document, Story, utcnow
+from .output import State, emit_json, state
+
+
+def open_room(st: State) -> Newsroom:
+    return Newsroom.open(st.dir)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.command("add")(add)
+    app.command("sources")(sources)
+    app.command("status")(status)
+    app.command("stats")(stats)
+    app.command("approve")(approve)
+
+
+def init(
+    ctx: typer.Context,
+    directory: Path = typer.Argument(..., help="Where to create the newsroom."),
+    title: str = typer.Option("Retold News", help="The site's title."),
+    base_url: str = typer.Option("http://127.0.0.1:8000", help="Where the site will be served."),
+) -> None:
+    """Create a newsroom: retold.toml, an empty database and a prompts/ folder."""
+    room = Newsroom.init(directory, title=title, base_url=base_url)
+    state(ctx).console.print(f"Created a newsroom in [bold]{room.root}[/]. Next: "
+                             f"`retold -d {directory} add FEED_URL`, then `retold -d {directory} run`.")
+    room.close()
+
+
+def add(
+    ctx: typer.Context,
+    targets: list[str] = typer.Argument(..., help="Feed URLs, article URLs, OPML files or local files."),
+    json_out: bool = typer.Option(False, "--json", help="Print what was added as JSON."),
+) -> None:
+    """Add sources: a feed, an OPML file (every feed in it), an article URL or a local file."""
+    st = state(ctx)
+    room = open_room(st)
+    added: list[dict[str, object]] = []
+    with room.db.transaction() as session:
+        for target in targets:
+            for url, kind, name in _expand(target):
+                source, created = sources_store.add_source(session, url, kind, name)
+                added.append({"id": source.id, "url": url, "kind": source.kind, "new": created})
+    room.close()
+    if json_out:
+        emit_json(added)
+        return
+    for row in added:
+        verb = "Added" if row["new"] else "Already had"
+        st.console.print(f"{verb} {row['kind']} source {row['url']}")
+
+
+def _expand(target: str) -> list[tuple[str, str, str]]:
+    """A target becomes one or more (url, kind, name) sources; OPML files expand to their feeds."""
+    if target.startswith(("http://", "https://")):
+        return [(target, "auto", "")]
+    if "://" in target:
+        raise RetoldError(f"Retold can only read http(s) URLs and local files, not '{target}'.")
+    path = Path(target).expanduser()
+    if not path.is_file():
+        raise RetoldError(f"'{target}' is neither a URL nor an existing file.")
+    body = path.read_bytes()
+    if looks_like_opml(body):
+        try:
+            return [(f.xml_url, "auto", f.title) for f in read_opml(body)]
+        except OpmlError as err:
+            raise RetoldError(f"{target}: {err}") from None
+    return [(str(path.resolve()), "file", path.stem)]
+
+
+def sources(
+    ctx: typer.Context,
+    json_out: bool = typer.Option(False, "--json", help="Print sources and their health as JSON."),
+) -> None:
+    """List sources with their health: last success, last error, failures, items seen."""
+    st = state(ctx)
+    room = open_room(st)
+    with room.db.transaction() as session:
+        rows = [
+            {
+                "id": s.id, "url": s.url, "kind": s.kind, "name": s.name,
+                "health": sources_store.health(s), "items_seen": s.items_seen,
+                "consecutive_failures": s.consecutive_failures,
+                "last_success": s.last_success, "last_error": s.last_error,
+                "next_attempt": s.next_attempt,
+            }
+            for s in sources_store.list_sources(session)
+        ]
+    room.close()
+    if json_out:
+        emit_json(rows)
+        return
+    table = Table("id", "source", "kind", "health", "items", "failures", "last success", "last error")
+    for r in rows:
+        table.add_row(str(r["id"]), str(r["name"] or r["url"]), str(r["kind"]), str(r["health"]),
+                      str(r["items_seen"]), str(r["consecutive_failures"]),
+                      f"{r['last_success']:%Y-%m-%d %H:%M}" if r["last_success"] else "never",
+                      str(r["last_error"])[:60])
+    st.console.print(table if rows else "No sources yet: add one with `retold add URL`.")
+
+
+def _counts(room: Newsroom) -> dict[str, object]:
+    with room.db.transaction() as session:
+        def count(model: type, *where: object) -> int:
+            return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+        return {
+            "documents": count(Document),
+            "documents_failed": count(Document, Document.status == "failed"),
+            "stories": count(Story),
+            "stories_skipped": count(Story, Story.status == "skipped"),
+            "stories_pending": count(Story, Story.needs_write.is_(True)),
+            "articles_published": count(Article, Article.status == "published"),
+            "articles_held": count(Article, Article.status == "held"),
+        }
+
+
+def status(
+    ctx: typer.Context,
+    json_out: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """What the newsroom holds and what the last runs did."""
+    st = state(ctx)
+    room = open_room(st)
+    data = {
+        "counts": _counts(room),
+        "runs": [
+            {"id": r.id, "started": r.started_at, "finished": r.finished_at, "status": r.status,
+             "stats": r.stats, "problems": r.problems[:20]}
+            for r in last_runs(room, 5)
+        ],
+    }
+    room.close()
+    if json_out:
+        emit_json(data)
+        return
+    for key, value in data["counts"].items():  # type: ignore[union-attr]
+        st.console.print(f"{key.replace('_', ' '):<20} {value}")
+    for r in data["runs"]:  # type: ignore[union-attr]
+        st.console.print(f"run {r['id']}: {r['status']} ({len(r['problems'])} problems)")
+
+
+def stats(
+    ctx: typer.Context,
+    json_out: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """Tokens, latency and cost per article and per model."""
+    st = state(ctx)
+    room = open_room(st)
+    prices = room.settings.writer.prices
+    with room.db.transaction() as session:
+        rows = session.execute(
+            select(ArticleVersion.backend, ArticleVersion.model, func.count(),
+                   func.sum(ArticleVersion.tokens_in), func.sum(ArticleVersion.tokens_out),
+                   func.avg(ArticleVersion.latency_ms))
+            .group_by(ArticleVersion.backend, ArticleVersion.model)
+        ).all()
+    room.close()
+    out = []
+    for backend, model, n, tin, tout, latency in rows:
+        price_in, price_out = prices.get(model, (0.0, 0.0))
+        cost = ((tin or 0) * price_in + (tout or 0) * price_out) / 1_000_000
+        out.append({"backend": backend, "model": model or "-", "versions": n,
+                    "tokens_in": tin or 0, "tokens_out": tout or 0,
+                    "avg_latency_ms": round(latency or 0, 1), "cost": round(cost, 6),
+                    "cost_per_article": round(cost / n, 6) if n else 0})
+    if json_out:
+        emit_json(out)
+        return
+    table = Table("backend", "model", "versions", "tokens in", "tokens out", "avg ms", "cost",
+                  "per article")
+    for r in out:
+        table.add_row(*(str(r[k]) for k in ("backend", "model", "versions", "tokens_in",
+                                            "tokens_out", "avg_latency_ms", "cost",
+                                            "cost_per_article")))
+    st.console.print(table)
+
+
+def approve(
+    ctx: typer.Context,
+    slug: str = typer.Argument(..., help="The held article's slug (see `retold status --json`)."),
+) -> None:
+    """Approve a held article as an editor; it is published on the next build."""
+    st = state(ctx)
+    room = open_room(st)
+    with room.db.transaction() as session:
+        article = session.scalar(select(Article).where(Article.slug == slug))
+        if article is None:
+            raise RetoldError(f"No article with slug '{slug}'.")
+        article.reviewed_at = utcnow()
+        article.status = "published"
+        if article.published_at is None:
+            article.published_at = utcnow()
+        version = session.scalar(select(ArticleVersion).where(
+            ArticleVersion.article_id == article.id,
+            ArticleVersion.version == article.current_version))
+        if version is not None:
+            version.checked = False  # recompute the label, now with the editor's review
+    room.close()
+    st.console.print(f"Approved {slug}; run `retold run` or `retold build` to publish it.")

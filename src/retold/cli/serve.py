@@ -1,0 +1,57 @@
+"""`retold serve`: preview the site on 127.0.0.1, rebuilding on change."""
+
+from __future__ import annotations
+
+import threading
+
+import typer
+
+from ..config import CONFIG_NAME, DATABASE_NAME
+from ..errors import RetoldError
+from ..newsroom import Newsroom
+from ..preview import make_server, serve_forever, watch
+from ..stages.publish import publish
+from ..stages.report import RunReport
+from .output import state
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)
+
+
+def serve(
+    ctx: typer.Context,
+    port: int = typer.Option(8000, "--port", "-p", help="Port on 127.0.0.1."),
+    rebuild: bool = typer.Option(True, "--rebuild/--no-rebuild",
+                                 help="Rebuild the site when the newsroom's data changes."),
+) -> None:
+    """Preview the site at http://127.0.0.1:PORT (builds it first if needed)."""
+    st = state(ctx)
+    room = Newsroom.open(st.dir)
+    if not room.output_dir.exists():
+        publish(room, RunReport())
+    serve_site(room, port, rebuild=rebuild, console=st.console)
+
+
+def serve_site(room: Newsroom, port: int, *, rebuild: bool, console: object) -> None:
+    try:
+        server = make_server(room.output_dir, port=port)
+    except OSError as err:
+        raise RetoldError(f"Can't listen on 127.0.0.1:{port} ({err.strerror}); "
+                          "try another --port.") from None
+    stop = threading.Event()
+    if rebuild:
+        def rebuild_site() -> None:
+            result = publish(room, RunReport())
+            console.print(f"Rebuilt: {result}.")  # type: ignore[attr-defined]
+
+        paths = [room.root / DATABASE_NAME, room.root / (DATABASE_NAME + "-wal"),
+                 room.root / CONFIG_NAME]
+        threading.Thread(target=watch, args=(paths, rebuild_site, stop), daemon=True).start()
+    console.print(f"Serving {room.output_dir} at [bold]http://127.0.0.1:{port}/[/] "  # type: ignore[attr-defined]
+                  "(Ctrl-C to stop).")
+    try:
+        serve_forever(server)
+    finally:
+        stop.set()
+        room.close()

@@ -1,0 +1,238 @@
+"""retold.toml + RETOLD_* environment → typed settings.
+
+Every key is validated; an unknown or misspelled key is an error naming the
+key and the closest valid one, because a silently ignored typo in a newsroom's
+policy (say `polcy = "hold"`) would publish what the operator meant to hold.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import ConfigError
+
+CONFIG_NAME = "retold.toml"
+DATABASE_NAME = "retold.db"
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class SiteConfig(Section):
+    title: str = "Retold News"
+    base_url: str = "http://127.0.0.1:8000"
+    language: str = "en"
+    description: str = "News retold by an AI writer, every sentence checked against its source."
+    output_dir: str = "site"
+    per_page: int = Field(default=20, ge=1, le=500)
+
+    @field_validator("base_url")
+    @classmethod
+    def _absolute(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("base_url must start with http:// or https://")
+        return value.rstrip("/")
+
+
+class SourceConfig(Section):
+    url: str
+    name: str = ""
+    ignore_robots: bool = False
+
+
+class WriterConfig(Section):
+    backend: str = "extractive"
+    model: str = ""
+    base_url: str = ""
+    api_key: str = ""
+    model_path: str = ""
+    temperature: float = Field(default=0.3, ge=0, le=2)
+    max_tokens: int = Field(default=900, ge=64)
+    timeout: float = Field(default=120, gt=0)
+    concurrency: int = Field(default=2, ge=1, le=64)
+    retries: int = Field(default=3, ge=0, le=10)
+    circuit_breaker: int = Field(default=5, ge=1)
+    fallback: Literal["extractive", "none"] = "extractive"
+    prompts_dir: str = "prompts"
+    imagine: bool = False  # write short items from excerpts (they carry the seed label)
+    prices: dict[str, tuple[float, float]] = Field(default_factory=dict)  # model → (in, out) per 1M tokens
+
+
+class CheckerConfig(Section):
+    enabled: bool = True
+    policy: Literal["mark", "repair", "hold"] = "repair"
+    max_repair_rounds: int = Field(default=2, ge=0, le=5)
+    judge: str = "none"
+    nli_model_path: str = ""
+
+
+class FetchConfig(Section):
+    user_agent: str = "Retold/0.1 (+https://github.com/retold-news/retold; newsroom bot)"
+    concurrency: int = Field(default=8, ge=1, le=256)
+    per_host: int = Field(default=2, ge=1, le=32)
+    per_host_delay: float = Field(default=1.0, ge=0)
+    timeout: float = Field(default=30, gt=0)
+    max_bytes: int = Field(default=5_000_000, ge=1024)
+    respect_robots: bool = True
+    revisit_hours: float = Field(default=48, ge=0)  # recheck recent pages for updates
+    allow_hosts: list[str] = Field(default_factory=list)
+
+
+class Settings(Section):
+    site: SiteConfig = Field(default_factory=SiteConfig)
+    writer: WriterConfig = Field(default_factory=WriterConfig)
+    checker: CheckerConfig = Field(default_factory=CheckerConfig)
+    fetch: FetchConfig = Field(default_factory=FetchConfig)
+    sources: list[SourceConfig] = Field(default_factory=list)
+
+
+# Environment aliases that other tools already use.
+ENV_ALIASES = {
+    "OPENAI_BASE_URL": ("writer", "base_url"),
+    "OPENAI_API_KEY": ("writer", "api_key"),
+    "RETOLD_MODEL": ("writer", "model"),
+}
+
+
+def _sections() -> dict[str, type[Section]]:
+    out: dict[str, type[Section]] = {}
+    for name, field in Settings.model_fields.items():
+        if isinstance(field.annotation, type) and issubclass(field.annotation, Section):
+            out[name] = field.annotation
+    return out
+
+
+def closest(name: str, choices: list[str]) -> str | None:
+    match = difflib.get_close_matches(name, choices, n=1, cutoff=0.5)
+    return match[0] if match else None
+
+
+def _unknown(where: str, key: str, choices: list[str]) -> ConfigError:
+    hint = closest(key, choices)
+    suggestion = f"; did you mean '{hint}'?" if hint else f"; valid keys: {', '.join(choices)}."
+    return ConfigError(f"Unknown key '{key}' in {where}{suggestion}")
+
+
+def _check_keys(data: Mapping[str, Any], path: str) -> None:
+    """Name the first unknown key with its closest valid spelling."""
+    sections = _sections()
+    top = list(Settings.model_fields)
+    for key, value in data.items():
+        if key not in top:
+            raise _unknown(path, key, top)
+        if key in sections and isinstance(value, Mapping):
+            valid = list(sections[key].model_fields)
+            for sub in value:
+                if sub not in valid:
+                    raise _unknown(f"[{key}] of {path}", sub, valid)
+        if key == "sources" and isinstance(value, list):
+            valid = list(SourceConfig.model_fields)
+            for item in value:
+                for sub in item if isinstance(item, Mapping) else []:
+                    if sub not in valid:
+                        raise _unknown(f"[[sources]] of {path}", sub, valid)
+
+
+def env_overrides(environ: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    """RETOLD_<SECTION>_<KEY>=value → {section: {key: value}} (values are parsed by pydantic)."""
+    out: dict[str, dict[str, str]] = {}
+    for alias, (section, key) in ENV_ALIASES.items():
+        if environ.get(alias):
+            out.setdefault(section, {})[key] = environ[alias]
+    for name, value in environ.items():
+        if not name.startswith("RETOLD_") or name in ENV_ALIASES or name == "RETOLD_CONFIG":
+            continue
+        rest = name[len("RETOLD_") :].lower()
+        for section, model in _sections().items():
+            if rest.startswith(section + "_"):
+                key = rest[len(section) + 1 :]
+                if key not in model.model_fields:
+                    raise _unknown(f"the environment variable {name}", key, list(model.model_fields))
+                out.setdefault(section, {})[key] = value
+                break
+    return out
+
+
+def _merge(base: dict[str, Any], extra: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    merged = dict(base)
+    for section, values in extra.items():
+        merged[section] = {**dict(merged.get(section) or {}), **values}
+    return merged
+
+
+def _first_error(err: ValidationError, path: str) -> ConfigError:
+    first = err.errors()[0]
+    where = ".".join(str(p) for p in first["loc"])
+    return ConfigError(f"Invalid value for '{where}' in {path}: {first['msg']}.")
+
+
+def parse_settings(
+    data: Mapping[str, Any], *, path: str = CONFIG_NAME, environ: Mapping[str, str] | None = None
+) -> Settings:
+    _check_keys(data, path)
+    merged = _merge(dict(data), env_overrides(os.environ if environ is None else environ))
+    try:
+        return Settings.model_validate(merged)
+    except ValidationError as err:
+        raise _first_error(err, path) from None
+
+
+def load_settings(path: Path, environ: Mapping[str, str] | None = None) -> Settings:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"No {path.name} found at {path}.") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"{path} is not valid TOML: {err}.") from None
+    return parse_settings(data, path=str(path), environ=environ)
+
+
+def default_toml(
+    title: str = "Retold News", base_url: str = "http://127.0.0.1:8000", *,
+    backend: str = "extractive", allow_hosts: tuple[str, ...] = (), per_host_delay: float = 1.0,
+) -> str:
+    """The scaffold `retold init` writes: every section, commented."""
+    allow = ", ".join(f'"{h}"' for h in allow_hosts)
+    return f'''# Retold newsroom configuration. Every key is checked; a typo is an error.
+
+[site]
+title = "{title}"
+base_url = "{base_url}"   # where the site will live; links and feeds use it
+language = "en"
+output_dir = "site"
+per_page = 20
+
+[writer]
+backend = "{backend}"   # extractive (no model) | openai | local
+# model = "gpt-4o-mini"  # or set RETOLD_MODEL
+# base_url = "http://127.0.0.1:8080/v1"  # any OpenAI-compatible server; or OPENAI_BASE_URL
+# model_path = "/path/to/model.gguf"     # for backend = "local"
+fallback = "extractive"  # what to do for a story when the model fails: extractive | none
+imagine = false          # write short items from teaser-only sources (labelled as imagined)
+
+[checker]
+enabled = true
+policy = "repair"        # mark | repair | hold
+max_repair_rounds = 2
+
+[fetch]
+concurrency = 8
+per_host = 2
+per_host_delay = {per_host_delay}
+respect_robots = true
+allow_hosts = [{allow}]  # hosts that may be private/loopback (the SSRF guard refuses them otherwise)
+
+# Sources are added with `retold add URL_OR_FILE`, or listed here:
+# [[sources]]
+# url = "https://example.org/feed.xml"
+'''

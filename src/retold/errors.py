@@ -1,0 +1,21 @@
+"""The one exception type users see.
+
+Anything raised as a RetoldError is printed as its message (one sentence) with
+a non-zero exit code; anything else is a bug and gets a traceback.
+"""
+
+from __future__ import annotations
+
+
+class RetoldError(Exception):
+    """A user-facing error: the message is one clear sentence."""
+
+    exit_code = 2
+
+
+class ConfigError(RetoldError):
+    pass
+
+
+class NotANewsroom(RetoldError):
+    pass

@@ -1,0 +1,179 @@
+"""Text clean-up shared by feed parsing and page extraction.
+
+Two jobs: turn an HTML fragment into plain paragraphs, and recognise the
+boilerplate lines that survive a main-text extractor (captions, photo credits,
+"Read more:" links, newsletter and share prompts, cookie notices, author bios).
+Everything here is a pure function over strings.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+import unicodedata
+from collections.abc import Iterable
+
+import lxml.html
+from lxml import etree
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Block-level tags: text inside them becomes its own paragraph.
+_BLOCK_TAGS = _words(
+    "p div section article header footer aside blockquote li ul ol dl dt dd h1 h2 h3 h4 "
+    "h5 h6 pre table tr figure figcaption address main nav "
+)
+_SKIP_TAGS = frozenset(
+    ("script style noscript template svg iframe object form button select ").split()  # noqa: SIM905
+)
+_WS = re.compile(r"\s+")
+
+
+def normalise_space(text: str) -> str:
+    """Collapse runs of whitespace (including NBSP) to single spaces."""
+    return _WS.sub(" ", text.replace("\u00a0", " ")).strip()
+
+
+def paragraphs(text: str) -> list[str]:
+    """Split text into non-empty paragraphs on blank lines."""
+    return [p for p in (normalise_space(b) for b in re.split(r"\n\s*\n", text)) if p]
+
+
+def join_paragraphs(paras: Iterable[str]) -> str:
+    return "\n\n".join(p for p in paras if p)
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+def html_to_text(fragment: str) -> str:
+    """Plain text of an HTML fragment, one paragraph per block, blank lines between.
+
+    Used for feed summaries and full-content feed items, where the HTML is
+    already the article and needs no main-text detection.
+    """
+    if not fragment or not fragment.strip():
+        return ""
+    if "<" not in fragment:
+        return join_paragraphs(paragraphs(htmllib.unescape(fragment)))
+    try:
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return normalise_space(htmllib.unescape(re.sub(r"<[^>]+>", " ", fragment)))
+    out: list[str] = []
+    buf: list[str] = []
+
+    def flush() -> None:
+        para = normalise_space("".join(buf))
+        if para:
+            out.append(para)
+        buf.clear()
+
+    def walk(el: etree._Element) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        tag = tag.lower()
+        if tag in _SKIP_TAGS or not tag:
+            if el.tail:
+                buf.append(el.tail)
+            return
+        block = tag in _BLOCK_TAGS
+        if block:
+            flush()
+        if tag == "br":
+            buf.append(" ")
+        if el.text:
+            buf.append(el.text)
+        for child in el:
+            walk(child)
+        if block:
+            flush()
+        if el.tail:
+            buf.append(el.tail)
+
+    walk(root)
+    flush()
+    return join_paragraphs(out)
+
+
+# --- boilerplate lines ---------------------------------------------------------
+
+_LINK_PREFIX = re.compile(
+    r"^\s*(?:read more|read next|more on this(?: story)?|related(?: stories| articles| coverage|"
+    r" content)?|"
+    r"see also|also read|recommended(?: reading)?|you may also like|you might also like|"
+    r"further reading|most read|watch|listen|more:|also on \w+|topics|tags|filed under|"
+    r"categories|sections?)\s*[:|»›>\-–—]",
+    re.IGNORECASE,
+)
+_SHORT_CTA = re.compile(
+    r"(?:^|\b)(?:sign up (?:for|to) (?:our|the)|subscribe to (?:our|the) (?:\w+ )?(?:newsletter|"
+    r"podcast|channel)|"
+    r"get (?:our|the) (?:\w+ )?newsletter|newsletter sign[- ]?up|sign up now|enter your email|"
+    r"your email address|share (?:this|on)\b|share this (?:article|story|page)|follow us on|"
+    r"click here to|tap here to|download (?:our|the) app|we use cookies|this (?:site|"
+    r"website) uses cookies|"
+    r"accept (?:all )?cookies|cookie (?:policy|settings|preferences)|manage (?:your )?(?:cookie|"
+    r"consent)|"
+    r"by continuing to (?:use|browse)|advertisement|sponsored content|story continues below|"
+    r"article continues below|scroll to continue|comments? (?:are|is) closed|join the conversation|"
+    r"leave a comment|post a comment|all rights reserved|copyright ©|© \d{4})",
+    re.IGNORECASE,
+)
+_CREDIT = re.compile(
+    r"(?:^|[\s(\[|—–-])(?:photo(?:graph)?s?|picture|image|credit|illustration|video|"
+    r"pictured)\s*(?:credit)?\s*[:/]\s*"
+    r"[\w.'’ -]{2,60}[)\]]?\.?\s*$|"
+    r"(?:getty images|reuters|associated press|afp|shutterstock|alamy|"
+    r"epa)[\w /-]{0,30}[)\]]?\.?\s*$",
+    re.IGNORECASE,
+)
+_BIO = re.compile(
+    r"^(?:about the author\b|(?i:(?:additional )?(?:reporting|writing|editing|compiled|"
+    r"produced) by) [A-Z].{0,120}$|[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3} (?:is|has been|"
+    r"was) (?:a|an|the|our)\b"
+    r"[^.]{0,120}\b(?:reporter|correspondent|editor|journalist|writer|columnist|contributor|"
+    r"photographer|covers?|has covered|has written)\b)",
+)
+_BYLINE = re.compile(
+    r"^(?:by\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}(?:\s*[,|·•-].{0,60})?|"
+    r"(?:published|updated|posted|last updated)\s*[:]?\s*.{0,50}\d.{0,30})$",
+    re.IGNORECASE,
+)
+
+
+def is_boilerplate_line(para: str) -> bool:
+    """Whether one extracted paragraph is page furniture rather than reporting.
+
+    Only short paragraphs are judged: a long paragraph that happens to contain
+    "share" or "newsletter" is almost always real text.
+    """
+    words = word_count(para)
+    if words == 0:
+        return True
+    if _LINK_PREFIX.match(para) and words <= 30:
+        return True
+    if words <= 30 and _SHORT_CTA.search(para):
+        return True
+    if words <= 40 and _CREDIT.search(para):
+        return True
+    return words <= 14 and bool(_BYLINE.match(para))
+
+
+def is_bio(para: str) -> bool:
+    """An author-bio sentence ("Jo Bloggs is our transport correspondent...").
+
+    Only trust this near the end of an article: mid-article, the same shape is
+    usually reporting about a person.
+    """
+    return word_count(para) <= 60 and bool(_BIO.match(para))
+
+
+def fold(text: str) -> str:
+    """Comparison key for matching the same text across DOM and extractor output."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = text.replace("’", "'").replace("“", '"').replace("”", '"')
+    return _WS.sub(" ", text).strip()

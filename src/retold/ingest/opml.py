@@ -1,0 +1,81 @@
+"""Read and write OPML subscription lists (OPML 1.0/2.0, nested outlines)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from xml.sax.saxutils import quoteattr
+
+from lxml import etree
+
+
+class OpmlError(ValueError):
+    """The document is not OPML that Retold can read."""
+
+
+@dataclass(frozen=True)
+class OpmlFeed:
+    title: str
+    xml_url: str
+    html_url: str = ""
+
+
+def read_opml(body: bytes) -> list[OpmlFeed]:
+    """Every feed outline (one with an `xmlUrl`) at any depth, in document order, once each."""
+    if not body or not body.strip():
+        raise OpmlError("The OPML file is empty.")
+    # No network, no entities, no DTDs: an OPML file is user input.
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=True
+    )
+    try:
+        root = etree.fromstring(body, parser)
+    except etree.XMLSyntaxError as exc:
+        raise OpmlError(f"The OPML file is not valid XML ({exc}).") from None
+    if (
+        root is None
+        or not isinstance(root.tag, str)
+        or etree.QName(root).localname.lower() != "opml"
+    ):
+        raise OpmlError("The file is not OPML (its root element is not <opml>).")
+    feeds: list[OpmlFeed] = []
+    seen: set[str] = set()
+    for outline in root.iter("{*}outline"):
+        attrs = {
+            k.lower(): (v or "").strip() for k, v in outline.attrib.items() if isinstance(k, str)
+        }
+        xml_url = attrs.get("xmlurl", "")
+        if not xml_url or xml_url in seen:
+            continue
+        seen.add(xml_url)
+        title = attrs.get("title") or attrs.get("text") or xml_url
+        feeds.append(OpmlFeed(title=title, xml_url=xml_url, html_url=attrs.get("htmlurl", "")))
+    return feeds
+
+
+def write_opml(feeds: Iterable[OpmlFeed], title: str) -> str:
+    """An OPML 2.0 document listing `feeds` as flat RSS outlines."""
+    now = format_datetime(datetime.now(UTC), usegmt=True)
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<opml version="2.0">',
+        "  <head>",
+        f"    <title>{_text(title)}</title>",
+        f"    <dateCreated>{now}</dateCreated>",
+        "  </head>",
+        "  <body>",
+    ]
+    for feed in feeds:
+        title = quoteattr(feed.title)
+        attrs = f'type="rss" text={title} title={title} xmlUrl={quoteattr(feed.xml_url)}'
+        if feed.html_url:
+            attrs += f" htmlUrl={quoteattr(feed.html_url)}"
+        lines.append(f"    <outline {attrs}/>")
+    lines += ["  </body>", "</opml>", ""]
+    return "\n".join(lines)
+
+
+def _text(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,78 @@
+"""Machine-readable labelling of an article: schema.org JSON-LD, Open Graph and X cards."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from retold.models import ArticlePage, SiteInfo
+
+from . import dates, urls
+
+# IPTC digital source type for content made by a generative model.
+TRAINED_ALGORITHMIC_MEDIA = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"
+
+
+def description(page: ArticlePage) -> str:
+    """The summary shown by search engines and link previews: standfirst plus the AI label."""
+    standfirst = page.standfirst.strip()
+    label = page.label.strip()
+    return f"{standfirst} — {label}" if standfirst else label
+
+
+def json_ld(site: SiteInfo, page: ArticlePage) -> dict[str, Any]:
+    url = urls.article_url(site, page.slug)
+    organisation = {"@type": "Organization", "name": site.title, "url": urls.absolute(site, "")}
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": page.headline,
+        "description": description(page),
+        "url": url,
+        "mainEntityOfPage": url,
+        "datePublished": dates.iso(page.published),
+        "dateModified": dates.iso(page.updated),
+        "inLanguage": site.language,
+        "author": organisation,
+        "publisher": organisation,
+        "isBasedOn": [source.url for source in page.sources],
+        "digitalSourceType": TRAINED_ALGORITHMIC_MEDIA,
+    }
+    if page.image:
+        data["image"] = [page.image]
+    if page.topics:
+        data["keywords"] = list(page.topics)
+        data["articleSection"] = page.topics[0]
+    return data
+
+
+def json_ld_script(site: SiteInfo, page: ArticlePage) -> str:
+    """JSON safe to place inside <script>: no '<', '>' or '&' can close the element."""
+    text = json.dumps(json_ld(site, page), ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def social_tags(site: SiteInfo, page: ArticlePage) -> list[tuple[str, str, str]]:
+    """(attribute, name, content) triples for <meta> tags: Open Graph uses property=, X name=."""
+    summary = description(page)
+    tags = [
+        ("property", "og:type", "article"),
+        ("property", "og:site_name", site.title),
+        ("property", "og:title", page.headline),
+        ("property", "og:description", summary),
+        ("property", "og:url", urls.article_url(site, page.slug)),
+        ("property", "og:locale", site.language.replace("-", "_")),
+        ("property", "article:published_time", dates.iso(page.published)),
+        ("property", "article:modified_time", dates.iso(page.updated)),
+    ]
+    tags += [("property", "article:tag", topic) for topic in page.topics]
+    if page.image:
+        tags.append(("property", "og:image", page.image))
+    tags += [
+        ("name", "twitter:card", "summary_large_image" if page.image else "summary"),
+        ("name", "twitter:title", page.headline),
+        ("name", "twitter:description", summary),
+    ]
+    if page.image:
+        tags.append(("name", "twitter:image", page.image))
+    return tags

@@ -1,0 +1,27 @@
+"""Share-bar links: plain URLs to each network's share endpoint, no scripts from them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+
+@dataclass(frozen=True)
+class ShareLink:
+    name: str  # visible name, also used in the accessible label
+    icon: str  # a glyph shown before the name, hidden from screen readers
+    href: str
+
+
+def _q(value: str) -> str:
+    return quote(value, safe="")
+
+
+def share_links(headline: str, url: str) -> tuple[ShareLink, ...]:
+    """The four network links of the share bar, in order (Copy link is rendered separately)."""
+    return (
+        ShareLink("X", "𝕏", f"https://twitter.com/intent/tweet?text={_q(headline)}&url={_q(url)}"),
+        ShareLink("Facebook", "", f"https://www.facebook.com/sharer/sharer.php?u={_q(url)}"),
+        ShareLink("WhatsApp", "", f"https://wa.me/?text={_q(headline + ' ' + url)}"),
+        ShareLink("LinkedIn", "", f"https://www.linkedin.com/sharing/share-offsite/?url={_q(url)}"),
+    )

@@ -1,0 +1,111 @@
+"""The site's URL layout: one place that knows where every page lives.
+
+Layout (``rel`` paths are relative to the site root and end in ``/`` for pages):
+
+- article            ``<slug>/``                       e.g. ``2026/11/harbour-bridge-closes/``
+- latest (index)     ``""`` then ``page/2/``, ``page/3/`` ...
+- topics             ``topics/``, ``topics/<topic>/`` (+ ``page/N/``)
+- sources            ``sources/``, ``sources/<site>/`` (+ ``page/N/``)
+- archive            ``archive/``, ``archive/<yyyy>/<mm>/`` (+ ``page/N/``)
+- feeds              ``feed.xml`` (RSS 2.0), ``atom.xml``, ``feed.json``;
+                     the same three under ``topics/<topic>/``
+- sitemaps           ``sitemap.xml``, ``news-sitemap.xml``, ``robots.txt``
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from urllib.parse import urlsplit
+
+from retold.models import SiteInfo
+
+from .errors import PublishError
+
+# First path segments the builder uses itself; an article slug may not start with one.
+RESERVED = frozenset({"page", "topics", "sources", "archive", "static"})
+_FILE_SUFFIXES = (".xml", ".json", ".txt", ".html")  # top-level files: feeds, sitemaps, robots
+_SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*$")
+
+
+def check_site(site: SiteInfo) -> None:
+    parts = urlsplit(site.base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise PublishError(
+            f"The site base URL {site.base_url!r} must be absolute, like https://news.example.org."
+        )
+    if site.base_url.endswith("/"):
+        raise PublishError(f"The site base URL {site.base_url!r} must not end with a slash.")
+    if site.per_page < 1:
+        raise PublishError(f"Articles per page must be at least 1, not {site.per_page}.")
+
+
+def check_slug(slug: str) -> None:
+    """Slugs become directories, so they must be plain relative paths."""
+    segments = slug.split("/")
+    if not slug or not all(_SEGMENT.match(s) and s not in (".", "..") for s in segments):
+        raise PublishError(
+            f"The article slug {slug!r} must be words of letters, digits, '-', '_' or '.' "
+            "separated by '/', like 2026/11/harbour-bridge-closes."
+        )
+    if segments[0] in RESERVED or segments[0].endswith(_FILE_SUFFIXES):
+        raise PublishError(f"The article slug {slug!r} may not start with {segments[0]!r}/.")
+
+
+def slugify(text: str) -> str:
+    """ASCII, lower case, hyphenated; never empty (falls back to a short hash)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug or "x-" + hashlib.sha1(text.encode()).hexdigest()[:8]
+
+
+def host_of(url: str) -> str:
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.")
+
+
+def root_path(site: SiteInfo) -> str:
+    """The path prefix of the site (``/`` or e.g. ``/news/``) for root-relative links."""
+    path = urlsplit(site.base_url).path.rstrip("/")
+    return path + "/"
+
+
+def href(site: SiteInfo, rel: str) -> str:
+    """Root-relative link to ``rel`` (a path relative to the site root)."""
+    return root_path(site) + rel
+
+
+def absolute(site: SiteInfo, rel: str) -> str:
+    return f"{site.base_url}/{rel}"
+
+
+def article_rel(slug: str) -> str:
+    return f"{slug}/"
+
+
+def article_url(site: SiteInfo, slug: str) -> str:
+    """The canonical, absolute URL of an article page."""
+    return absolute(site, article_rel(slug))
+
+
+def page_rel(base_rel: str, number: int) -> str:
+    """Page ``number`` of a paginated listing rooted at ``base_rel``."""
+    return base_rel if number == 1 else f"{base_rel}page/{number}/"
+
+
+def file_for(rel: str) -> str:
+    """The file that serves ``rel``: pages are directories with an index.html."""
+    return rel + "index.html" if rel == "" or rel.endswith("/") else rel
+
+
+def topic_rel(topic_slug: str) -> str:
+    return f"topics/{topic_slug}/"
+
+
+def source_rel(source_slug: str) -> str:
+    return f"sources/{source_slug}/"
+
+
+def archive_rel(year: int, month: int) -> str:
+    return f"archive/{year:04d}/{month:02d}/"

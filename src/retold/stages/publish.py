@@ -1,0 +1,80 @@
+"""Turn published articles in the store into ArticlePages and build the site."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from ..models import ArticlePage, RelatedLink, SentenceCheck, SiteInfo, SourceLink
+from ..newsroom import Newsroom
+from ..publish import BuildReport, build_site
+from ..store import articles as articles_store
+from ..store.schema import Article, ArticleVersion, aware, utcnow
+from .report import RunReport
+from .verify import sentences_of
+
+
+def site_info(room: Newsroom) -> SiteInfo:
+    site = room.settings.site
+    return SiteInfo(title=site.title, base_url=site.base_url, language=site.language,
+                    description=site.description, per_page=site.per_page)
+
+
+def pair_checks(
+    paragraphs: list[str], checks: list[SentenceCheck]
+) -> list[list[tuple[str, SentenceCheck | None]]]:
+    """Attach each stored check to its sentence; sentences without one show as unchecked."""
+    by_paragraph: dict[int, list[SentenceCheck]] = {}
+    for check in checks:
+        by_paragraph.setdefault(check.paragraph, []).append(check)
+    out: list[list[tuple[str, SentenceCheck | None]]] = []
+    for index, sentences in enumerate(sentences_of(paragraphs)):
+        pending = list(by_paragraph.get(index, []))
+        row: list[tuple[str, SentenceCheck | None]] = []
+        for sentence in sentences:
+            match = next((c for c in pending if c.text == sentence), None)
+            if match is not None:
+                pending.remove(match)
+            row.append((sentence, match))
+        out.append(row)
+    return out
+
+
+def article_page(
+    article: Article, version: ArticleVersion, related: list[RelatedLink]
+) -> ArticlePage:
+    published = aware(article.published_at or version.created_at)
+    updated = max(published, aware(version.created_at)) if article.current_version > 1 else published
+    return ArticlePage(
+        slug=article.slug, headline=version.headline, standfirst=version.standfirst,
+        teaser=version.teaser, label=version.label,
+        paragraphs=pair_checks(list(version.paragraphs), articles_store.load_checks(version)),
+        sources=[SourceLink(url=s["url"], title=s.get("title", ""),
+                            site_name=s.get("site_name", "")) for s in version.sources],
+        topics=list(version.topics), published=published, updated=updated, related=related,
+        version=version.version, backend=version.backend,
+        reviewed_on=aware(article.reviewed_at) if article.reviewed_at else None,
+    )
+
+
+def article_pages(session: Session) -> list[ArticlePage]:
+    rows = articles_store.published_articles(session)
+    by_id = {a.id: (a, v) for a, v in rows}
+    pages = []
+    for article, version in rows:
+        related = [
+            RelatedLink(slug=by_id[r][0].slug, headline=by_id[r][1].headline,
+                        teaser=by_id[r][1].teaser)
+            for r in (article.related or []) if r in by_id
+        ]
+        pages.append(article_page(article, version, related))
+    return pages
+
+
+def publish(room: Newsroom, report: RunReport) -> BuildReport:
+    with room.db.transaction() as session:
+        pages = article_pages(session)
+    result = build_site(site_info(room), pages, room.output_dir)
+    report.count("pages_written", len(result.written))
+    report.count("pages_unchanged", len(result.unchanged))
+    report.counts["site_articles"] = len(pages)
+    return result

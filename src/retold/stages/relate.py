@@ -1,0 +1,42 @@
+"""Embed published articles and compute each one's related list."""
+
+from __future__ import annotations
+
+import numpy as np
+from sqlalchemy import select
+
+from ..newsroom import Newsroom
+from ..relate.embeddings import default_embedder
+from ..relate.related import Corpus, related_all, text_for_embedding
+from ..store import articles as articles_store
+from ..store.schema import Article, aware
+from .report import RunReport
+
+RELATED_K = 7
+
+
+def relate_articles(room: Newsroom, report: RunReport) -> None:
+    with room.db.transaction() as session:
+        rows = articles_store.published_articles(session)
+        missing = [(a, v) for a, v in rows if a.embedding is None]
+        if missing:
+            texts = [text_for_embedding(v.headline, v.standfirst, v.paragraphs) for _, v in missing]
+            vectors = default_embedder().encode(texts)
+            for (article, _), vector in zip(missing, vectors, strict=True):
+                article.embedding = np.asarray(vector, dtype=np.float32).tobytes()
+            report.count("articles_embedded", len(missing))
+        if not rows:
+            return
+        corpus = Corpus.from_columns(
+            [a.id for a, _ in rows],
+            np.vstack([np.frombuffer(a.embedding or b"", dtype=np.float32) for a, _ in rows]),
+            [a.story_id for a, _ in rows],
+            [aware(a.published_at) if a.published_at else None for a, _ in rows],
+        )
+        lists = related_all(corpus, k=RELATED_K)
+        changed = 0
+        for article in session.scalars(select(Article).where(Article.id.in_(list(lists)))):
+            if list(article.related or []) != lists[article.id]:
+                article.related = lists[article.id]
+                changed += 1
+        report.count("related_lists_changed", changed)

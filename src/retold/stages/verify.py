@@ -1,0 +1,117 @@
+"""Check every unchecked article version against its sources; repair, hold or publish."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session
+
+from ..models import Draft, SentenceCheck, SourceDoc
+from ..newsroom import Newsroom
+from ..store import articles as articles_store
+from ..store import documents as docs_store
+from ..store.schema import Article, ArticleVersion, Document, Story, utcnow
+from ..verify.checker import check_article
+from ..verify.label import label_for
+from ..verify.policy import decide, repair_by_dropping
+from ..write.sentences import split_sentences
+from .report import RunReport
+
+Progress = Callable[[str, int, int], None]
+
+
+def sentences_of(paragraphs: list[str]) -> list[list[str]]:
+    return [split_sentences(p) for p in paragraphs]
+
+
+def verify_articles(room: Newsroom, report: RunReport, progress: Progress | None = None) -> None:
+    with room.db.transaction() as session:
+        todo = [v.id for v in articles_store.unchecked_versions(session)]
+    for done, version_id in enumerate(todo, 1):
+        with room.db.transaction() as session:  # one article, one transaction
+            version = session.get(ArticleVersion, version_id)
+            assert version is not None
+            _verify_one(room, session, version, report)
+        if progress:
+            progress("articles", done, len(todo))
+
+
+def _docs_for(session: Session, version: ArticleVersion) -> list[SourceDoc]:
+    ids = [s["document_id"] for s in version.sources]
+    docs = [session.get(Document, i) for i in ids]
+    return [docs_store.as_source_doc(d) for d in docs if d is not None]
+
+
+def _verify_one(room: Newsroom, session: Session, version: ArticleVersion, report: RunReport) -> None:
+    article = session.get(Article, version.article_id)
+    assert article is not None
+    cfg = room.settings.checker
+    if not cfg.enabled or version.imagined:
+        # Nothing could be checked: the page says so with the seed label.
+        version.checked = True
+        version.label = label_for(None, backend=version.backend, imagined=version.imagined,
+                                  reviewed_on=None)
+        _publish(article, version, _docs_for(session, version), report)
+        return
+    docs = _docs_for(session, version)
+    paragraphs = list(version.paragraphs)
+    checks = check_article(sentences_of(paragraphs), docs)
+    rounds = 0
+    while True:
+        decision = decide(checks, cfg.policy, rounds, cfg.max_repair_rounds)
+        if decision.action != "repair":
+            break
+        repaired = repair_by_dropping(sentences_of(paragraphs), checks)
+        rounds += 1
+        if repaired is None:  # too little would remain: hold it for an editor
+            decision = decide(checks, "hold", rounds, rounds)
+            break
+        paragraphs = [" ".join(sentences) for sentences in repaired if sentences]
+        checks = check_article(sentences_of(paragraphs), docs)
+    if paragraphs != list(version.paragraphs):
+        # Keep the writer's original as its own version; the repaired text is a new one.
+        version.checked = True
+        articles_store.save_checks(session, version, [])
+        story = session.get(Story, article.story_id)
+        assert story is not None
+        draft = _draft_of(version, paragraphs, f"repaired in {rounds} round(s)")
+        version = articles_store.add_version(session, story, draft, version.sources, utcnow())
+        report.count("articles_repaired")
+    version.repair_rounds = rounds
+    version.checked = True
+    articles_store.save_checks(session, version, checks)
+    report.count("sentences_checked", len(checks))
+    report.count("sentences_unsupported", sum(c.verdict != "supported" for c in checks))
+    version.label = label_for(checks, backend=version.backend, imagined=False,
+                              reviewed_on=article.reviewed_at.date() if article.reviewed_at else None)
+    if decision.action == "hold" and article.reviewed_at is None:
+        article.status = "held"
+        report.count("articles_held")
+        report.problem(f"Held for an editor: '{version.headline}' ({_failing(checks)}).")
+    else:
+        _publish(article, version, docs, report)
+
+
+def _failing(checks: list[SentenceCheck]) -> str:
+    bad = [c for c in checks if c.verdict != "supported"]
+    return f"{len(bad)} of {len(checks)} sentences could not be matched to the source"
+
+
+def _publish(
+    article: Article, version: ArticleVersion, docs: list[SourceDoc], report: RunReport
+) -> None:
+    article.status = "published"
+    article.updated_at = utcnow()
+    if article.published_at is None:
+        # The story's own date orders the index; a retelling is news when its source is.
+        dates = [d.published for d in docs if d.published]
+        article.published_at = min(max(dates), utcnow()) if dates else utcnow()
+    report.count("articles_published")
+
+
+def _draft_of(version: ArticleVersion, paragraphs: list[str], note: str) -> Draft:
+    return Draft(
+        headline=version.headline, standfirst=version.standfirst, paragraphs=paragraphs,
+        teaser=version.teaser, topics=list(version.topics), backend=version.backend,
+        model=version.model, prompt_version=version.prompt_version, note=note,
+    )

@@ -1,0 +1,136 @@
+"""Stories, articles, their versions and sentence checks."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import Draft, SentenceCheck
+from .schema import Article, ArticleVersion, SentenceCheckRow, Story, WriteCache, utcnow
+
+
+def new_story(session: Session, signature: dict[str, Any]) -> Story:
+    story = Story(signature=signature)
+    session.add(story)
+    session.flush()
+    return story
+
+
+def stories_to_write(session: Session) -> list[Story]:
+    return list(session.scalars(select(Story).where(Story.needs_write.is_(True)).order_by(Story.id)))
+
+
+def story_signatures(session: Session) -> list[tuple[int, dict[str, Any]]]:
+    return [(s.id, s.signature) for s in session.scalars(select(Story).order_by(Story.id))]
+
+
+def slugify(text: str, max_len: int = 70) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:max_len].rstrip("-") or "article"
+
+
+def unique_slug(session: Session, headline: str, when: datetime) -> str:
+    base = f"{when:%Y/%m}/{slugify(headline)}"
+    slug, n = base, 1
+    while session.scalar(select(Article.id).where(Article.slug == slug)) is not None:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def add_version(
+    session: Session, story: Story, draft: Draft, sources: list[dict[str, Any]], when: datetime
+) -> ArticleVersion:
+    """Append a new version of the story's article (creating the article the first time)."""
+    article = session.scalar(select(Article).where(Article.story_id == story.id))
+    if article is None:
+        article = Article(story_id=story.id, slug=unique_slug(session, draft.headline, when))
+        session.add(article)
+        session.flush()
+    article.current_version += 1
+    article.status = "draft"
+    article.embedding = None  # new text, new vector
+    article.updated_at = utcnow()
+    version = ArticleVersion(
+        article_id=article.id, version=article.current_version, headline=draft.headline,
+        standfirst=draft.standfirst, paragraphs=list(draft.paragraphs), teaser=draft.teaser,
+        topics=list(draft.topics), sources=sources, backend=draft.backend, model=draft.model,
+        prompt_version=draft.prompt_version, tokens_in=draft.tokens_in,
+        tokens_out=draft.tokens_out, latency_ms=draft.latency_ms, imagined=draft.imagined,
+        note=draft.note,
+    )
+    session.add(version)
+    session.flush()
+    return version
+
+
+def current_version(session: Session, article: Article) -> ArticleVersion:
+    version = session.scalar(
+        select(ArticleVersion).where(
+            ArticleVersion.article_id == article.id,
+            ArticleVersion.version == article.current_version,
+        )
+    )
+    assert version is not None, f"article {article.id} has no version {article.current_version}"
+    return version
+
+
+def unchecked_versions(session: Session) -> list[ArticleVersion]:
+    query = (
+        select(ArticleVersion)
+        .join(Article, Article.id == ArticleVersion.article_id)
+        .where(ArticleVersion.checked.is_(False), Article.current_version == ArticleVersion.version)
+        .order_by(ArticleVersion.id)
+    )
+    return list(session.scalars(query))
+
+
+def save_checks(session: Session, version: ArticleVersion, checks: Sequence[SentenceCheck]) -> None:
+    for row in list(version.checks):
+        session.delete(row)
+    session.flush()
+    for idx, check in enumerate(checks):
+        session.add(
+            SentenceCheckRow(
+                article_version_id=version.id, idx=idx, paragraph=check.paragraph,
+                text=check.text, verdict=check.verdict, score=check.score, reason=check.reason,
+                evidence=check.evidence, source_url=check.source_url,
+            )
+        )
+    session.flush()
+    session.expire(version, ["checks"])
+
+
+def load_checks(version: ArticleVersion) -> list[SentenceCheck]:
+    return [
+        SentenceCheck(paragraph=r.paragraph, text=r.text, verdict=r.verdict, score=r.score,
+                      reason=r.reason, evidence=r.evidence, source_url=r.source_url)
+        for r in version.checks
+    ]
+
+
+def published_articles(session: Session) -> list[tuple[Article, ArticleVersion]]:
+    query = (
+        select(Article, ArticleVersion)
+        .join(ArticleVersion, ArticleVersion.article_id == Article.id)
+        .where(Article.status == "published", ArticleVersion.version == Article.current_version)
+        .order_by(Article.published_at.desc(), Article.id.desc())
+    )
+    return [(a, v) for a, v in session.execute(query).tuples()]
+
+
+def cached_draft(session: Session, key: str) -> dict[str, Any] | None:
+    row = session.get(WriteCache, key)
+    return row.draft if row else None
+
+
+def cache_draft(session: Session, key: str, draft: dict[str, Any]) -> None:
+    if session.get(WriteCache, key) is None:
+        session.add(WriteCache(key=key, draft=draft))

@@ -1,0 +1,122 @@
+"""Documents (one per canonical URL) and their versions."""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from ..models import Extracted, FeedItem, SourceDoc
+from .schema import Document, DocumentVersion, Story, aware, utcnow
+
+
+def upsert_stub(
+    session: Session, *, url: str, fetch_url: str, source_id: int | None, item: FeedItem | None,
+    revisit: timedelta,
+) -> tuple[Document, bool]:
+    """Record that a document exists; returns (document, created).
+
+    A document we already have is queued for a conditional re-fetch while it is
+    recent, because publishers update and correct stories in their first days.
+    """
+    doc = session.scalar(select(Document).where(Document.url == url))
+    if doc is None:
+        doc = Document(url=url, fetch_url=fetch_url, source_id=source_id)
+        if item is not None:
+            doc.feed_title, doc.feed_summary = item.title, item.summary
+            doc.feed_content, doc.published = item.content_html, item.published
+            doc.author, doc.image = item.author, item.image
+        session.add(doc)
+        session.flush()
+        return doc, True
+    if doc.status == "ready" and utcnow() - aware(doc.first_seen) <= revisit:
+        doc.refetch = True
+    return doc, False
+
+
+def to_fetch(session: Session, limit: int = 500) -> list[Document]:
+    query = (
+        select(Document)
+        .where(or_(Document.status == "pending", Document.refetch.is_(True)))
+        .order_by(Document.id)
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def record_fetch_failure(doc: Document, error: str) -> None:
+    doc.refetch = False
+    doc.error = error
+    if doc.status == "pending":
+        doc.status = "failed"  # a later `retold run --retry` picks it up again
+
+
+def store_extraction(
+    session: Session, doc: Document, *, raw: bytes, content_type: str, extracted: Extracted,
+    content_hash: str, etag: str = "", last_modified: str = "",
+) -> bool:
+    """Save a fetched page; returns True when its text is new (first version or changed)."""
+    doc.refetch = False
+    doc.error = ""
+    doc.fetched_at = utcnow()
+    doc.etag, doc.last_modified = etag, last_modified
+    if doc.status == "ready" and content_hash == doc.content_hash:
+        return False
+    doc.version += 1
+    session.add(
+        DocumentVersion(
+            document_id=doc.id, version=doc.version, content_hash=content_hash,
+            raw=zlib.compress(raw, 6), content_type=content_type, text=extracted.text,
+        )
+    )
+    doc.status = "ready"
+    doc.content_hash = content_hash
+    doc.text = extracted.text
+    doc.title = extracted.title or doc.feed_title
+    doc.author = extracted.author or doc.author
+    doc.published = extracted.date or doc.published
+    doc.language = extracted.language
+    doc.site_name = extracted.site_name
+    doc.image = extracted.image or doc.image
+    doc.excerpt_only = extracted.excerpt_only
+    doc.excerpt_reason = extracted.excerpt_reason
+    if doc.story_id is not None:  # a changed source means the article must be rewritten
+        story = session.get(Story, doc.story_id)
+        if story is not None:
+            story.needs_write = True
+            story.updated_at = utcnow()
+    return True
+
+
+def raw_bytes(version: DocumentVersion) -> bytes:
+    return zlib.decompress(version.raw)
+
+
+def unclustered(session: Session) -> list[Document]:
+    query = (
+        select(Document)
+        .where(Document.status == "ready", Document.story_id.is_(None))
+        .order_by(Document.published.is_(None), Document.published, Document.id)
+    )
+    return list(session.scalars(query))
+
+
+def story_documents(session: Session, story_id: int) -> list[Document]:
+    query = select(Document).where(Document.story_id == story_id).order_by(Document.id)
+    return list(session.scalars(query))
+
+
+def as_source_doc(doc: Document) -> SourceDoc:
+    return SourceDoc(
+        id=doc.id, url=doc.url, title=doc.title, text=doc.text, site_name=doc.site_name,
+        author=doc.author, published=aware(doc.published) if doc.published else None,
+        excerpt_only=doc.excerpt_only,
+    )
+
+
+def latest_published(docs: Sequence[Document]) -> datetime | None:
+    dates = [aware(d.published) for d in docs if d.published]
+    return max(dates) if dates else None

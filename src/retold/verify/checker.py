@@ -1,0 +1,157 @@
+"""Checking every sentence of an article against the story's source documents."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from retold.models import SentenceCheck, SourceDoc
+from retold.verify import evidence as evidence_mod
+from retold.verify import features, names
+from retold.verify.index import Encoder, IndexCache
+from retold.verify.scoring import Weights, judge, load_weights
+from retold.verify.segment import split_sentences
+from retold.verify.textutil import content_stems, words
+
+_PARAGRAPH = re.compile(r"\n\s*\n")
+
+
+class Checker:
+    """Holds the embedder and the per-document cache; reuse one for many articles."""
+
+    def __init__(
+        self,
+        encoder: Encoder | None = None,
+        cache: IndexCache | None = None,
+        weights: Weights | None = None,
+    ) -> None:
+        self._encoder = encoder
+        self.cache = cache or IndexCache()
+        self.weights = weights
+
+    @property
+    def encoder(self) -> Encoder:
+        if self._encoder is None:
+            from retold.relate.embeddings import default_embedder
+
+            self._encoder = default_embedder()
+        return self._encoder
+
+    def analyse_many(
+        self, articles: Sequence[tuple[list[list[str]], Sequence[tuple[str, str]]]]
+    ) -> list[list[tuple[int, str, features.Signals | None, str, str]]]:
+        """Per sentence: (paragraph, text, signals, evidence text, source url); signals None
+        when there is no source text at all. Used by :meth:`check_many` and calibration."""
+        all_docs = [d for _, docs in articles for d in docs if d[0].strip()]
+        built = self.cache.get_many(all_docs, self.encoder)
+        indexes = {IndexCache.key(t, u): ix for (t, u), ix in zip(all_docs, built, strict=True)}
+        flat = [s for paragraphs, _ in articles for para in paragraphs for s in para]
+        vectors = self.encoder.encode(flat) if flat else None
+        out: list[list[tuple[int, str, features.Signals | None, str, str]]] = []
+        row = 0
+        for paragraphs, docs in articles:
+            doc_indexes = [indexes[IndexCache.key(t, u)] for t, u in docs if t.strip()]
+            article_caps = names.capitalised_words(" ".join(s for p in paragraphs for s in p))
+            rows: list[tuple[int, str, features.Signals | None, str, str]] = []
+            for p, para in enumerate(paragraphs):
+                for sentence in para:
+                    assert vectors is not None
+                    if not doc_indexes:
+                        rows.append((p, sentence, None, "", ""))
+                    else:
+                        stems = content_stems(words(sentence))
+                        found = evidence_mod.find(vectors[row], stems, doc_indexes)
+                        signals = features.compute(sentence, found, doc_indexes, article_caps)
+                        best = doc_indexes[found.best.doc]
+                        rows.append((p, sentence, signals, best.units[found.best.unit], best.url))
+                    row += 1
+            out.append(rows)
+        return out
+
+    def check_many(
+        self, articles: Sequence[tuple[list[list[str]], Sequence[tuple[str, str]]]]
+    ) -> list[list[SentenceCheck]]:
+        """Check several articles at once, each given as (sentences by paragraph, [(text, url)]).
+
+        All source documents and all article sentences go to the embedder in two batches.
+        """
+        weights = self.weights or load_weights()
+        return [
+            [_verdict(p, text, signals, ev, url, weights) for p, text, signals, ev, url in rows]
+            for rows in self.analyse_many(articles)
+        ]
+
+
+def _verdict(
+    paragraph: int,
+    sentence: str,
+    signals: features.Signals | None,
+    evidence: str,
+    url: str,
+    weights: Weights,
+) -> SentenceCheck:
+    if signals is None:
+        return SentenceCheck(
+            paragraph, sentence, "unsupported", 0.0, "there is no source text to check against"
+        )
+    result = judge(signals, weights)
+    return SentenceCheck(
+        paragraph=paragraph,
+        text=sentence,
+        verdict=result.verdict,
+        score=round(result.score, 4),
+        reason=result.reason,
+        evidence=evidence,
+        source_url=url,
+    )
+
+
+_default: Checker | None = None
+
+
+def default_checker() -> Checker:
+    global _default
+    if _default is None:
+        _default = Checker()
+    return _default
+
+
+def check_article(
+    sentences_by_paragraph: list[list[str]],
+    docs: Sequence[SourceDoc],
+    *,
+    checker: Checker | None = None,
+) -> list[SentenceCheck]:
+    """One :class:`SentenceCheck` per sentence, in order, against the story's documents."""
+    pairs = [(d.text, d.url) for d in docs]
+    return (checker or default_checker()).check_many([(sentences_by_paragraph, pairs)])[0]
+
+
+_TOKENISED_STOP = re.compile(r"(?<=\w) \. (?=\S)")
+
+
+def split_article(text: str) -> list[list[str]]:
+    """Paragraphs (blank-line separated) of sentences.
+
+    Tokenised, lower-cased text (" . " between sentences, as some datasets and models
+    write it) is split at those stops too, which no segmenter does on its own.
+    """
+    out = []
+    for paragraph in _PARAGRAPH.split(text):
+        sentences = [
+            piece
+            for sentence in split_sentences(paragraph)
+            for piece in _TOKENISED_STOP.sub(" .\n", sentence).split("\n")
+            if piece.strip()
+        ]
+        if sentences:
+            out.append(sentences)
+    return out
+
+
+def check_text(
+    text: str, sources: list[str], *, checker: Checker | None = None
+) -> list[SentenceCheck]:
+    """Check plain ``text`` against plain source texts (no URLs)."""
+    pairs = [(s, "") for s in sources]
+    return (checker or default_checker()).check_many([(split_article(text), pairs)])[0]

@@ -1,0 +1,261 @@
+"""The signals the support score combines, and the hard conflicts that override it.
+
+Every function here is pure: sentence text and tokens in, numbers and problems out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from retold.verify import names, numbers
+from retold.verify.evidence import Evidence
+from retold.verify.index import SourceIndex
+from retold.verify.quotes import quote_found, quoted_spans
+from retold.verify.textutil import NEGATIONS, STOPWORDS, content_stems, stem, words
+
+# The order matters: scoring.py's weights follow it.
+FEATURES = (
+    "similarity",  # best cosine to any source passage
+    "coverage_evidence",  # share of content words found in the top passages
+    "coverage_source",  # share of content words found anywhere in the sources
+    "novel_bigrams",  # share of word pairs the sources never write
+    "negation",  # a "not" added or dropped relative to the evidence
+    "swap",  # two words around a third in mirrored order: subject/object swapped
+    "numbers",  # numbers not matched in the evidence
+    "names",  # names missing, misspelled or not in the evidence
+)
+
+
+@dataclass
+class Problem:
+    kind: str  # "quote", "number", "name", "negation", "swap"
+    verdict: str  # "contradicted" or "unsupported"
+    reason: str
+
+
+@dataclass
+class Signals:
+    values: dict[str, float]
+    problems: list[Problem] = field(default_factory=list)
+
+    def vector(self) -> list[float]:
+        return [self.values[f] for f in FEATURES]
+
+
+def compute(
+    sentence: str,
+    evidence: Evidence,
+    indexes: Sequence[SourceIndex],
+    known_names: set[str],
+) -> Signals:
+    tokens = words(sentence)
+    stems = content_stems(tokens)
+    top_units = [indexes[p.doc] for p in evidence.top]
+    top_stems: set[str] = set().union(*(indexes[p.doc].unit_stems[p.unit] for p in evidence.top))
+    pooled = _pooled(indexes)
+    all_stems = pooled.stems
+    best = indexes[evidence.best.doc]
+    best_tokens = best.unit_tokens[evidence.best.unit]
+    top_tokens = [indexes[p.doc].unit_tokens[p.unit] for p in evidence.top]
+    problems: list[Problem] = []
+
+    problems += _quote_problems(sentence, indexes)
+    number_problems = _number_problems(sentence, evidence, indexes)
+    problems += number_problems
+    name_problems = _name_problems(sentence, evidence, indexes, known_names, top_units)
+    problems += name_problems
+    negation = _negation_flip(tokens, best_tokens, top_tokens)
+    if negation:
+        problems.append(Problem("negation", "contradicted", negation))
+    swap = _swapped(tokens, best_tokens)
+    if swap:
+        problems.append(Problem("swap", "unsupported", swap))
+
+    sentence_bigrams = list(zip(map(stem, tokens), map(stem, tokens[1:]), strict=False))
+    source_bigrams = pooled.bigrams
+    values = {
+        "similarity": evidence.similarity,
+        "coverage_evidence": _share(stems, top_stems),
+        "coverage_source": _share(stems, all_stems),
+        "novel_bigrams": 1.0 - _share(sentence_bigrams, source_bigrams)
+        if sentence_bigrams
+        else 0.0,
+        "negation": 1.0 if negation else 0.0,
+        "swap": 1.0 if swap else 0.0,
+        "numbers": float(min(len(number_problems), 2)),
+        "names": float(min(len(name_problems), 2)),
+    }
+    return Signals(values, problems)
+
+
+@dataclass
+class _Pooled:
+    stems: set[str]
+    bigrams: set[tuple[str, str]]
+    words: set[str]
+    caps: set[str]
+
+
+_POOL_CACHE: dict[tuple[int, ...], _Pooled] = {}
+
+
+def _pooled(indexes: Sequence[SourceIndex]) -> _Pooled:
+    """The union of several documents' word sets, computed once per set of documents."""
+    if len(indexes) == 1:
+        ix = indexes[0]
+        return _Pooled(ix.stems, ix.bigrams, ix.words, ix.caps)
+    key = tuple(id(ix) for ix in indexes)
+    if key not in _POOL_CACHE:
+        if len(_POOL_CACHE) > 64:
+            _POOL_CACHE.clear()
+        _POOL_CACHE[key] = _Pooled(
+            set().union(*(ix.stems for ix in indexes)),
+            set().union(*(ix.bigrams for ix in indexes)),
+            set().union(*(ix.words for ix in indexes)),
+            set().union(*(ix.caps for ix in indexes)),
+        )
+    return _POOL_CACHE[key]
+
+
+def _share(items: Sequence[object], pool: set) -> float:  # type: ignore[type-arg]
+    if not items:
+        return 1.0
+    return sum(1 for i in items if i in pool) / len(items)
+
+
+def _quote_problems(sentence: str, indexes: Sequence[SourceIndex]) -> list[Problem]:
+    canon = [ix.canonical for ix in indexes]
+    return [
+        Problem("quote", "contradicted", f"quote not found in the source: “{q}”")
+        for q in quoted_spans(sentence)
+        if not quote_found(q, canon)
+    ]
+
+
+def _number_problems(
+    sentence: str, evidence: Evidence, indexes: Sequence[SourceIndex]
+) -> list[Problem]:
+    near = [q for p in evidence.top for q in indexes[p.doc].quantities[p.unit]]
+    anywhere = [q for ix in indexes for unit in ix.quantities for q in unit]
+    problems = []
+    for q in numbers.extract(sentence):
+        if any(numbers.matches(q, e) for e in near):
+            continue
+        # elsewhere in the sources, it must be the same thing counted ("62 hangers")
+        if any(numbers.same_value(q, e) and (e.unit == q.unit or _is_year(q)) for e in anywhere):
+            continue
+        rival = _rival(q, near)
+        if rival is not None:
+            problems.append(
+                Problem(
+                    "number", "contradicted", f"says “{q.text}” but the source says “{rival.text}”"
+                )
+            )
+        else:
+            problems.append(Problem("number", "unsupported", f"“{q.text}” is not in the source"))
+    return problems
+
+
+def _is_year(q: numbers.Quantity) -> bool:
+    return q.kind == "number" and not q.unit and 1800 <= q.value <= 2100 and q.value == int(q.value)
+
+
+def _rival(q: numbers.Quantity, near: list[numbers.Quantity]) -> numbers.Quantity | None:
+    same_kind = [e for e in near if e.kind == q.kind]
+    for e in same_kind:
+        if (
+            e.unit == q.unit
+            and q.unit
+            or (not numbers.compatible_units(q, e) and numbers.same_value(q, e))
+        ):
+            return e
+    for e in same_kind:
+        if not e.unit or not q.unit:
+            return e
+    return None
+
+
+def _name_problems(
+    sentence: str,
+    evidence: Evidence,
+    indexes: Sequence[SourceIndex],
+    known_names: set[str],
+    top_units: list[SourceIndex],
+) -> list[Problem]:
+    pooled = _pooled(indexes)
+    source_words, source_caps = pooled.words, pooled.caps
+    near_words: set[str] = set()
+    for p in evidence.top:
+        near_words.update(indexes[p.doc].unit_tokens[p.unit])
+    problems = []
+    found = names.extract(sentence, known_names | source_caps)
+    sentence_words = {t for n in found for t in n.tokens}
+    for name in found:
+        problem = names.check(name, source_words, source_caps)
+        if problem is None:
+            # in the sources, but is it who the supporting passage is about? (a swapped name)
+            off = [t for t in name.tokens if t not in near_words and t in source_caps]
+            rivals = sorted(
+                t for t in (near_words & source_caps) - sentence_words if t not in STOPWORDS
+            )
+            if off and rivals and len(off) == len(name.tokens):
+                problems.append(
+                    Problem(
+                        "name", "unsupported", f"the source passage does not name “{name.text}”"
+                    )
+                )
+        elif problem.kind == "misspelled":
+            problems.append(
+                Problem(
+                    "name",
+                    "contradicted",
+                    f"misspelled name '{problem.name}' (source: '{problem.source_form}')",
+                )
+            )
+        else:
+            problems.append(
+                Problem("name", "unsupported", f"“{problem.name}” is not in the source")
+            )
+    return problems
+
+
+def _negation_flip(tokens: list[str], best: list[str], top: list[list[str]]) -> str:
+    """A negation the sentence adds or drops where the rest of the phrase matches the evidence."""
+    sentence_pairs = set(zip(tokens, tokens[1:], strict=False))
+    # dropped: evidence "is not about", sentence "is about"
+    for i in range(1, len(best) - 1):
+        if best[i] in NEGATIONS and (best[i - 1], best[i + 1]) in sentence_pairs:
+            return f"the source says “{best[i - 1]} {best[i]} {best[i + 1]}”"
+    # added: sentence "did not agree", evidence "did agree" / "agreed"
+    evidence_pairs = set().union(*(set(zip(u, u[1:], strict=False)) for u in top))
+    evidence_triples = set().union(*(set(zip(u, u[1:], u[2:], strict=False)) for u in top))
+    for i in range(1, len(tokens) - 1):
+        t = tokens[i]
+        pair, triple = (tokens[i - 1], tokens[i + 1]), (tokens[i - 1], t, tokens[i + 1])
+        if t in NEGATIONS and pair in evidence_pairs and triple not in evidence_triples:
+            return f"the source does not say “{tokens[i - 1]} {t} {tokens[i + 1]}”"
+    return ""
+
+
+def _swapped(tokens: list[str], best: list[str], gap: int = 3) -> str:
+    """Two content words around a third, mirrored in the evidence: "A beat B" vs "B beat A"."""
+    if "by" in tokens:  # a passive paraphrase reverses order legitimately
+        return ""
+    position: dict[str, int] = {}
+    for i, t in enumerate(best):
+        position[t] = -1 if t in position else i  # -1: ambiguous, ignored
+    aligned = [
+        (i, t, position[t])
+        for i, t in enumerate(tokens)
+        if t not in STOPWORDS and len(t) > 2 and position.get(t, -1) >= 0
+    ]
+    for a in range(len(aligned)):
+        for b in range(a + 1, len(aligned)):
+            for c in range(b + 1, len(aligned)):
+                (i, x, px), (j, _, py), (k, z, pz) = aligned[a], aligned[b], aligned[c]
+                if j - i > gap or k - j > gap:
+                    break
+                if pz < py < px and py - pz <= gap and px - py <= gap:
+                    return f"the source has “{z} … {x}” the other way round"
+    return ""

@@ -1,0 +1,130 @@
+"""What the checker knows about one source document, built once per text and cached.
+
+Units are the document's sentences and its two-sentence windows. Sentences are embedded;
+a window's vector is the normalised sum of its two sentences' vectors, which ranks
+windows almost exactly as embedding them would, at no extra model cost.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from retold.verify import names, numbers
+from retold.verify.bm25 import BM25
+from retold.verify.quotes import canonical_source
+from retold.verify.segment import split_sentences
+from retold.verify.textutil import content_stems, words
+
+
+class Encoder(Protocol):
+    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+@dataclass
+class SourceIndex:
+    url: str
+    units: list[str]  # sentences, then windows
+    unit_tokens: list[list[str]]
+    unit_stems: list[set[str]]
+    vectors: np.ndarray  # (len(units), dim), unit length
+    bm25: BM25
+    stems: set[str]  # content stems of the whole document
+    bigrams: set[tuple[str, str]]
+    words: set[str]  # every word, lower-cased (names check)
+    caps: set[str]  # words written capitalised mid-sentence
+    canonical: str  # for quote search
+    quantities: list[list[numbers.Quantity]]  # per unit
+
+
+def _bigrams(tokens: list[str]) -> set[tuple[str, str]]:
+    from retold.verify.textutil import stem
+
+    stems = [stem(t) for t in tokens]
+    return set(zip(stems, stems[1:], strict=False))
+
+
+def _units(sentences: list[str]) -> list[str]:
+    windows = [f"{a} {b}" for a, b in zip(sentences, sentences[1:], strict=False)]
+    return sentences + windows
+
+
+def build(text: str, url: str, sentence_vectors: np.ndarray, sentences: list[str]) -> SourceIndex:
+    units = _units(sentences)
+    if len(sentences) > 1:
+        pairs = sentence_vectors[:-1] + sentence_vectors[1:]
+        pairs /= np.clip(np.linalg.norm(pairs, axis=1, keepdims=True), 1e-12, None)
+        vectors = np.vstack([sentence_vectors, pairs])
+    else:
+        vectors = sentence_vectors
+    unit_tokens = [words(u) for u in units]
+    stems_per_unit = [content_stems(t) for t in unit_tokens]
+    all_tokens = words(text)
+    return SourceIndex(
+        url=url,
+        units=units,
+        unit_tokens=unit_tokens,
+        unit_stems=[set(s) for s in stems_per_unit],
+        vectors=vectors.astype(np.float32),
+        bm25=BM25(stems_per_unit),
+        stems=set(content_stems(all_tokens)),
+        bigrams=_bigrams(all_tokens),
+        words=names.all_words(text),
+        caps=names.capitalised_words(text),
+        canonical=canonical_source(text),
+        quantities=[numbers.extract(u) for u in units],
+    )
+
+
+class IndexCache:
+    """Source indexes keyed by a hash of the text, so a document is embedded once."""
+
+    def __init__(self, size: int = 512) -> None:
+        self.size = size
+        self._items: OrderedDict[str, SourceIndex] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def key(text: str, url: str) -> str:
+        return hashlib.sha256(f"{url}\0{text}".encode()).hexdigest()
+
+    def get_many(self, docs: Sequence[tuple[str, str]], encoder: Encoder) -> list[SourceIndex]:
+        """Indexes for (text, url) pairs, embedding every missing document in one batch."""
+        keys = [self.key(t, u) for t, u in docs]
+        with self._lock:
+            missing = {k: d for k, d in zip(keys, docs, strict=True) if k not in self._items}
+        if missing:
+            split = {k: split_sentences(t) or [t.strip() or " "] for k, (t, _) in missing.items()}
+            flat = [s for k in split for s in split[k]]
+            vectors = encoder.encode(flat)
+            built: dict[str, SourceIndex] = {}
+            start = 0
+            for k, sentences in split.items():
+                text, url = missing[k]
+                built[k] = build(text, url, vectors[start : start + len(sentences)], sentences)
+                start += len(sentences)
+            with self._lock:
+                self._items.update(built)
+                while len(self._items) > self.size:
+                    self._items.popitem(last=False)
+        with self._lock:
+            out = []
+            for k in keys:
+                if k not in self._items:  # evicted meanwhile by a huge batch: rebuild alone
+                    return self._rebuild(docs, encoder)
+                self._items.move_to_end(k)
+                out.append(self._items[k])
+            return out
+
+    def _rebuild(self, docs: Sequence[tuple[str, str]], encoder: Encoder) -> list[SourceIndex]:
+        out = []
+        for text, url in docs:
+            sentences = split_sentences(text) or [text.strip() or " "]
+            out.append(build(text, url, encoder.encode(sentences), sentences))
+        return out

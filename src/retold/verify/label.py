@@ -1,0 +1,76 @@
+"""The label banner: one plain first-person sentence saying how far to trust the article."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from retold.models import SentenceCheck
+
+SEED_LABEL = "I imagined this. I have no way to verify it's accurate."
+
+_NUMBERS = (
+    "no",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+)
+
+
+def _count(n: int) -> str:
+    return _NUMBERS[n] if n < len(_NUMBERS) else str(n)
+
+
+def _sentences(n: int) -> str:
+    return f"{n} sentence" if n == 1 else f"{n} sentences"
+
+
+def label_for(
+    checks: Sequence[SentenceCheck] | None,
+    *,
+    backend: str,
+    imagined: bool,
+    reviewed_on: date | None = None,
+    sources: int = 1,
+) -> str:
+    """Banner text. ``sources``: how many source documents the story was built from."""
+    text = SEED_LABEL if imagined or not checks else _checked(checks, backend, sources)
+    if reviewed_on is not None:
+        text += f" Reviewed by an editor on {reviewed_on.day} {reviewed_on:%b %Y}."
+    return text
+
+
+def _checked(checks: Sequence[SentenceCheck], backend: str, sources: int) -> str:
+    source = "the original sources" if sources > 1 else "the original source"
+    pronoun = "them" if sources > 1 else "it"
+    total = len(checks)
+    failing = sum(1 for c in checks if c.verdict != "supported")
+    matched = total - failing
+    if backend == "extractive":
+        opening = f"I picked these sentences from {source} without changing them."
+        if failing == 0:
+            tail = f"All {total} match {pronoun}." if total > 1 else f"It matches {pronoun}."
+            return f"{opening} {tail}"
+        return f"{opening} {matched} of {total} match {pronoun}; {_marked(failing)}"
+    opening = f"I retold this from {source}."
+    if failing == 0:
+        if total == 1:
+            return f"{opening} The one sentence matches {pronoun}."
+        return f"{opening} All {_sentences(total)} match {pronoun}."
+    verb = "matches" if matched == 1 else "match"
+    return f"{opening} {matched} of {_sentences(total)} {verb} {pronoun}; {_marked(failing)}"
+
+
+def _marked(failing: int) -> str:
+    if failing == 1:
+        return "the one I couldn't match is marked."
+    return f"the {_count(failing)} I couldn't match are marked."

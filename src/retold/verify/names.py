@@ -1,0 +1,162 @@
+"""Names of people, organisations and places, and whether the sources spell them the same.
+
+A name is a run of capitalised words (joined by "of", "de", "van"… inside). A capitalised
+word at the start of a sentence counts only when the sources or the article also write it
+capitalised mid-sentence. Text with no capital letters at all (tokenised, lower-cased data)
+has no names to check.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from retold.verify.numbers import MONTHS, WEEKDAYS
+from retold.verify.textutil import edit_distance
+
+_TOKEN = re.compile(r"[^\W\d_][\w'’.\-&]*|[.!?:;\"“”‘(]|\S", re.UNICODE)
+_CONNECTORS = frozenset(
+    {"of", "de", "van", "von", "der", "den", "la", "le", "du", "da", "al", "bin", "y", "&"}
+)
+
+
+def _set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Honorifics and generic words that are capitalised but name nobody on their own.
+TITLES = _set(
+    """
+    mr mrs ms miss dr prof sir dame lord lady st mayor president minister prime
+    chancellor councillor judge officer sergeant inspector chief captain general king
+    queen prince princess pope rev reverend senator governor
+    """
+)
+_NOT_NAMES = _set(
+    """
+    i a an the this that these those he she they we it you his her their our its my your
+    but and or so if when while after before as at in on for from by with not no yes
+    also however meanwhile still yet there here what who why how where which mr mrs ms
+    dr
+    """
+)
+_SENTENCE_BREAK = frozenset({".", "!", "?", ":", ";", '"', "“", "”", "‘", "("})
+
+
+@dataclass(frozen=True)
+class Name:
+    text: str  # as written, e.g. "Aurelia Voss"
+    tokens: tuple[str, ...]  # lower-cased words that must appear, titles dropped
+
+
+def _clean(token: str) -> str:
+    token = token.replace("’", "'")
+    if token.endswith("'s"):
+        token = token[:-2]
+    return token.rstrip(".'-").lower()
+
+
+def capitalised_words(text: str) -> set[str]:
+    """Lower-cased words ``text`` capitalises somewhere other than at a sentence start."""
+    out: set[str] = set()
+    previous = "."
+    for match in _TOKEN.finditer(text):
+        tok = match.group(0)
+        if tok[:1].isupper() and previous not in _SENTENCE_BREAK:
+            out.add(_clean(tok))
+        previous = tok
+    return out
+
+
+def all_words(text: str) -> set[str]:
+    return {_clean(m.group(0)) for m in _TOKEN.finditer(text) if m.group(0)[:1].isalpha()}
+
+
+def extract(sentence: str, known_names: set[str]) -> list[Name]:
+    """Names in one sentence. ``known_names``: words known to be names (capitalised mid-sentence
+    in the sources or the article), which makes a sentence-initial word count as a name."""
+    if not any(c.isupper() for c in sentence) or sentence.isupper():
+        return []
+    tokens = [m.group(0) for m in _TOKEN.finditer(sentence)]
+    names: list[Name] = []
+    run: list[str] = []
+    previous = "."
+
+    def flush() -> None:
+        while run and _clean(run[-1]) in _CONNECTORS:
+            run.pop()
+        words = tuple(
+            w
+            for w in (_clean(t) for t in run)
+            if w
+            and w not in TITLES
+            and w not in _CONNECTORS
+            and w not in MONTHS
+            and w not in WEEKDAYS
+        )
+        while run and _clean(run[0]) in TITLES:  # "Mayor Tobias Brandt" is shown as the name
+            run.pop(0)
+        if words:
+            names.append(Name(" ".join(run).replace("’s", "").replace("'s", ""), words))
+        run.clear()
+
+    for tok in tokens:
+        word = _clean(tok)
+        at_start = previous in _SENTENCE_BREAK
+        is_cap = tok[:1].isupper() and tok[:1].isalpha()
+        if is_cap and at_start:
+            is_name = word in known_names and word not in _NOT_NAMES
+        else:
+            is_name = is_cap and word not in ("i",)
+        if is_name or run and word in _CONNECTORS and not at_start:
+            run.append(tok)
+        else:
+            flush()
+        previous = tok
+    flush()
+    return names
+
+
+@dataclass(frozen=True)
+class NameProblem:
+    name: str
+    kind: str  # "misspelled" or "missing"
+    source_form: str = ""
+
+
+def check(name: Name, source_words: set[str], source_caps: set[str]) -> NameProblem | None:
+    """None when every word of ``name`` appears in the sources; otherwise what is wrong."""
+    missing = [w for w in name.tokens if w not in source_words]
+    if not missing:
+        return None
+    fixed = list(name.tokens)
+    near_miss = False
+    for i, word in enumerate(name.tokens):
+        if word not in missing:
+            continue
+        best = _closest(word, source_caps)
+        if best is not None:
+            fixed[i] = best
+            near_miss = True
+    if near_miss:
+        return NameProblem(name.text, "misspelled", _recase(" ".join(fixed), name.text))
+    return NameProblem(name.text, "missing")
+
+
+def _closest(word: str, candidates: set[str]) -> str | None:
+    if len(word) < 3:
+        return None
+    # Allowed distance grows with length: 1 up to 7 letters, 2 beyond.
+    limit = 1 if len(word) <= 7 else 2
+    best, best_d = None, limit + 1
+    for cand in candidates:
+        if abs(len(cand) - len(word)) > limit or len(cand) < 3:
+            continue
+        d = edit_distance(word, cand, limit)
+        if 0 < d < best_d or (d == best_d and best is not None and cand < best):
+            best, best_d = cand, d
+    return best if best_d <= limit else None
+
+
+def _recase(fixed: str, original: str) -> str:
+    return " ".join(w.capitalize() for w in fixed.split()) if original[:1].isupper() else fixed

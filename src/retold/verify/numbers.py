@@ -1,0 +1,378 @@
+"""Numbers, amounts, percentages, dates and durations, in digits or words, normalised.
+
+"eighteen months" and "18 months" give the same :class:`Quantity`; so do "4.2 million"
+and "4,200,000", "a third" and "33%" (compared with a tolerance), "£5m" and "5 million pounds".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_UNITS = {
+    "%": "%",
+    "percent": "%",
+    "per cent": "%",
+    "pc": "%",
+    "percentage point": "%pt",
+    "£": "pound",
+    "pound": "pound",
+    "sterling": "pound",
+    "$": "dollar",
+    "dollar": "dollar",
+    "usd": "dollar",
+    "€": "euro",
+    "euro": "euro",
+    "eur": "euro",
+    "¥": "yen",
+    "yen": "yen",
+    "crown": "crown",
+    "krone": "crown",
+    "kroner": "crown",
+    "kronor": "crown",
+    "kr": "crown",
+    "sek": "crown",
+    "nok": "crown",
+    "dkk": "crown",
+    "km": "km",
+    "kilometre": "km",
+    "kilometer": "km",
+    "mile": "mile",
+    "mi": "mile",
+    "metre": "m",
+    "meter": "m",
+    "m": "m",
+    "cm": "cm",
+    "mm": "mm",
+    "foot": "ft",
+    "feet": "ft",
+    "ft": "ft",
+    "kg": "kg",
+    "kilogram": "kg",
+    "kilo": "kg",
+    "tonne": "tonne",
+    "ton": "tonne",
+    "gram": "g",
+    "g": "g",
+    "litre": "l",
+    "liter": "l",
+    "mph": "mph",
+    "kph": "kph",
+    "km/h": "kph",
+    "mw": "mw",
+    "gw": "gw",
+    "kw": "kw",
+    "kwh": "kwh",
+    "mwh": "mwh",
+    "second": "second",
+    "sec": "second",
+    "minute": "minute",
+    "min": "minute",
+    "hour": "hour",
+    "hr": "hour",
+    "day": "day",
+    "week": "week",
+    "month": "month",
+    "year": "year",
+    "yr": "year",
+    "decade": "decade",
+    "century": "century",
+    "degree": "degree",
+    "°c": "degree",
+    "°": "degree",
+}
+# Units that measure something: two different ones here are a real conflict
+# (months vs years, km vs miles); any other following noun is just what is counted.
+MEASURES = frozenset(_UNITS.values())
+
+_SMALL = {
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "dozen": 12,
+}
+_SCALES = {
+    "hundred": 1e2,
+    "thousand": 1e3,
+    "k": 1e3,
+    "million": 1e6,
+    "m": 1e6,
+    "mn": 1e6,
+    "billion": 1e9,
+    "bn": 1e9,
+    "b": 1e9,
+    "trillion": 1e12,
+    "tn": 1e12,
+}
+_FRACTIONS = {
+    "half": 0.5,
+    "halves": 0.5,
+    "third": 1 / 3,
+    "thirds": 1 / 3,
+    "quarter": 0.25,
+    "quarters": 0.25,
+    "fifth": 0.2,
+    "fifths": 0.2,
+    "tenth": 0.1,
+    "tenths": 0.1,
+}
+MONTHS = {
+    m: i
+    for i, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for m in names
+}
+WEEKDAYS = {
+    d: i
+    for i, names in enumerate(
+        [
+            ("monday",),
+            ("tuesday",),
+            ("wednesday",),
+            ("thursday",),
+            ("friday",),
+            ("saturday",),
+            ("sunday",),
+        ]
+    )
+    for d in names
+}
+
+_TOKEN = re.compile(
+    r"[£$€¥]|\d+(?:[.,]\d+)*(?:st|nd|rd|th)?|%|°c|°|km/h|[^\W\d_]+|[-–]",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    value: float
+    unit: str  # a MEASURES unit, "month"/"weekday" names, or the counted noun ("" if none)
+    text: str  # as written, for reasons
+    kind: str = "number"  # "number", "month" (a month name), "weekday"
+
+    @property
+    def measured(self) -> bool:
+        return self.unit in MEASURES
+
+
+def _unit(word: str) -> str:
+    word = word.lower()
+    if word in _UNITS:
+        return _UNITS[word]
+    if word.endswith("s") and word[:-1] in _UNITS:
+        return _UNITS[word[:-1]]
+    if word in ("people", "persons"):
+        return "person"
+    return word[:-1] if word.endswith("s") and len(word) > 3 else word
+
+
+def _digits(token: str) -> float | None:
+    token = re.sub(r"(st|nd|rd|th)$", "", token.lower())
+    if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", token):
+        token = token.replace(",", "")
+    elif re.fullmatch(r"\d+,\d+", token):  # "4,2" continental decimal
+        token = token.replace(",", ".")
+    try:
+        return float(token)
+    except ValueError:
+        return None
+
+
+_SKIP_AFTER = frozenset({"of", "to", "and", "or", "-", "–", "a", "an", "the", "more", "than"})
+
+
+def extract(text: str, *, capitalised_dates: bool = True) -> list[Quantity]:
+    """Every quantity in ``text``, in order."""
+    found = list(_TOKEN.finditer(text))
+    raw = [m.group(0) for m in found]
+    toks = [t.lower() for t in raw]
+    out: list[Quantity] = []
+    i = 0
+    n = len(toks)
+    while i < n:
+        tok = toks[i]
+        start = i
+        currency = ""
+        if tok in "£$€¥" and i + 1 < n and _digits(toks[i + 1]) is not None:
+            currency = _UNITS[tok]
+            i += 1
+            tok = toks[i]
+        value: float | None = _digits(tok) if tok[:1].isdigit() else None
+        fraction = False
+        if (
+            value is None
+            and tok in _SMALL
+            and i + 2 < n
+            and toks[i + 1] in ("-", "–")
+            and toks[i + 2] in _FRACTIONS
+        ):
+            value, fraction = _SMALL[tok] * _FRACTIONS[toks[i + 2]], True  # "two-thirds"
+            i += 2
+        elif (
+            value is None and tok in _SMALL and not (tok == "one" and _next_scale(toks, i) is None)
+        ):
+            # words: "twenty five", "twenty-five", "three hundred and forty"
+            value = float(_SMALL[tok])
+            j = i + 1
+            while j < n:
+                t = toks[j]
+                if t in ("-", "–") and j + 1 < n and toks[j + 1] in _SMALL:
+                    j += 1
+                    continue
+                if t in ("-", "–") and j + 1 < n and toks[j + 1] in _FRACTIONS and value < 10:
+                    value, fraction = value * _FRACTIONS[toks[j + 1]], True  # "two-thirds"
+                    j += 2
+                    break
+                if (
+                    t in _SMALL
+                    and value >= 100
+                    and value % 100 == 0
+                    and toks[j - 1] == "and"
+                    or t in _SMALL
+                    and _SMALL[t] < 10
+                    and value >= 20
+                    and value % 10 == 0
+                ):
+                    value += _SMALL[t]
+                elif t == "hundred":
+                    value *= 100
+                elif t == "and" and j + 1 < n and toks[j + 1] in _SMALL and value >= 100:
+                    pass
+                else:
+                    break
+                j += 1
+            i = j - 1
+        elif value is None and tok in _FRACTIONS:
+            prev = toks[i - 1] if i else ""
+            if prev in ("a", "one", "an"):
+                value, fraction, start = _FRACTIONS[tok], True, i - 1
+            elif prev in _SMALL and _SMALL[prev] < 10 and tok not in ("half",):
+                value, fraction = _SMALL[prev] * _FRACTIONS[tok], True
+                start = i - 1
+        elif value is None and capitalised_dates and raw[i][:1].isupper():
+            if tok in MONTHS and not (tok in ("may", "march", "mar") and _looks_verb(raw, i)):
+                out.append(Quantity(float(MONTHS[tok]), "month", raw[i], kind="month"))
+            elif tok in WEEKDAYS:
+                out.append(Quantity(float(WEEKDAYS[tok]), "weekday", raw[i], kind="weekday"))
+            i += 1
+            continue
+        if value is None:
+            i += 1
+            continue
+        # scale words: "4.2 million", "£5m", "2bn"
+        j = i + 1
+        scale = _next_scale(toks, i)
+        if scale is not None:
+            value *= scale
+            j += 1
+        unit = currency
+        if not unit and j < n:
+            nxt = toks[j]
+            if nxt in ("per",) and j + 1 < n and toks[j + 1] == "cent":
+                unit, j = "%", j + 2
+            elif (
+                nxt in ("-", "–")
+                and j + 1 < n
+                and toks[j + 1] not in _SMALL
+                and not toks[j + 1][:1].isdigit()
+            ):
+                unit, j = _unit(toks[j + 1]), j + 2  # "23-year-old", "six-week"
+            elif nxt not in _SKIP_AFTER and not nxt[:1].isdigit() and nxt not in MONTHS:
+                unit, j = _unit(nxt), j + 1
+        if fraction:
+            unit = unit if unit == "%" else "fraction"
+        span = text[found[start].start() : found[max(start, j - 1)].end()]
+        out.append(Quantity(value, unit, span, kind="number"))
+        i = max(j, i + 1)
+    return out
+
+
+def _next_scale(toks: list[str], i: int) -> float | None:
+    if i + 1 < len(toks) and toks[i + 1] in _SCALES:
+        word = toks[i + 1]
+        # a bare "m" / "b" after a number is a scale only when glued to money or followed by nothing
+        if word in ("m", "b") and (i + 2 < len(toks) and toks[i + 2] not in ("-", "–")):
+            return _SCALES[word] if word == "m" and i > 0 and toks[i - 1] in "£$€" else None
+        return _SCALES[word]
+    return None
+
+
+def _looks_verb(raw: list[str], i: int) -> bool:
+    # "May" and "March" are also words; treat them as months only next to a number.
+    near = raw[max(0, i - 1) : i + 2]
+    return not any(t[:1].isdigit() for t in near)
+
+
+def same_value(a: Quantity, b: Quantity) -> bool:
+    """Equal values, also across fraction/percent forms ("a third" = 33%)."""
+    if a.kind != b.kind:
+        return False
+    va, vb = a.value, b.value
+    if a.unit == "fraction" and b.unit == "%":
+        va *= 100
+    elif b.unit == "fraction" and a.unit == "%":
+        vb *= 100
+    if a.unit == "fraction" or b.unit == "fraction":
+        return abs(va - vb) <= max(
+            0.02 * max(abs(va), abs(vb)), 0.5 if "%" in (a.unit, b.unit) else 0.01
+        )
+    return abs(va - vb) <= 1e-9 * max(1.0, abs(va), abs(vb))
+
+
+def compatible_units(a: Quantity, b: Quantity) -> bool:
+    """Different measured units conflict (months vs years); anything else is compatible."""
+    if a.unit == b.unit or not a.unit or not b.unit:
+        return True
+    frac = {"fraction", "%"}
+    if a.unit in frac and b.unit in frac:
+        return True
+    return not (a.measured and b.measured)
+
+
+def matches(a: Quantity, b: Quantity) -> bool:
+    return same_value(a, b) and compatible_units(a, b)
+
+
+def describe(q: Quantity) -> str:
+    return q.text

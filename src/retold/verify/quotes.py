@@ -1,0 +1,57 @@
+"""Quoted spans, and whether a source says them verbatim.
+
+Verbatim means the same words in the same order; quote marks, punctuation, whitespace,
+case and ellipses ("…", "...") do not count. An ellipsis splits a quote into parts that
+must each appear, in order.
+"""
+
+from __future__ import annotations
+
+import re
+
+from retold.verify.textutil import normalise
+
+# Double quotes of every common kind; single quotes only where they clearly open and close
+# a quotation (after a space or bracket, before a space or punctuation), so "don't" and
+# "the workers' union" are not quotes. The tokenised `` ` ... ' `` form appears in datasets.
+_DOUBLE = re.compile(r"[\"“”„«»]\s*([^\"“”„«»]+?)\s*[\"“”„«»]")
+_SINGLE = re.compile(
+    r"(?:(?<=^)|(?<=[\s(\[—–]))['‘`]\s*([^'‘’`\n]*?[^\s'‘’`])\s*['’](?=[\s,.;:!?)\]—–]|$)"
+)
+_ELLIPSIS = re.compile(r"\.\s*\.\s*\.|…|\[\s*\.\.\.\s*\]")
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def quoted_spans(text: str) -> list[str]:
+    """The quoted passages in ``text`` (without their marks), in order."""
+    spans = [m.group(1) for m in _DOUBLE.finditer(text)]
+    stripped = _DOUBLE.sub(" ", text)
+    spans += [m.group(1) for m in _SINGLE.finditer(stripped)]
+    return [s for s in spans if _WORD.search(s)]
+
+
+def _canon(text: str) -> str:
+    return " ".join(w.lower() for w in _WORD.findall(normalise(text).replace("'", "")))
+
+
+def canonical_source(text: str) -> str:
+    """The form a source is searched in: lower-case words separated by single spaces."""
+    return " " + _canon(text) + " "
+
+
+def quote_found(quote: str, canonical_sources: list[str]) -> bool:
+    """Whether ``quote`` appears verbatim (in the sense above) in one of the sources."""
+    parts = [" " + _canon(p) + " " for p in _ELLIPSIS.split(quote)]
+    parts = [p for p in parts if p.strip()]
+    if not parts:
+        return True
+    for source in canonical_sources:
+        position = 0
+        for part in parts:
+            found = source.find(part, position)
+            if found < 0:
+                break
+            position = found + len(part) - 1
+        else:
+            return True
+    return False

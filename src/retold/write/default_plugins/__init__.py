@@ -1,0 +1,1 @@
+"""Writer backends that ship with Retold, registered like any third-party plugin."""

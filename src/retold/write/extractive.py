@@ -1,0 +1,441 @@
+"""The extractive writer: an article built only from sentences copied out of the sources.
+
+Faithful by construction: every body sentence is a verbatim source sentence (or a
+quotation kept whole), so the checker can trace each one. The algorithm:
+
+1. segment each document into units (sentences; a quotation spanning several
+   sentences is one unit), dropping junk ("Read more", captions, bylines);
+2. rank units with LexRank over TF-IDF, personalised by a lead bias and by
+   similarity to the title (news puts the point first);
+3. pick units with MMR across all documents, so a fact told by two outlets is
+   told once, never a sentence that leans on one we left out ("He said …");
+4. put them back in source order and group them into 3–6 short paragraphs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from retold.models import Draft, SourceDoc
+from retold.write.backend import WriteBrief
+from retold.write.headlines import MAX_HEADLINE, clean_headline, looks_like_clickbait, shorten
+from retold.write.ranking import lexrank, mmr_select, tfidf_matrix
+from retold.write.sentences import sentence_spans
+from retold.write.teasers import make_teaser
+from retold.write.topics import pick_topics
+from retold.write.wordlists import wordset
+
+ALGORITHM_VERSION = "extractive-v1"
+MAX_STANDFIRST = 160
+
+_JUNK = re.compile(
+    r"\b(?:read\s+more|click\s+here|sign\s+up|subscribe|newsletter|follow\s+us|share\s+this"
+    r"|all\s+rights\s+reserved|cookie|advertisement|sponsored|related\s*:|see\s+also"
+    r"|watch\s+the\s+video|download\s+(?:our|the)\s+app|log\s+in|photo\s*:|image\s*:"
+    r"|credit\s*:|getty\s+images|contact\s+the\s+(?:author|newsroom))\b|©|https?://|www\.|@\w+\.\w",
+    re.IGNORECASE,
+)
+# A first word that points back at something earlier: the unit needs its predecessor.
+_DANGLING = wordset(
+    """
+    he she it they him her them his its their this that these those there such but and or so
+    however also meanwhile moreover furthermore nevertheless nonetheless still yet instead
+    besides likewise similarly then thus hence therefore otherwise indeed additionally
+    """
+)
+# "On Thursday, that changed" / "One of them is …": leans on an earlier sentence.
+_LEANS_BACK = re.compile(
+    r"^[\"“‘(]*(?:(?:\w+\s+){0,3}\w+,\s+(?:that|this|it|these|those|they|he|she)\s"
+    r"|(?:one|some|many|most|all|both|each|none|several|two|three)\s+of\s+(?:them|those|these)\b)",
+    re.IGNORECASE,
+)
+_NUMBER_WORDS = wordset(
+    """
+    half third quarter percent
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday
+    """
+)
+_FACT_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[a-z]+", re.IGNORECASE)
+_PRONOUN_ATTRIBUTION = re.compile(
+    r"[,.?!][”\"]\s+(?:he|she|they|it)\s+(?:said|says|added|told|explained|continued|warned"
+    r"|insisted|argued|noted|wrote|asked)\b",
+    re.IGNORECASE,
+)
+_CLAUSE_CUT = re.compile(
+    r",\s+(?:after|when|while|which|who|as|but|because|according\s+to|making|with|despite"
+    r"|amid|following|before|until|where|although|though|saying|leaving|including|forcing"
+    r"|prompting|meaning)\b|;\s|\s[–—]\s|:\s|,\s+(?:the|a|an)\s"
+)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A sentence, or a quotation kept whole, from one document."""
+
+    doc: int
+    position: int  # index among the document's units
+    paragraph: int
+    text: str
+    words: int
+    quote: bool
+    dangling: bool
+    junk: bool
+
+
+def _quote_balance(text: str) -> int:
+    curly = text.count("“") - text.count("”")
+    straight = text.count('"') % 2
+    return curly + straight
+
+
+def document_units(doc_index: int, text: str) -> list[Unit]:
+    """Units of one document, in order."""
+    units: list[Unit] = []
+    pending: list[str] = []
+    pending_para = -1
+    balance = 0
+
+    def flush() -> None:
+        nonlocal pending, balance
+        if pending:
+            text = " ".join(pending)
+            units.append(_make_unit(doc_index, len(units), pending_para, text, balance))
+        pending, balance = [], 0
+
+    for span in sentence_spans(text):
+        if pending and span.paragraph != pending_para:
+            flush()  # an unclosed quotation never runs across paragraphs
+        if not pending:
+            pending_para = span.paragraph
+        pending.append(span.text)
+        balance += _quote_balance(span.text)
+        if balance <= 0:
+            flush()
+    flush()
+    return units
+
+
+def _make_unit(doc: int, position: int, paragraph: int, text: str, balance: int) -> Unit:
+    words = len(text.split())
+    first = re.sub(r"^[\"“‘'(\[]+", "", text).split(" ", 1)[0].lower().strip(",;:")
+    quote = any(q in text for q in '“”"')
+    starts_with_quote = text[:1] in '“"'
+    attributed = re.search(
+        r"\b(?:said|says|told|added|according|explained|wrote|asked|warned)\b", text
+    )
+    dangling = (
+        first in _DANGLING
+        or bool(_LEANS_BACK.match(text))
+        or bool(_PRONOUN_ATTRIBUTION.search(text))
+        or (starts_with_quote and not attributed)
+    )
+    junk = (
+        bool(_JUNK.search(text))
+        or balance > 0  # a quotation that never closes
+        or words < 4
+        or words > 80
+        or text[-1:] not in '.!?”"’)…'  # headings, captions, bylines
+    )
+    return Unit(doc, position, paragraph, text, words, quote, dangling, junk)
+
+
+_UNITS = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+_SMALL = {
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+}
+_TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+
+
+def facts(text: str) -> frozenset[str]:
+    """The checkable particulars of a sentence: numbers (words or digits), dates, amounts."""
+    toks = _FACT_TOKEN.findall(text.lower().replace("-", " "))
+    out: set[str] = set()
+    i = 0
+    while i < len(toks):
+        tok = toks[i]
+        value: float | None = None
+        if tok[0].isdigit():
+            try:
+                value = float(tok.replace(",", ""))
+            except ValueError:
+                value = None
+        elif tok in _TENS:
+            value = _TENS[tok]
+            if i + 1 < len(toks) and toks[i + 1] in _SMALL:
+                value += _SMALL[toks[i + 1]]
+                i += 1
+        elif tok in _SMALL and tok != "one":  # "one of the" is not a fact
+            value = _SMALL[tok]
+        elif tok in _NUMBER_WORDS and tok not in _UNITS:
+            out.add(tok)  # months, weekdays, "half", "percent"
+        if value is not None:
+            if i + 1 < len(toks) and toks[i + 1] in _UNITS:
+                value *= _UNITS[toks[i + 1]]
+                i += 1
+            out.add(f"{value:g}")
+        i += 1
+    return frozenset(out)
+
+
+def fact_overlap(units: Sequence[Unit]) -> np.ndarray:
+    """R[p, j]: the share of unit j's facts that unit p already tells.
+
+    Facts that most units mention (the story's year) say nothing about
+    redundancy and are ignored; a unit with fewer than two facts scores 0.
+    """
+    fs = [facts(u.text) for u in units]
+    n = len(units)
+    counts: dict[str, int] = {}
+    for f in fs:
+        for x in f:
+            counts[x] = counts.get(x, 0) + 1
+    common = {x for x, c in counts.items() if c > max(3, 0.3 * n)}
+    fs = [f - common for f in fs]
+    r = np.zeros((n, n))
+    for j in range(n):
+        if len(fs[j]) < 2:
+            continue
+        for p in range(n):
+            if p != j and fs[p]:
+                r[p, j] = len(fs[p] & fs[j]) / len(fs[j])
+    return r
+
+
+def trim_sentence(sentence: str, limit: int) -> str:
+    """A sentence cut to ``limit`` chars at a clause boundary, ending with a full stop."""
+    s = sentence.strip()
+    if len(s) <= limit:
+        return s
+    best = -1
+    for m in _CLAUSE_CUT.finditer(s):
+        if 40 <= m.start() <= limit - 1 and _quote_balance(s[: m.start()]) <= 0:
+            best = m.start()
+    if best > 0:
+        return s[:best].rstrip(" ,;:–—") + "."
+    return shorten(s, limit - 1) + "…"
+
+
+def _target_words(brief: WriteBrief, source_words: int, n_docs: int) -> int:
+    per_story = source_words / max(1.0, n_docs**0.5)
+    target = max(brief.min_words + 60, int(0.4 * per_story))
+    return int(min(brief.max_words * 0.8, target))
+
+
+def write_extractive(docs: Sequence[SourceDoc], brief: WriteBrief) -> Draft:
+    """An article made only of source sentences (see the module docstring)."""
+    units = [u for i, d in enumerate(docs) for u in document_units(i, d.text)]
+    titles = [d.title for d in docs]
+    imagined = brief.imagine or all(d.excerpt_only for d in docs) or not units
+    site_names = [d.site_name for d in docs]
+    all_text = "\n\n".join(d.text for d in docs)
+
+    if not units:
+        headline = _best_title(docs, [], None) or "Untitled story"
+        return Draft(
+            headline=headline,
+            standfirst="",
+            paragraphs=[],
+            teaser=make_teaser(headline, all_text, site_names, url=_url(docs), imagined=True),
+            topics=pick_topics(" ".join(titles), all_text, brief.category),
+            backend="extractive",
+            prompt_version=ALGORITHM_VERSION,
+            imagined=True,
+            note="The sources had no usable sentences.",
+        )
+
+    mat = tfidf_matrix([u.text for u in units] + titles)
+    umat, tmat = mat[: len(units)], mat[len(units) :]
+    sim = umat @ umat.T
+    title_sim = np.array([float(umat[i] @ tmat[u.doc]) for i, u in enumerate(units)])
+    lead = np.array([1.0 / (1.0 + u.position) ** 0.5 for u in units])
+    prior = lead * (0.4 + title_sim)
+    scores = lexrank(sim, prior)
+    length = np.array([0.5 if u.words < 8 else (0.75 if u.words > 50 else 1.0) for u in units])
+    # A quotation with its speaker named gives an article a human voice.
+    voice = np.array([1.3 if u.quote and not u.dangling else 1.0 for u in units])
+    scores = scores * length * voice
+    eligible = [not u.junk for u in units]
+
+    standfirst, used = _standfirst(units, scores, eligible)
+    if sum(eligible) <= 4:
+        used = None  # too little to spare: the body may repeat the dek
+
+    source_words = sum(u.words for u in units)
+    target = _target_words(brief, source_words, len(docs))
+    index = {(u.doc, u.position): i for i, u in enumerate(units)}
+    words_so_far = [0]
+
+    def predecessor(i: int) -> int | None:
+        u = units[i]
+        return index.get((u.doc, u.position - 1))
+
+    def weight(i: int, chosen: list[int]) -> float:
+        if units[i].dangling and predecessor(i) not in chosen:
+            return 0.15
+        return 1.0
+
+    def fits(i: int, chosen: list[int]) -> bool:
+        if i == used:
+            return False
+        if units[i].dangling and predecessor(i) not in chosen:
+            return False
+        if words_so_far[0] + units[i].words > brief.max_words:
+            return False
+        words_so_far[0] += units[i].words
+        return True
+
+    def done(chosen: list[int]) -> bool:
+        return words_so_far[0] >= target
+
+    # The same fact in other words (two outlets, or a recap) counts as redundant.
+    redundancy = np.maximum(sim, fact_overlap(units) * 1.05)
+    picked = mmr_select(
+        scores.tolist(),
+        redundancy,
+        lam=0.72,
+        max_redundancy=0.5,
+        eligible=eligible,
+        weight=weight,
+        fits=fits,
+        done=done,
+    )
+    paragraphs = _paragraphs(units, picked, brief)
+    headline = _best_title(docs, units, umat[picked].mean(axis=0) if picked else None)
+    if not headline:
+        headline = _headline_from(units[picked[0]].text if picked else standfirst)
+
+    notes = []
+    words = sum(len(p.split()) for p in paragraphs)
+    if words < brief.min_words:
+        notes.append(f"The sources were short: {words} words retold.")
+    return Draft(
+        headline=headline,
+        standfirst=standfirst,
+        paragraphs=paragraphs,
+        teaser=make_teaser(headline, all_text, site_names, url=_url(docs), imagined=imagined),
+        topics=pick_topics(headline + " " + " ".join(titles), all_text, brief.category),
+        backend="extractive",
+        prompt_version=ALGORITHM_VERSION,
+        imagined=imagined,
+        note=" ".join(notes),
+    )
+
+
+def _url(docs: Sequence[SourceDoc]) -> str:
+    return docs[0].url if docs else ""
+
+
+def _standfirst(
+    units: Sequence[Unit], scores: np.ndarray, eligible: Sequence[bool]
+) -> tuple[str, int | None]:
+    """The dek, and the unit it copies whole (so the body doesn't repeat it)."""
+    order = [i for i in np.argsort(-scores) if eligible[i] and not units[i].quote]
+    order = [int(i) for i in order if not units[i].dangling][:4] or [int(i) for i in order[:1]]
+    if not order:
+        return "", None
+    for i in order[:3]:
+        if len(units[i].text) <= MAX_STANDFIRST and units[i].words >= 8:
+            return units[i].text, i
+    return trim_sentence(units[order[0]].text, MAX_STANDFIRST), None
+
+
+def _headline_from(sentence: str) -> str:
+    return trim_sentence(sentence, MAX_HEADLINE).rstrip(".…") if sentence else "Untitled story"
+
+
+def _best_title(
+    docs: Sequence[SourceDoc], units: Sequence[Unit], centroid: np.ndarray | None
+) -> str:
+    cleaned = [clean_headline(d.title, d.site_name, limit=10_000) for d in docs]
+    fitting = [c for c in cleaned if c and not looks_like_clickbait(c) and len(c) <= MAX_HEADLINE]
+    usable = fitting or [
+        shorten(c, MAX_HEADLINE) for c in cleaned if c and not looks_like_clickbait(c)
+    ]
+    if not usable:
+        return ""
+    if centroid is None or len(usable) == 1:
+        return usable[0]
+    mat = tfidf_matrix(usable + [" ".join(u.text for u in units)])
+    sims = mat[:-1] @ mat[-1]
+    # Short, central titles win; one over the limit was cut already.
+    best = max(range(len(usable)), key=lambda i: (sims[i], -len(usable[i])))
+    return usable[best][:MAX_HEADLINE]
+
+
+def _paragraphs(units: Sequence[Unit], picked: Sequence[int], brief: WriteBrief) -> list[str]:
+    """Picked units in source order, grouped into short paragraphs."""
+    if not picked:
+        return []
+    chosen = set(picked)
+    lengths: dict[int, int] = {}
+    for u in units:
+        lengths[u.doc] = max(lengths.get(u.doc, 0), u.position + 1)
+    ordered = sorted(
+        picked, key=lambda i: (units[i].position / lengths[units[i].doc], units[i].doc)
+    )
+    # Chains: a dependent unit stays glued to its predecessor.
+    chains: list[list[int]] = []
+    by_key = {(units[i].doc, units[i].position): i for i in chosen}
+    placed: set[int] = set()
+    for i in sorted(picked, key=lambda i: (units[i].doc, units[i].position)):
+        u = units[i]
+        prev = by_key.get((u.doc, u.position - 1))
+        if u.dangling and prev is not None and prev in placed:
+            for chain in chains:
+                if chain[-1] == prev:
+                    chain.append(i)
+                    break
+        else:
+            chains.append([i])
+        placed.add(i)
+    rank = {i: k for k, i in enumerate(ordered)}
+    chains.sort(key=lambda c: rank[c[0]])
+
+    total = sum(units[i].words for c in chains for i in c)
+    n_para = max(brief.min_paragraphs, min(brief.max_paragraphs, round(total / 70)))
+    n_para = min(n_para, len(chains))
+    groups: list[list[list[int]]] = []
+    per = total / n_para
+    acc = 0
+    for k, chain in enumerate(chains):
+        left = len(chains) - k
+        slots = n_para - len(groups)
+        if not groups or (slots > 0 and (acc >= per * 0.75 or left <= slots)):
+            groups.append([])
+            acc = 0
+        groups[-1].append(chain)
+        acc += sum(units[i].words for i in chain)
+    return [" ".join(units[i].text for chain in g for i in chain) for g in groups]

@@ -1,0 +1,152 @@
+"""Sentence centrality and redundancy: LexRank over TF-IDF with a lead bias, then MMR.
+
+Pure functions on lists of strings; numpy does the arithmetic.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from retold.write.wordlists import wordset
+
+_WORD = re.compile(r"[^\W_]+(?:[’'][^\W_]+)?(?:[.,]\d+)*", re.UNICODE)
+
+STOPWORDS = wordset(
+    """
+    a about above after again against all also am an and any are aren't as at be because been
+    before being below between both but by can could did do does doing down during each few for
+    from further had has have having he her here hers herself him himself his how i if in into
+    is it its itself just let me more most much my myself no nor not now of off on once only or
+    other our ours ourselves out over own said same say says she should so some such than that
+    the their theirs them themselves then there these they this those through to too told under
+    until up very was we were what when where which while who whom why will with would you your
+    yours yourself yourselves one two also would could may might must shall us mr mrs ms dr
+    """
+)
+
+
+def stem(word: str) -> str:
+    """A deliberately light English stemmer: plural and common verb endings."""
+    w = word
+    if len(w) > 4 and w.endswith("ies"):
+        return w[:-3] + "y"
+    if len(w) > 5 and w.endswith("ing"):
+        return w[:-3]
+    if len(w) > 4 and w.endswith("ed") and not w.endswith("eed"):
+        return w[:-2]
+    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        return w[:-1]
+    return w
+
+
+def terms(text: str) -> list[str]:
+    """Content words of ``text``, lowercased and stemmed; numbers are kept (they are facts)."""
+    out = []
+    for m in _WORD.finditer(text.lower().replace("’", "'")):
+        w = m.group(0)
+        if w in STOPWORDS or (len(w) < 2 and not w.isdigit()):
+            continue
+        out.append(w if w[0].isdigit() else stem(w.replace("'s", "")))
+    return out
+
+
+def tfidf_matrix(texts: Sequence[str]) -> np.ndarray:
+    """Rows of L2-normalised TF-IDF vectors, one per text (IDF over these texts)."""
+    bags = [Counter(terms(t)) for t in texts]
+    vocab: dict[str, int] = {}
+    df: Counter[str] = Counter()
+    for bag in bags:
+        df.update(bag.keys())
+        for w in bag:
+            vocab.setdefault(w, len(vocab))
+    n = len(texts)
+    mat = np.zeros((n, max(1, len(vocab))), dtype=np.float64)
+    for i, bag in enumerate(bags):
+        for w, c in bag.items():
+            idf = math.log((1 + n) / (1 + df[w])) + 1.0
+            mat[i, vocab[w]] = (1.0 + math.log(c)) * idf
+    norms = np.linalg.norm(mat, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return mat / norms
+
+
+def lexrank(
+    sim: np.ndarray,
+    prior: Sequence[float] | None = None,
+    *,
+    damping: float = 0.85,
+    iterations: int = 60,
+    tol: float = 1e-8,
+) -> np.ndarray:
+    """Continuous LexRank (PageRank on the similarity graph) with a personalisation prior."""
+    n = sim.shape[0]
+    if n == 0:
+        return np.zeros(0)
+    w = sim.copy()
+    np.fill_diagonal(w, 0.0)
+    w[w < 0.05] = 0.0  # ignore incidental overlaps (one shared common word)
+    rows = w.sum(axis=1, keepdims=True)
+    dangling = rows[:, 0] == 0
+    rows[rows == 0] = 1.0
+    trans = w / rows
+    p = np.full(n, 1.0 / n) if prior is None else np.asarray(prior, dtype=np.float64)
+    p = p / p.sum() if p.sum() > 0 else np.full(n, 1.0 / n)
+    trans[dangling] = p  # a sentence like no other jumps by the prior
+    r = p.copy()
+    for _ in range(iterations):
+        nxt = damping * (trans.T @ r) + (1 - damping) * p
+        if np.abs(nxt - r).sum() < tol:
+            r = nxt
+            break
+        r = nxt
+    return r
+
+
+def mmr_select(
+    scores: Sequence[float],
+    sim: np.ndarray,
+    *,
+    lam: float = 0.7,
+    max_redundancy: float = 0.55,
+    eligible: Sequence[bool] | None = None,
+    weight: Callable[[int, list[int]], float] | None = None,
+    fits: Callable[[int, list[int]], bool] | None = None,
+    done: Callable[[list[int]], bool] | None = None,
+) -> list[int]:
+    """Greedy Maximal Marginal Relevance selection, in pick order.
+
+    A candidate whose similarity to anything already chosen exceeds
+    ``max_redundancy`` is never chosen, so the same fact is told once.
+    ``weight(i, chosen)`` rescales a candidate's relevance given what is
+    already chosen (e.g. a sentence that needs its predecessor);
+    ``fits(i, chosen)`` rejects candidates that break a budget; selection stops
+    when ``done(chosen)`` is true or nothing is left.
+    """
+    n = len(scores)
+    if n == 0:
+        return []
+    s = np.asarray(scores, dtype=np.float64)
+    top = s.max()
+    s = s / top if top > 0 else s
+    ok = np.ones(n, dtype=bool) if eligible is None else np.asarray(eligible, dtype=bool)
+    chosen: list[int] = []
+    best_sim = np.zeros(n)
+    remaining = {int(i) for i in np.flatnonzero(ok)}
+    while remaining and not (done and done(chosen)):
+        idx = sorted(remaining)
+        rel = s[idx] if weight is None else s[idx] * [weight(i, chosen) for i in idx]
+        vals = lam * rel - (1 - lam) * best_sim[idx]
+        pick = idx[int(np.argmax(vals))]
+        remaining.discard(pick)
+        if chosen and best_sim[pick] > max_redundancy:
+            continue
+        if fits is not None and not fits(pick, chosen):
+            continue
+        chosen.append(pick)
+        best_sim = np.maximum(best_sim, sim[pick])
+    return chosen

@@ -1,0 +1,126 @@
+"""The shape a model must return, as a JSON schema for the server and a validator for us."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from retold.write.backend import WriteBrief
+from retold.write.topics import TOPICS, category_topic
+
+MAX_HEADLINE = 80
+MAX_STANDFIRST = 160
+MAX_TEASER = 110
+MAX_PARAGRAPH_CHARS = 900
+
+
+class ArticleOut(BaseModel):
+    """A model's article, as parsed from its JSON reply."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    headline: str = Field(min_length=5, max_length=MAX_HEADLINE)
+    standfirst: str = Field(min_length=10, max_length=MAX_STANDFIRST)
+    body: list[str] = Field(min_length=3, max_length=6)
+    teaser: str = Field(min_length=10, max_length=MAX_TEASER)
+    topics: list[str] = Field(min_length=1, max_length=3)
+
+
+def json_schema(brief: WriteBrief) -> dict[str, Any]:
+    """The JSON schema sent to the server (it becomes a grammar on llama.cpp)."""
+    return {
+        "type": "object",
+        "properties": {
+            "headline": {"type": "string", "minLength": 5, "maxLength": MAX_HEADLINE},
+            "standfirst": {"type": "string", "minLength": 10, "maxLength": MAX_STANDFIRST},
+            "body": {
+                "type": "array",
+                "items": {"type": "string", "minLength": 20, "maxLength": MAX_PARAGRAPH_CHARS},
+                "minItems": brief.min_paragraphs,
+                "maxItems": brief.max_paragraphs,
+            },
+            "teaser": {"type": "string", "minLength": 10, "maxLength": MAX_TEASER},
+            "topics": {
+                "type": "array",
+                "items": {"type": "string", "enum": sorted(TOPICS)},
+                "minItems": 1,
+                "maxItems": 3,
+            },
+        },
+        "required": ["headline", "standfirst", "body", "teaser", "topics"],
+        "additionalProperties": False,
+    }
+
+
+class NotJSON(ValueError):
+    """The reply holds no JSON object."""
+
+
+def parse_json(text: str) -> dict[str, Any]:
+    """The JSON object in a reply, tolerating ```json fences and chatter around it."""
+    t = text.strip()
+    fence = re.search(r"```(?:json)?\s*(\{.*\})\s*```", t, re.DOTALL)
+    if fence:
+        t = fence.group(1)
+    try:
+        data = json.loads(t)
+    except json.JSONDecodeError:
+        start, end = t.find("{"), t.rfind("}")
+        if start < 0 or end <= start:
+            raise NotJSON("The reply is not JSON.") from None
+        try:
+            data = json.loads(t[start : end + 1])
+        except json.JSONDecodeError as exc:
+            raise NotJSON(f"The reply is not valid JSON ({exc.msg}).") from None
+    if not isinstance(data, dict):
+        raise NotJSON("The reply is JSON but not an object.")
+    return data
+
+
+def validate_article(data: dict[str, Any], brief: WriteBrief) -> tuple[ArticleOut | None, list[str]]:
+    """The article and a list of problems (empty when it is fit to publish)."""
+    try:
+        article = ArticleOut.model_validate(data)
+    except ValidationError as exc:
+        return None, [_describe(err) for err in exc.errors()]
+    errors: list[str] = []
+    body = [p for p in article.body if p.strip()]
+    if len(body) != len(article.body):
+        errors.append("body: every paragraph must have text")
+    words = sum(len(p.split()) for p in body)
+    if not brief.min_words <= words <= brief.max_words:
+        errors.append(
+            f"body: {words} words in total; write between {brief.min_words} "
+            f"and {brief.max_words} words"
+        )
+    seen: set[str] = set()
+    for para in body:
+        for sentence in re.split(r"(?<=[.!?])\s+", para):
+            key = " ".join(sentence.lower().split())
+            if len(key) > 20 and key in seen:
+                errors.append(f"body: the sentence {sentence[:60]!r} is repeated")
+                break
+            seen.add(key)
+        else:
+            continue
+        break
+    topics = [normalise_topic(t) for t in article.topics]
+    if not all(topics):
+        unknown = [t for t, n in zip(article.topics, topics, strict=True) if not n]
+        errors.append(f"topics: {unknown} are not among {sorted(TOPICS)}")
+    if errors:
+        return None, errors
+    clean = article.model_copy(update={"topics": list(dict.fromkeys(topics))})
+    return clean, []
+
+
+def normalise_topic(topic: str) -> str:
+    return category_topic(topic)
+
+
+def _describe(err: Any) -> str:
+    where = ".".join(str(p) for p in err.get("loc", ())) or "reply"
+    return f"{where}: {err.get('msg', 'invalid')}"

@@ -1,0 +1,43 @@
+from retold.verify.numbers import extract, matches, same_value
+
+
+def values(text: str) -> list[tuple[float, str]]:
+    return [(q.value, q.unit) for q in extract(text)]
+
+
+def test_words_and_digits_agree() -> None:
+    assert values("eighteen months") == values("18 months") == [(18.0, "month")]
+    assert values("twenty-five people") == [(25.0, "person")]
+    assert values("one hundred and twenty cars") == [(120.0, "car")]
+
+
+def test_scales_and_thousands() -> None:
+    assert values("4.2 million crowns") == values("4,200,000 crowns") == [(4_200_000.0, "crown")]
+    assert values("£5m") == [(5_000_000.0, "pound")]
+    assert values("$4.2bn") == [(4.2e9, "dollar")]
+
+
+def test_percent_and_fractions() -> None:
+    third, pct = extract("a third")[0], extract("33%")[0]
+    assert same_value(third, pct)
+    assert values("12 per cent") == values("12%") == [(12.0, "%")]
+    assert extract("two-thirds of voters")[0].value == 2 / 3
+
+
+def test_units_must_agree() -> None:
+    months, years = extract("18 months")[0], extract("18 years")[0]
+    assert not matches(months, years)
+    counted = extract("18 hangers")[0]
+    assert matches(counted, extract("18 of the hangers")[0])
+
+
+def test_dates() -> None:
+    found = extract("on Monday 23 November 2026")
+    assert [(q.kind, q.value) for q in found] == [
+        ("weekday", 0.0),
+        ("number", 23.0),
+        ("month", 11.0),
+        ("number", 2026.0),
+    ]
+    assert extract("one of the oldest bridges") == []
+    assert extract("She may come.") == []

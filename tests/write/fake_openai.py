@@ -1,0 +1,137 @@
+"""A minimal OpenAI-compatible chat endpoint on loopback that misbehaves on cue.
+
+Each request takes the next behaviour from a script (the last one repeats):
+"ok", "invalid", "timeout", "429", "500", "truncated", "nonjson", "empty",
+"401". It answers ``response_format`` of type ``json_schema`` with llama.cpp's
+HTTP 500 when ``reject_json_schema`` is set, like llama-cpp-python's server.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+GOOD_ARTICLE = {
+    "headline": "Old Harbour Bridge to close for six weeks of repairs",
+    "standfirst": "Harrowmere's Old Harbour Bridge shuts on 23 November while engineers replace "
+    "corroded hangers.",
+    "body": [
+        "The Old Harbour Bridge will close to all traffic on Monday 23 November, city officials "
+        "confirmed, and will stay shut for six weeks while engineers replace and strengthen "
+        "corroded parts of the 95-year-old crossing.",
+        "A routine inspection in October found corrosion in 14 of the bridge's 62 steel "
+        "hangers. City engineer Aurelia Voss said none of them had failed, but that the council "
+        "would rather close the bridge on its own timetable than in an emergency.",
+        "About 18,000 vehicles cross the bridge every day. Drivers from Northfield face a detour "
+        "of 25 to 40 minutes at peak times, and the council will run a free shuttle ferry every "
+        "15 minutes for the whole of the closure.",
+        "Mayor Tobias Brandt said he understood the frustration but that the engineers had been "
+        "clear. The council will publish diversions and ferry timetables before the weekend.",
+    ],
+    "teaser": "I retold the Northfield Courier's report on the Old Harbour Bridge closure.",
+    "topics": ["transport"],
+}
+SHORT_ARTICLE = {**GOOD_ARTICLE, "body": ["Too short.", "Far too short.", "Still short."]}
+
+
+class FakeOpenAI:
+    def __init__(self, script: list[str], *, reject_json_schema: bool = False) -> None:
+        self.script = list(script)
+        self.reject_json_schema = reject_json_schema
+        self.requests: list[dict[str, Any]] = []
+        self.hang = 5.0
+        self._lock = threading.Lock()
+
+    def next_behaviour(self) -> str:
+        with self._lock:
+            return self.script.pop(0) if len(self.script) > 1 else self.script[0]
+
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def _send(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
+                raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(raw)))
+                for k, v in (headers or {}).items():
+                    self.send_header(k, v)
+                self.end_headers()
+                self.wfile.write(raw)
+
+            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+                length = int(self.headers.get("Content-Length", 0))
+                payload = json.loads(self.rfile.read(length) or b"{}")
+                fmt = (payload.get("response_format") or {}).get("type")
+                if fake.reject_json_schema and fmt == "json_schema":
+                    fake.requests.append({**payload, "_behaviour": "rejected"})
+                    self._send(
+                        500,
+                        {"error": {"message": "Input should be 'text' or 'json_object'",
+                                   "type": "internal_server_error"}},
+                    )
+                    return
+                behaviour = fake.next_behaviour()
+                fake.requests.append({**payload, "_behaviour": behaviour})
+                if behaviour == "timeout":
+                    time.sleep(fake.hang)
+                    return
+                if behaviour == "429":
+                    self._send(429, {"error": {"message": "slow down"}}, {"Retry-After": "0.05"})
+                    return
+                if behaviour == "500":
+                    self._send(500, {"error": {"message": "model crashed"}})
+                    return
+                if behaviour == "401":
+                    self._send(401, {"error": {"message": "bad key"}})
+                    return
+                content, finish = {
+                    "ok": (json.dumps(GOOD_ARTICLE), "stop"),
+                    "invalid": (json.dumps(SHORT_ARTICLE), "stop"),
+                    "truncated": (json.dumps(GOOD_ARTICLE)[:120], "length"),
+                    "nonjson": ("Sure! Here is your article about the bridge.", "stop"),
+                    "empty": ("", "stop"),
+                }[behaviour]
+                self._send(
+                    200,
+                    {
+                        "id": "chatcmpl-fake",
+                        "object": "chat.completion",
+                        "created": int(time.time()),
+                        "model": payload.get("model", "fake"),
+                        "choices": [
+                            {
+                                "index": 0,
+                                "message": {"role": "assistant", "content": content},
+                                "finish_reason": finish,
+                            }
+                        ],
+                        "usage": {"prompt_tokens": 100, "completion_tokens": 50,
+                                  "total_tokens": 150},
+                    },
+                )
+
+        return Handler
+
+
+@contextmanager
+def serve(fake: FakeOpenAI) -> Iterator[str]:
+    """Run ``fake`` on a free loopback port; yields its base URL (".../v1")."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), fake.handler())
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    finally:
+        server.shutdown()
+        server.server_close()
