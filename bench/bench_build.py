@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the Hugo layouts below are verbatim HTML templates)
 """Site build speed: Retold against Hugo, on the same synthetic articles, in one run.
 
     .venv/bin/python bench/bench_build.py [--sizes 1000 10000] [--processes N]
@@ -32,16 +33,34 @@ from retold.models import ArticlePage, RelatedLink, SentenceCheck, SiteInfo, Sou
 from retold.publish import build_site
 
 OUT = Path(__file__).parent / "out" / "build"
-SITE = SiteInfo(title="Bench Retold", base_url="https://bench.example.org",
-                description="Synthetic articles for the build benchmark.", per_page=20)
-WORDS = (
-    "harbour bridge council ferry budget repairs residents engineers timetable closure "
-    "traffic weather school hospital election mayor river flood library park rail station "
-    "museum market port tower festival funding plan report minister court police fire "
-    "street housing energy water waste transport workers union strike vote policy"
-).split()
-TOPICS = ["Transport", "Politics", "Health", "Education", "Environment", "Business",
-          "Culture", "Crime", "Housing", "Sport", "Science", "Weather"]
+SITE = SiteInfo(
+    title="Bench Retold",
+    base_url="https://bench.example.org",
+    description="Synthetic articles for the build benchmark.",
+    per_page=20,
+)
+_WORD_TEXT = (
+    "harbour bridge council ferry budget repairs residents engineers timetable "
+    "closure traffic weather school hospital election mayor river flood library park "
+    "rail station museum market port tower festival funding plan report minister "
+    "court police fire street housing energy water waste transport workers union "
+    "strike vote policy "
+)
+WORDS = _WORD_TEXT.split()
+TOPICS = [
+    "Transport",
+    "Politics",
+    "Health",
+    "Education",
+    "Environment",
+    "Business",
+    "Culture",
+    "Crime",
+    "Housing",
+    "Sport",
+    "Science",
+    "Weather",
+]
 OUTLETS = [(f"https://outlet{i}.example", f"Outlet {i} News") for i in range(30)]
 START = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
@@ -73,17 +92,27 @@ def synthetic_pages(n: int, seed: int = 7) -> list[ArticlePage]:
                 sentences.append((_sentence(rng), check))
             paragraphs.append(sentences)
         peers = [j for j in by_topic[topics[i][0]] if j != i]
-        related = [RelatedLink(f"{2026}/11/a-{j}", heads[j], teasers[j])
-                   for j in rng.sample(peers, k=min(7, len(peers)))]
+        related = [
+            RelatedLink(f"{2026}/11/a-{j}", heads[j], teasers[j])
+            for j in rng.sample(peers, k=min(7, len(peers)))
+        ]
         published = START - timedelta(minutes=7 * i)
-        pages.append(ArticlePage(
-            slug=f"2026/11/a-{i}", headline=heads[i], standfirst=_sentence(rng),
-            teaser=teasers[i],
-            label="I retold this from the original source. Most sentences match it; "
-                  "the ones I couldn't match are marked.",
-            paragraphs=paragraphs, sources=[SourceLink(source_url, heads[i], outlet)],
-            topics=topics[i], published=published, updated=published, related=related,
-        ))
+        pages.append(
+            ArticlePage(
+                slug=f"2026/11/a-{i}",
+                headline=heads[i],
+                standfirst=_sentence(rng),
+                teaser=teasers[i],
+                label="I retold this from the original source. Most sentences match it; "
+                "the ones I couldn't match are marked.",
+                paragraphs=paragraphs,
+                sources=[SourceLink(source_url, heads[i], outlet)],
+                topics=topics[i],
+                published=published,
+                updated=published,
+                related=related,
+            )
+        )
     return pages
 
 
@@ -103,20 +132,7 @@ disableKinds = ["taxonomy", "term"]
 paginate = 20
 [taxonomies]
   tag = "tags"
-[related]
-  includeNewer = true
-  threshold = 80
-  toLower = false
-  [[related.indices]]
-    name = "tags"
-    weight = 100
-  [[related.indices]]
-    name = "keywords"
-    weight = 80
-  [[related.indices]]
-    name = "date"
-    weight = 10
-"""
+"""  # Hugo's default related-content configuration: keywords, date and tags
 
 HUGO_SINGLE = """\
 <!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ .Title }}</title>
@@ -175,23 +191,23 @@ def write_hugo_site(pages: list[ArticlePage], root: Path) -> None:
     for page in pages:
         source = page.sources[0]
         body = "\n\n".join(" ".join(text for text, _ in para) for para in page.paragraphs)
-        keywords = sorted({w for w in page.headline.lower().split() if not w.isdigit()})
-        front = "\n".join([
-            "---",
-            f"title: {_yaml_str(page.headline)}",
-            f"description: {_yaml_str(page.standfirst)}",
-            f"date: {page.published.isoformat()}",
-            f"slug: {page.slug.rsplit('/', 1)[1]}",
-            f"url: /{page.slug}/",
-            f"tags: [{', '.join(_yaml_str(t) for t in page.topics)}]",
-            f"keywords: [{', '.join(_yaml_str(k) for k in keywords)}]",
-            f"label: {_yaml_str(page.label)}",
-            f"teaser: {_yaml_str(page.teaser)}",
-            f"source_url: {_yaml_str(source.url)}",
-            f"source_title: {_yaml_str(source.title)}",
-            f"source_name: {_yaml_str(source.site_name)}",
-            "---",
-        ])
+        front = "\n".join(
+            [
+                "---",
+                f"title: {_yaml_str(page.headline)}",
+                f"description: {_yaml_str(page.standfirst)}",
+                f"date: {page.published.isoformat()}",
+                f"slug: {page.slug.rsplit('/', 1)[1]}",
+                f"url: /{page.slug}/",
+                f"tags: [{', '.join(_yaml_str(t) for t in page.topics)}]",
+                f"label: {_yaml_str(page.label)}",
+                f"teaser: {_yaml_str(page.teaser)}",
+                f"source_url: {_yaml_str(source.url)}",
+                f"source_title: {_yaml_str(source.title)}",
+                f"source_name: {_yaml_str(source.site_name)}",
+                "---",
+            ]
+        )
         name = page.slug.replace("/", "-")
         (root / "content/posts" / f"{name}.md").write_text(front + "\n\n" + body + "\n")
 
@@ -202,8 +218,11 @@ def time_hugo(pages: list[ArticlePage], root: Path) -> float | None:
         return None
     write_hugo_site(pages, root)
     started = time.perf_counter()
-    subprocess.run([hugo, "--quiet", "-s", str(root), "-d", str(root / "public")],
-                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [hugo, "--quiet", "-s", str(root), "-d", str(root / "public")],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     return time.perf_counter() - started
 
 
@@ -216,8 +235,12 @@ def _line(name: str, retold: float, baseline: float | None) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
-    parser.add_argument("--processes", type=int, default=None,
-                        help="worker processes for Retold (default: one per CPU)")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=None,
+        help="worker processes for Retold (default: one per CPU)",
+    )
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     full: dict[int, tuple[list[ArticlePage], float]] = {}
@@ -234,9 +257,13 @@ def main(argv: list[str] | None = None) -> int:
     largest = max(full)
     pages, full_time = full[largest]
     newest = pages[0]
-    added = replace(newest, slug="2026/11/a-new", headline="A brand new article",
-                    published=newest.published + timedelta(minutes=5),
-                    updated=newest.published + timedelta(minutes=5))
+    added = replace(
+        newest,
+        slug="2026/11/a-new",
+        headline="A brand new article",
+        published=newest.published + timedelta(minutes=5),
+        updated=newest.published + timedelta(minutes=5),
+    )
     rebuild = time_retold([added, *pages], OUT / f"retold-{largest}", args.processes)
     print(_line("rebuild-one", rebuild, full_time), flush=True)
     return 0

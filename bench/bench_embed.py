@@ -72,8 +72,9 @@ def main() -> None:
     retold = throughput(embedder.encode, texts, args.seconds)
     base = throughput(baseline, texts, args.seconds)
     print(f"baseline: {kind}; {len(texts)} sample sentences")
+    ratio = retold / base
     print(
-        f"bench embed: ratio={retold / base:.2f} (retold={retold:.0f} sent/s, baseline={base:.0f} sent/s)"
+        f"bench embed: ratio={ratio:.2f} (retold={retold:.0f} sent/s, baseline={base:.0f} sent/s)"
     )
 
 

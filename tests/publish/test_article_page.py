@@ -96,8 +96,11 @@ def test_unmatched_sentences_marked_and_evidence_notes(built: BuildReport, out: 
     assert "Not found in the source" in text_of(notes[2])
     # the evidence list sits after the body and before the original source line
     all_nodes = list(doc.iter())
-    assert (all_nodes.index(body) < all_nodes.index(notes[0])
-            < all_nodes.index(doc.xpath("//*[@class='sources']")[0]))
+    assert (
+        all_nodes.index(body)
+        < all_nodes.index(notes[0])
+        < all_nodes.index(doc.xpath("//*[@class='sources']")[0])
+    )
 
 
 def test_contradicted_and_several_sources(built: BuildReport, out: Path) -> None:
@@ -149,15 +152,19 @@ def test_json_ld(built: BuildReport, out: Path) -> None:
     assert BRIDGE.label in data["description"]
     assert data["datePublished"] == "2026-11-25T09:30:00+00:00"
     assert data["dateModified"] == "2026-11-25T11:30:00+00:00"
-    assert data["author"] == data["publisher"] == {
-        "@type": "Organization", "name": "Harbour Retold", "url": "https://news.example.org/"}
+    assert (
+        data["author"]
+        == data["publisher"]
+        == {"@type": "Organization", "name": "Harbour Retold", "url": "https://news.example.org/"}
+    )
     assert data["image"] == [BRIDGE.image]
     assert data["isBasedOn"] == ["https://gazette.example/bridge"]
     assert data["digitalSourceType"] == (
         "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"
     )
-    ferry = json.loads(page(out, "2026/11/ferry-timetable")
-                       .xpath("//script[@type='application/ld+json']")[0].text)
+    ferry = json.loads(
+        page(out, "2026/11/ferry-timetable").xpath("//script[@type='application/ld+json']")[0].text
+    )
     assert ferry["isBasedOn"] == [s.url for s in FERRY.sources]
     assert "image" not in ferry
 
@@ -175,7 +182,9 @@ def test_social_tags_canonical_and_alternates(built: BuildReport, out: Path) -> 
     for key in ("og:description", "twitter:description", "description"):
         assert BRIDGE.label in meta[key] and BRIDGE.standfirst in meta[key]
     assert doc.xpath("//link[@rel='canonical']/@href") == [BRIDGE_URL]
-    alternates = {link.get("type"): link.get("href") for link in doc.xpath("//link[@rel='alternate']")}
+    alternates = {
+        link.get("type"): link.get("href") for link in doc.xpath("//link[@rel='alternate']")
+    }
     assert alternates == {
         "application/rss+xml": "/feed.xml",
         "application/atom+xml": "/atom.xml",
@@ -195,11 +204,23 @@ def test_accessibility_basics(built: BuildReport, out: Path) -> None:
 
 
 def test_page_size_and_no_external_requests(built: BuildReport, out: Path) -> None:
-    allowed_hosts = {"news.example.org", "gazette.example", "www.portnews.example",
-                     "twitter.com", "www.facebook.com", "wa.me", "www.linkedin.com",
-                     # identifiers, never fetched: XML namespaces, schema.org, IPTC, JSON Feed
-                     "schema.org", "cv.iptc.org", "www.w3.org", "purl.org",
-                     "www.sitemaps.org", "www.google.com", "jsonfeed.org"}
+    allowed_hosts = {
+        "news.example.org",
+        "gazette.example",
+        "www.portnews.example",
+        "twitter.com",
+        "www.facebook.com",
+        "wa.me",
+        "www.linkedin.com",
+        # identifiers, never fetched: XML namespaces, schema.org, IPTC, JSON Feed
+        "schema.org",
+        "cv.iptc.org",
+        "www.w3.org",
+        "purl.org",
+        "www.sitemaps.org",
+        "www.google.com",
+        "jsonfeed.org",
+    }
     import re
 
     for path in out.rglob("*"):
@@ -213,8 +234,10 @@ def test_page_size_and_no_external_requests(built: BuildReport, out: Path) -> No
     # the page itself, its stylesheet and its script: well under 50 KB together
     article = out / "2026/11/harbour-bridge-closes/index.html"
     doc = page(out, "2026/11/harbour-bridge-closes")
-    assets = [out / href.lstrip("/") for href in
-              doc.xpath("//link[@rel='stylesheet']/@href") + doc.xpath("//script/@src")]
+    assets = [
+        out / href.lstrip("/")
+        for href in doc.xpath("//link[@rel='stylesheet']/@href") + doc.xpath("//script/@src")
+    ]
     assert len(assets) == 2
     assert article.stat().st_size + sum(a.stat().st_size for a in assets) <= 50_000
     # nothing is loaded from anywhere but this site

@@ -27,7 +27,9 @@ def test_rss(built: BuildReport, out: Path) -> None:
     assert first.title == BRIDGE.headline
     assert BRIDGE.label in first.summary
     content = first.content[0].value
-    assert "Ferries will be free for everyone. <strong>(not found in the source)</strong>" in content
+    assert (
+        "Ferries will be free for everyone. <strong>(not found in the source)</strong>" in content
+    )
     assert "Original source:" in content
     assert [t.term for t in first.tags] == ["Transport", "Harbour"]
     assert first.published_parsed[:5] == (2026, 11, 25, 9, 30)
@@ -42,7 +44,8 @@ def test_atom(built: BuildReport, out: Path) -> None:
     assert first.id == URLS[0]
     assert first.updated_parsed[:5] == (2026, 11, 25, 11, 30)
     assert {link.href for link in first.links if link.rel == "related"} == {
-        "https://gazette.example/bridge"}
+        "https://gazette.example/bridge"
+    }
     assert "Repairs will take eighteen months." in first.content[0].value
 
 
@@ -86,7 +89,7 @@ def test_sitemaps_and_robots(built: BuildReport, out: Path) -> None:
     assert news == URLS[:2]
     tree = ET.parse(out / "news-sitemap.xml").getroot()
     ns = {"n": "http://www.google.com/schemas/sitemap-news/0.9"}
-    assert [t.text for t in tree.iter("{%s}title" % ns["n"])] == [BRIDGE.headline, FERRY.headline]
+    assert [t.text for t in tree.iter(f"{{{ns['n']}}}title")] == [BRIDGE.headline, FERRY.headline]
     robots = (out / "robots.txt").read_text("utf-8")
     assert f"Sitemap: {SITE_URL}sitemap.xml" in robots
     assert f"Sitemap: {SITE_URL}news-sitemap.xml" in robots

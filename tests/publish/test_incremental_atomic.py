@@ -16,8 +16,9 @@ from retold.publish import BuildReport, PublishError, build_site
 from .conftest import BRIDGE, BUDGET, FERRY
 
 
-def test_second_build_writes_nothing(site: SiteInfo, pages: list[ArticlePage], out: Path,
-                                     built: BuildReport) -> None:
+def test_second_build_writes_nothing(
+    site: SiteInfo, pages: list[ArticlePage], out: Path, built: BuildReport
+) -> None:
     assert len(built.written) > 20 and not built.unchanged and not built.removed
     again = build_site(site, pages, out)
     assert again.written == () and again.removed == ()
@@ -40,8 +41,12 @@ def test_changing_one_article_rewrites_it_and_its_listings(
         "sources/gazette-example/index.html",
         "sources/portnews-example/index.html",
         "archive/2026/11/index.html",
-        "feed.xml", "atom.xml", "feed.json",
-        "topics/transport/feed.xml", "topics/transport/atom.xml", "topics/transport/feed.json",
+        "feed.xml",
+        "atom.xml",
+        "feed.json",
+        "topics/transport/feed.xml",
+        "topics/transport/atom.xml",
+        "topics/transport/feed.json",
         "news-sitemap.xml",
     }
     assert report.removed == ()
@@ -57,14 +62,16 @@ def test_removed_and_held_articles_disappear(site: SiteInfo, out: Path, built: B
     assert FERRY.slug not in (out / BRIDGE.slug / "index.html").read_text()
 
 
-def test_template_or_site_change_invalidates_pages(site: SiteInfo, pages: list[ArticlePage],
-                                                   out: Path, built: BuildReport) -> None:
+def test_template_or_site_change_invalidates_pages(
+    site: SiteInfo, pages: list[ArticlePage], out: Path, built: BuildReport
+) -> None:
     report = build_site(replace(site, title="Harbour Retold Daily"), pages, out)
     assert f"{BRIDGE.slug}/index.html" in report.written
 
 
-def test_out_dir_is_a_symlink_swapped_atomically(site: SiteInfo, pages: list[ArticlePage],
-                                                 out: Path, built: BuildReport) -> None:
+def test_out_dir_is_a_symlink_swapped_atomically(
+    site: SiteInfo, pages: list[ArticlePage], out: Path, built: BuildReport
+) -> None:
     assert out.is_symlink() and out.resolve() == built.build_dir.resolve()
     builds = out.parent / ".site.builds"
     first = built.build_dir
@@ -96,8 +103,9 @@ def test_failed_build_leaves_the_published_site_untouched(
     assert [p.name for p in (out.parent / ".site.builds").iterdir()] == [built.build_dir.name]
 
 
-def test_readers_always_see_a_complete_site(site: SiteInfo, pages: list[ArticlePage],
-                                            out: Path, built: BuildReport) -> None:
+def test_readers_always_see_a_complete_site(
+    site: SiteInfo, pages: list[ArticlePage], out: Path, built: BuildReport
+) -> None:
     stop = threading.Event()
     problems: list[str] = []
     expected = {"index.html", "feed.xml", f"{BRIDGE.slug}/index.html", "sitemap.xml"}
@@ -119,8 +127,11 @@ def test_readers_always_see_a_complete_site(site: SiteInfo, pages: list[ArticleP
     reader.start()
     try:
         for n in range(6):
-            changed = replace(FERRY, updated=FERRY.updated + timedelta(minutes=n + 1),
-                              headline=f"Ferry timetable changes ({n})")
+            changed = replace(
+                FERRY,
+                updated=FERRY.updated + timedelta(minutes=n + 1),
+                headline=f"Ferry timetable changes ({n})",
+            )
             build_site(site, [BRIDGE, changed, BUDGET], out)
     finally:
         stop.set()
@@ -128,8 +139,9 @@ def test_readers_always_see_a_complete_site(site: SiteInfo, pages: list[ArticleP
     assert problems == []
 
 
-def test_refuses_to_overwrite_a_foreign_directory(site: SiteInfo, pages: list[ArticlePage],
-                                                  tmp_path: Path) -> None:
+def test_refuses_to_overwrite_a_foreign_directory(
+    site: SiteInfo, pages: list[ArticlePage], tmp_path: Path
+) -> None:
     foreign = tmp_path / "mine"
     foreign.mkdir()
     (foreign / "thesis.tex").write_text("precious")
@@ -159,8 +171,15 @@ def test_duplicate_slugs_and_bad_base_url(site: SiteInfo, out: Path) -> None:
 
 
 def test_parallel_build_matches_serial(site: SiteInfo, tmp_path: Path) -> None:
-    many = [replace(BUDGET, slug=f"2026/10/story-{i:03d}", headline=f"Story {i}",
-                    published=BUDGET.published - timedelta(hours=i)) for i in range(520)]
+    many = [
+        replace(
+            BUDGET,
+            slug=f"2026/10/story-{i:03d}",
+            headline=f"Story {i}",
+            published=BUDGET.published - timedelta(hours=i),
+        )
+        for i in range(520)
+    ]
     serial = build_site(site, many, tmp_path / "serial", processes=1)
     parallel = build_site(site, many, tmp_path / "parallel", processes=2)
     assert serial.written == parallel.written

@@ -41,10 +41,15 @@ def test_topic_source_and_archive_pages(built: BuildReport, out: Path) -> None:
     assert _headlines(out, "archive/2026/10") == [BUDGET.headline]
     topics = page(out, "topics")
     assert [text_of(a) for a in topics.xpath("//ul[@class='directory']//a")] == [
-        "Harbour", "Politics", "Transport"]
+        "Harbour",
+        "Politics",
+        "Transport",
+    ]
     archive = page(out, "archive")
     assert archive.xpath("//ul[@class='directory']//a/@href") == [
-        "/archive/2026/11/", "/archive/2026/10/"]
+        "/archive/2026/11/",
+        "/archive/2026/10/",
+    ]
     # topic pages advertise their own feeds
     alternates = page(out, "topics/transport").xpath("//link[@rel='alternate']/@href")
     assert "/topics/transport/feed.xml" in alternates
@@ -58,6 +63,7 @@ def test_site_under_a_path_prefix(pages, out: Path) -> None:  # type: ignore[no-
     build_site(site, pages, out)
     doc = page(out, BRIDGE.slug)
     assert doc.xpath("//link[@rel='canonical']/@href") == [
-        f"https://example.org/news/{BRIDGE.slug}/"]
+        f"https://example.org/news/{BRIDGE.slug}/"
+    ]
     assert doc.xpath("//link[@rel='stylesheet']/@href")[0].startswith("/news/static/")
     assert doc.xpath("//a[@class='site-title']/@href") == ["/news/"]

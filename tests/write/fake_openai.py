@@ -76,8 +76,12 @@ class FakeOpenAI:
                     fake.requests.append({**payload, "_behaviour": "rejected"})
                     self._send(
                         500,
-                        {"error": {"message": "Input should be 'text' or 'json_object'",
-                                   "type": "internal_server_error"}},
+                        {
+                            "error": {
+                                "message": "Input should be 'text' or 'json_object'",
+                                "type": "internal_server_error",
+                            }
+                        },
                     )
                     return
                 behaviour = fake.next_behaviour()
@@ -115,8 +119,11 @@ class FakeOpenAI:
                                 "finish_reason": finish,
                             }
                         ],
-                        "usage": {"prompt_tokens": 100, "completion_tokens": 50,
-                                  "total_tokens": 150},
+                        "usage": {
+                            "prompt_tokens": 100,
+                            "completion_tokens": 50,
+                            "total_tokens": 150,
+                        },
                     },
                 )
 

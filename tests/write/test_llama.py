@@ -39,7 +39,7 @@ def short_doc(request: pytest.FixtureRequest) -> SourceDoc:
     from .conftest import load_sample
 
     doc = load_sample("northfield-courier/old-harbour-bridge-shuts.md")
-    return replace(doc, text="\n\n".join(doc.text.split("\n\n")[:3]))
+    return replace(doc, text="\n\n".join(doc.text.split("\n\n")[:2]))
 
 
 def _free_port() -> int:
@@ -53,10 +53,17 @@ def llama_server() -> Iterator[str]:
     port = _free_port()
     proc = subprocess.Popen(
         [
-            sys.executable, "-m", "llama_cpp.server",
-            "--model", default_model_path(),
-            "--host", "127.0.0.1", "--port", str(port),
-            "--n_ctx", "2048",
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            default_model_path(),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--n_ctx",
+            "2048",
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -108,8 +115,14 @@ def _check_draft(draft: Draft, doc: SourceDoc, backend: str) -> None:
 def test_openai_backend_against_llama_cpp_server(llama_server: str, short_doc: SourceDoc) -> None:
     openai_backend._accepted_mode.clear()
     settings = WriterSettings(
-        backend="openai", base_url=llama_server, model="smollm2", max_tokens=450,
-        source_tokens=600, retries=1, backoff=0.1, timeout=120,
+        backend="openai",
+        base_url=llama_server,
+        model="smollm2",
+        max_tokens=320,
+        source_tokens=300,
+        retries=1,
+        backoff=0.1,
+        timeout=120,
     )
     draft = asyncio.run(get_writer(settings).write([short_doc], brief=BRIEF))
     _check_draft(draft, short_doc, "openai")
@@ -119,7 +132,7 @@ def test_openai_backend_against_llama_cpp_server(llama_server: str, short_doc: S
 
 def test_local_backend_in_process(short_doc: SourceDoc) -> None:
     settings = WriterSettings(
-        backend="local", max_tokens=450, source_tokens=600, n_ctx=2048, retries=0
+        backend="local", max_tokens=320, source_tokens=300, n_ctx=2048, retries=0
     )
     writer = get_writer(settings)
     draft = asyncio.run(writer.write([short_doc], brief=BRIEF))

@@ -74,6 +74,16 @@ class FetchPolicy:
     verify_tls: bool = True
     ca_bundle: str = ""  # PEM file of extra trusted CAs (a company proxy, a test server)
 
+    def __post_init__(self) -> None:
+        for name in ("concurrency", "per_host", "max_bytes"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"The fetch policy's {name} must be at least 1.")
+        for name in ("connect_timeout", "read_timeout", "total_timeout"):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"The fetch policy's {name} must be more than 0 seconds.")
+        if min(self.per_host_delay, self.backoff, self.retries, self.max_redirects) < 0:
+            raise ValueError("The fetch policy's delays and counts cannot be negative.")
+
 
 @dataclass(frozen=True)
 class FetchResult:

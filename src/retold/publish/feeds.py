@@ -91,44 +91,40 @@ def rss(site: SiteInfo, spec: FeedSpec, content: ContentFn) -> bytes:
 
 
 def atom(site: SiteInfo, spec: FeedSpec, content: ContentFn) -> bytes:
-    def a(name: str) -> str:
-        return name  # plain names; the namespace is declared on the root as the default
-
     items = spec.pages[:FEED_ITEMS]
+    # Plain tag names with the Atom namespace declared as the default on the root.
     root = ET.Element("feed", {"xmlns": ATOM, "xml:lang": site.language})
-    _sub(root, a("id"), urls.absolute(site, spec.home_rel))
-    _sub(root, a("title"), spec.title)
+    _sub(root, "id", urls.absolute(site, spec.home_rel))
+    _sub(root, "title", spec.title)
     if spec.description:
-        _sub(root, a("subtitle"), spec.description)
-    _sub(root, a("updated"), _newest(items))
+        _sub(root, "subtitle", spec.description)
+    _sub(root, "updated", _newest(items))
     _sub(
         root,
-        a("link"),
+        "link",
         rel="self",
         type=FEED_TYPES["atom"],
         href=urls.absolute(site, spec.dir_rel + FEED_FILES["atom"]),
     )
-    _sub(
-        root, a("link"), rel="alternate", type="text/html", href=urls.absolute(site, spec.home_rel)
-    )
-    author = _sub(root, a("author"))
-    _sub(author, a("name"), site.title)
-    _sub(author, a("uri"), urls.absolute(site, ""))
-    _sub(root, a("generator"), "Retold")
+    _sub(root, "link", rel="alternate", type="text/html", href=urls.absolute(site, spec.home_rel))
+    author = _sub(root, "author")
+    _sub(author, "name", site.title)
+    _sub(author, "uri", urls.absolute(site, ""))
+    _sub(root, "generator", "Retold")
     for page in items:
         url = urls.article_url(site, page.slug)
-        entry = _sub(root, a("entry"))
-        _sub(entry, a("id"), url)
-        _sub(entry, a("title"), page.headline)
-        _sub(entry, a("link"), rel="alternate", type="text/html", href=url)
+        entry = _sub(root, "entry")
+        _sub(entry, "id", url)
+        _sub(entry, "title", page.headline)
+        _sub(entry, "link", rel="alternate", type="text/html", href=url)
         for source in page.sources:
-            _sub(entry, a("link"), rel="related", href=source.url)
-        _sub(entry, a("published"), dates.iso(page.published))
-        _sub(entry, a("updated"), dates.iso(page.updated))
-        _sub(entry, a("summary"), metadata.description(page))
-        _sub(entry, a("content"), content(page), type="html")
+            _sub(entry, "link", rel="related", href=source.url)
+        _sub(entry, "published", dates.iso(page.published))
+        _sub(entry, "updated", dates.iso(page.updated))
+        _sub(entry, "summary", metadata.description(page))
+        _sub(entry, "content", content(page), type="html")
         for topic in page.topics:
-            _sub(entry, a("category"), term=clean(topic))
+            _sub(entry, "category", term=clean(topic))
     return _xml(root)
 
 

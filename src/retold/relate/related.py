@@ -16,7 +16,7 @@ through batched approximate search so a million-article archive stays fast.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -109,10 +109,13 @@ class Corpus:
     def from_index(
         cls,
         index: VectorIndex,
-        story_key_of: dict[int, Hashable],
-        published_of: dict[int, datetime | None],
+        story_key_of: Mapping[int, Hashable],
+        published_of: Mapping[int, datetime | None],
     ) -> Corpus:
-        """A corpus sharing the index's vectors (no copy of a big archive)."""
+        """A corpus sharing the index's vectors (no copy of a big archive).
+
+        Build a new one after changing the index: growth reallocates its storage.
+        """
         ids = index.ids()
         return cls.from_columns(
             ids,

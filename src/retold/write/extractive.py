@@ -47,9 +47,14 @@ _DANGLING = wordset(
     besides likewise similarly then thus hence therefore otherwise indeed additionally
     """
 )
-# "On Thursday, that changed" / "One of them is …": leans on an earlier sentence.
+# A wire dateline before the lede: "HARROWMERE, Nov 19 (Metro Wire) - ".
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z .'’-]{2,40}(?:,\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*(?:\([^)]{1,40}\))?\s+[-–—]\s+"
+)
+# "On Thursday, that changed" / "One of them is …" / "The storm also …": leans back.
 _LEANS_BACK = re.compile(
-    r"^[\"“‘(]*(?:(?:\w+\s+){0,3}\w+,\s+(?:that|this|it|these|those|they|he|she)\s"
+    r"^[\"“‘(]*(?:(?:\S+\s+){1,4}also\b"
+    r"|(?:\w+\s+){0,3}\w+,\s+(?:that|this|it|these|those|they|he|she)\s"
     r"|(?:one|some|many|most|all|both|each|none|several|two|three)\s+of\s+(?:them|those|these)\b)",
     re.IGNORECASE,
 )
@@ -112,7 +117,8 @@ def document_units(doc_index: int, text: str) -> list[Unit]:
             flush()  # an unclosed quotation never runs across paragraphs
         if not pending:
             pending_para = span.paragraph
-        pending.append(span.text)
+        piece = _DATELINE.sub("", span.text) if span.paragraph == 0 else span.text
+        pending.append(piece)
         balance += _quote_balance(span.text)
         if balance <= 0:
             flush()
@@ -366,10 +372,16 @@ def _standfirst(
     order = [int(i) for i in order if not units[i].dangling][:4] or [int(i) for i in order[:1]]
     if not order:
         return "", None
-    for i in order[:3]:
+    top = units[order[0]]
+    if len(top.text) <= MAX_STANDFIRST and top.words >= 8:
+        return top.text, order[0]
+    trimmed = trim_sentence(top.text, MAX_STANDFIRST)
+    if not trimmed.endswith("…"):
+        return trimmed, None  # the lede cut at a clause says it best
+    for i in order[1:3]:
         if len(units[i].text) <= MAX_STANDFIRST and units[i].words >= 8:
             return units[i].text, i
-    return trim_sentence(units[order[0]].text, MAX_STANDFIRST), None
+    return trimmed, None
 
 
 def _headline_from(sentence: str) -> str:

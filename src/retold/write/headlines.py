@@ -57,7 +57,7 @@ _KNOWN_ACRONYM = re.compile(r"^[A-Z]{2,4}s?$|^[A-Z0-9]+[0-9][A-Z0-9]*$")
 _SEPARATORS = re.compile(r"\s+[|–—-]\s+|\s+::\s+")
 _TRAILING_JUNK = re.compile(
     r"[\s,;:–—-]+$|\s+(?:and|or|of|the|a|an|to|in|on|for|with|at|by|from|as|but|while|after"
-    r"|before|when|because|despite|without|about|that|which|who|whose|where|amid|over|into|than|its|their|his|her"
+    r"|before|when|because|despite|without|about|across|through|under|between|against|around|toward|towards|near|within|via|per|up|down|off|out|into|onto|upon|that|which|who|whose|where|amid|over|into|than|its|their|his|her"
     r"|is|are|was|were|will|has|have|had|says|said|not|no|this|these|those)$",
     re.IGNORECASE,
 )

@@ -130,9 +130,10 @@ class ModelWriter:
         return sem
 
     def _unavailable(self) -> WriterUnavailable:
+        n = self.breaker.failures or 1
+        stories = "story" if n == 1 else "stories"
         return WriterUnavailable(
-            f"The {self.name} writer ({self.where}) is unavailable after "
-            f"{self.breaker.failures or 1} failed stor{'y' if self.breaker.failures <= 1 else 'ies'}"
+            f"The {self.name} writer ({self.where}) is unavailable after {n} failed {stories}"
             f" ({self.breaker.reason}); remaining stories stay pending."
         )
 

@@ -77,7 +77,7 @@ def tfidf_matrix(texts: Sequence[str]) -> np.ndarray:
 
 def lexrank(
     sim: np.ndarray,
-    prior: Sequence[float] | None = None,
+    prior: Sequence[float] | np.ndarray | None = None,
     *,
     damping: float = 0.85,
     iterations: int = 60,

@@ -80,7 +80,9 @@ def parse_json(text: str) -> dict[str, Any]:
     return data
 
 
-def validate_article(data: dict[str, Any], brief: WriteBrief) -> tuple[ArticleOut | None, list[str]]:
+def validate_article(
+    data: dict[str, Any], brief: WriteBrief
+) -> tuple[ArticleOut | None, list[str]]:
     """The article and a list of problems (empty when it is fit to publish)."""
     try:
         article = ArticleOut.model_validate(data)

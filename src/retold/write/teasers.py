@@ -188,6 +188,7 @@ def make_teaser(
 ) -> str:
     """A first-person teaser of at most ``limit`` characters, chosen deterministically."""
     options = subjects(headline, text, site_names)
+    templates: Sequence[str]
     if len({n for n in site_names if n.strip()}) > 1:
         templates, outlet = _MULTI_TEMPLATES, _outlets(site_names)
     else:

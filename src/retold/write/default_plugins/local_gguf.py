@@ -50,7 +50,9 @@ class LocalWriter(ModelWriter):
         if not Path(path).is_file():
             raise WriterConfigError(f"The GGUF model file {path} does not exist.")
         model = settings.model or Path(path).name
-        super().__init__(WriterSettings(**{**settings.__dict__, "model_path": path, "model": model}))
+        super().__init__(
+            WriterSettings(**{**settings.__dict__, "model_path": path, "model": model})
+        )
         self._llm: Any = None
         self._lock = threading.Lock()  # a Llama instance is not thread-safe
 

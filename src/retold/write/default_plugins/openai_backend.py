@@ -11,6 +11,7 @@ per server and model, the first one that works.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email.utils
 import os
 import time
@@ -48,10 +49,8 @@ def _format_rejected(exc: openai.APIStatusError) -> bool:
     if exc.status_code not in (400, 422, 500, 501):
         return False
     text = str(exc).lower()
-    try:
+    with contextlib.suppress(Exception):  # a streamed or closed body: the message is enough
         text += " " + exc.response.text.lower()
-    except Exception:  # a streamed or closed body: the message is enough
-        pass
     return any(
         hint in text
         for hint in ("response_format", "json_schema", "json_object", "input should be", "schema")
@@ -136,7 +135,9 @@ class OpenAIWriter(ModelWriter):
             except openai.APITimeoutError:
                 raise Transient(f"timed out after {self.settings.timeout:g} s") from None
             except openai.APIConnectionError as exc:
-                raise Transient(f"could not connect to {self.where} ({exc.__cause__ or exc})") from None
+                raise Transient(
+                    f"could not connect to {self.where} ({exc.__cause__ or exc})"
+                ) from None
             _accepted_mode[key] = mode_index
             return reply
 
