@@ -63,7 +63,9 @@ class WriterConfig(Section):
     fallback: Literal["extractive", "none"] = "extractive"
     prompts_dir: str = "prompts"
     imagine: bool = False  # write short items from excerpts (they carry the seed label)
-    prices: dict[str, tuple[float, float]] = Field(default_factory=dict)  # model → (in, out) per 1M tokens
+    prices: dict[str, tuple[float, float]] = Field(
+        default_factory=dict
+    )  # model → (in, out) per 1M tokens
 
 
 class CheckerConfig(Section):
@@ -155,7 +157,9 @@ def env_overrides(environ: Mapping[str, str]) -> dict[str, dict[str, str]]:
             if rest.startswith(section + "_"):
                 key = rest[len(section) + 1 :]
                 if key not in model.model_fields:
-                    raise _unknown(f"the environment variable {name}", key, list(model.model_fields))
+                    raise _unknown(
+                        f"the environment variable {name}", key, list(model.model_fields)
+                    )
                 out.setdefault(section, {})[key] = value
                 break
     return out
@@ -198,8 +202,12 @@ def load_settings(path: Path, environ: Mapping[str, str] | None = None) -> Setti
 
 
 def default_toml(
-    title: str = "Retold News", base_url: str = "http://127.0.0.1:8000", *,
-    backend: str = "extractive", allow_hosts: tuple[str, ...] = (), per_host_delay: float = 1.0,
+    title: str = "Retold News",
+    base_url: str = "http://127.0.0.1:8000",
+    *,
+    backend: str = "extractive",
+    allow_hosts: tuple[str, ...] = (),
+    per_host_delay: float = 1.0,
 ) -> str:
     """The scaffold `retold init` writes: every section, commented."""
     allow = ", ".join(f'"{h}"' for h in allow_hosts)
@@ -230,7 +238,7 @@ concurrency = 8
 per_host = 2
 per_host_delay = {per_host_delay}
 respect_robots = true
-allow_hosts = [{allow}]  # hosts that may be private/loopback (the SSRF guard refuses them otherwise)
+allow_hosts = [{allow}]  # private/loopback hosts the SSRF guard may let through
 
 # Sources are added with `retold add URL_OR_FILE`, or listed here:
 # [[sources]]

@@ -42,14 +42,19 @@ def open_demo_room(
         room = Newsroom.open(root)
         if samples.netloc not in room.settings.fetch.allow_hosts:
             raise RetoldError(
-                f"{root} was made by a demo with another samples port; use that port or a new --dir."
+                f"{root} was made by a demo with another samples port; reuse it or use a new --dir."
             )
     else:
         room = Newsroom.init(
-            root, title=DEMO_TITLE, base_url=f"http://127.0.0.1:{site_port}", backend=backend,
-            allow_hosts=(samples.netloc,), per_host_delay=0.0,
+            root,
+            title=DEMO_TITLE,
+            base_url=f"http://127.0.0.1:{site_port}",
+            backend=backend,
+            allow_hosts=(samples.netloc,),
+            per_host_delay=0.0,
         )
     with room.db.transaction() as session:
-        sources_store.add_source(session, f"{samples.base_url}/newsroom.opml", "auto",
-                                 "Sample newsroom (OPML)")
+        sources_store.add_source(
+            session, f"{samples.base_url}/newsroom.opml", "auto", "Sample newsroom (OPML)"
+        )
     return room

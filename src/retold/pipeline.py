@@ -27,15 +27,25 @@ STAGES = ("fetch", "extract", "cluster", "write", "verify", "relate", "publish")
 def fetch_policy(room: Newsroom) -> FetchPolicy:
     cfg = room.settings.fetch
     return FetchPolicy(
-        user_agent=cfg.user_agent, concurrency=cfg.concurrency, per_host=cfg.per_host,
-        per_host_delay=cfg.per_host_delay, total_timeout=cfg.timeout, max_bytes=cfg.max_bytes,
-        respect_robots=cfg.respect_robots, allow_hosts=frozenset(cfg.allow_hosts),
+        user_agent=cfg.user_agent,
+        concurrency=cfg.concurrency,
+        per_host=cfg.per_host,
+        per_host_delay=cfg.per_host_delay,
+        total_timeout=cfg.timeout,
+        max_bytes=cfg.max_bytes,
+        respect_robots=cfg.respect_robots,
+        allow_hosts=frozenset(cfg.allow_hosts),
     )
 
 
 async def run_stages(
-    room: Newsroom, report: RunReport, *, force: bool = False, progress: Progress | None = None,
-    writer: WriterBackend | None = None, stage: Callable[[str], None] | None = None,
+    room: Newsroom,
+    report: RunReport,
+    *,
+    force: bool = False,
+    progress: Progress | None = None,
+    writer: WriterBackend | None = None,
+    stage: Callable[[str], None] | None = None,
 ) -> None:
     note = stage or (lambda _name: None)
     tick = progress or (lambda _s, _d, _t: None)
@@ -57,8 +67,12 @@ async def run_stages(
 
 
 def run(
-    room: Newsroom, *, force: bool = False, progress: Progress | None = None,
-    writer: WriterBackend | None = None, stage: Callable[[str], None] | None = None,
+    room: Newsroom,
+    *,
+    force: bool = False,
+    progress: Progress | None = None,
+    writer: WriterBackend | None = None,
+    stage: Callable[[str], None] | None = None,
 ) -> RunReport:
     """Every stage once. Each stage commits as it goes, so an interrupted run loses nothing."""
     report = RunReport()
@@ -68,19 +82,20 @@ def run(
         session.flush()
         run_id = row.id
     try:
-        asyncio.run(run_stages(room, report, force=force, progress=progress, writer=writer,
-                               stage=stage))
+        asyncio.run(
+            run_stages(room, report, force=force, progress=progress, writer=writer, stage=stage)
+        )
     except KeyboardInterrupt:
         report.interrupted = True
         raise
     finally:
         with room.db.transaction() as session:
-            row = session.get(Run, run_id)
-            assert row is not None
-            row.finished_at = utcnow()
-            row.status = report.status
-            row.stats = dict(report.counts)
-            row.problems = report.problems[-200:]
+            done = session.get(Run, run_id)
+            assert done is not None
+            done.finished_at = utcnow()
+            done.status = report.status
+            done.stats = dict(report.counts)
+            done.problems = report.problems[-200:]
     return report
 
 

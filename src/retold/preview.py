@@ -24,8 +24,9 @@ def make_server(directory: Path, host: str = "127.0.0.1", port: int = 8000) -> T
     return server
 
 
-def watch(paths: list[Path], on_change: Callable[[], None], stop: threading.Event,
-          interval: float = 1.0) -> None:
+def watch(
+    paths: list[Path], on_change: Callable[[], None], stop: threading.Event, interval: float = 1.0
+) -> None:
     """Poll modification times (portable, no extra dependency) and call on_change after a change."""
 
     def stamp() -> float:

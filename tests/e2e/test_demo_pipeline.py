@@ -21,20 +21,39 @@ import pytest
 from tests.conftest import free_port
 
 SHARE_LABELS = ["𝕏 X", "Facebook", "WhatsApp", "LinkedIn", "Copy link"]
-TABLES = ["sources", "documents", "document_versions", "stories", "articles",
-          "article_versions", "sentence_checks"]
+TABLES = [
+    "sources",
+    "documents",
+    "document_versions",
+    "stories",
+    "articles",
+    "article_versions",
+    "sentence_checks",
+]
 
 
 def retold(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "retold", *args], capture_output=True, text=True, timeout=600,
+        [sys.executable, "-m", "retold", *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
         cwd=cwd,
     )
 
 
 def demo(newsroom: Path, samples_port: int, *extra: str) -> dict:
-    done = retold("-q", "demo", "--no-serve", "--json", "--dir", str(newsroom),
-                  "--samples-port", str(samples_port), *extra)
+    done = retold(
+        "-q",
+        "demo",
+        "--no-serve",
+        "--json",
+        "--dir",
+        str(newsroom),
+        "--samples-port",
+        str(samples_port),
+        *extra,
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
@@ -79,7 +98,7 @@ def test_every_article_page_has_the_whole_anatomy(newsroom: tuple[Path, int, dic
         assert article is not None, file
         order = [el for el in article.iter() if isinstance(el.tag, str)]
 
-        def pos(el: lxml.html.HtmlElement) -> int:
+        def pos(el: lxml.html.HtmlElement, order: list = order) -> int:
             return order.index(el)
 
         label = article.find_class("ai-label")[0]
@@ -90,8 +109,16 @@ def test_every_article_page_has_the_whole_anatomy(newsroom: tuple[Path, int, dic
         sources = article.find_class("sources")[0]
         related = article.find_class("related")[0]
         assert len(shares) == 2
-        assert (pos(label) < pos(shares[0]) < pos(headline) < pos(standfirst) < pos(body)
-                < pos(sources) < pos(shares[1]) < pos(related)), file
+        assert (
+            pos(label)
+            < pos(shares[0])
+            < pos(headline)
+            < pos(standfirst)
+            < pos(body)
+            < pos(sources)
+            < pos(shares[1])
+            < pos(related)
+        ), file
 
         assert label.text_content().strip().startswith("AI I ")
         assert headline.text_content().strip() and len(headline.text_content().strip()) <= 80
@@ -103,8 +130,9 @@ def test_every_article_page_has_the_whole_anatomy(newsroom: tuple[Path, int, dic
         title = headline.text_content().strip()
         for share in shares:
             items = share.findall(".//li")
-            assert [i.text_content().strip().split("Link to")[0].strip() for i in items] == \
-                SHARE_LABELS
+            assert [
+                i.text_content().strip().split("Link to")[0].strip() for i in items
+            ] == SHARE_LABELS
             links = [a.get("href") for a in share.findall(".//li/a")]
             u, t = quote(canonical, safe=""), quote(title, safe="")
             assert links == [
@@ -175,5 +203,6 @@ def test_an_updated_source_page_becomes_a_new_version(newsroom: tuple[Path, int,
     assert after["articles"] == before["articles"]
     with sqlite3.connect(root / "retold.db") as db:
         (text,) = db.execute(
-            "SELECT text FROM documents WHERE url LIKE '%storm-hedda-power-cuts%'").fetchone()
+            "SELECT text FROM documents WHERE url LIKE '%storm-hedda-power-cuts%'"
+        ).fetchone()
     assert text  # the stored text is the updated page's

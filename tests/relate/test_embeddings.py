@@ -129,3 +129,14 @@ def test_agrees_with_the_sentence_transformers_reference(embedder: Embedder) -> 
     top_ours = np.argsort(-(ours @ ours.T), axis=1)[:, 1:6]
     overlap = np.mean([len(set(a) & set(b)) / 5 for a, b in zip(top_ref, top_ours, strict=True)])
     assert overlap >= 0.8, overlap
+
+
+def test_blob_round_trip(embedder: Embedder) -> None:
+    from retold.relate.embeddings import from_blob, to_blob
+
+    vector = embedder.encode_one("A round trip through the database.")
+    blob = to_blob(vector)
+    assert len(blob) == 4 * DIM
+    np.testing.assert_array_equal(from_blob(blob), vector)
+    with pytest.raises(ValueError):
+        from_blob(blob[:-4])

@@ -24,7 +24,7 @@ def near(base: np.ndarray, rng: np.random.Generator, noise: float) -> np.ndarray
 def test_text_for_embedding_puts_headline_first_and_caps_length() -> None:
     text = text_for_embedding("Bridge closes", "  Repairs start in spring. ", ["A " * 2000, "tail"])
     assert text.startswith("Bridge closes\nRepairs start in spring.\nA A")
-    assert len(text) <= 1500
+    assert len(text) <= 700
     assert "tail" not in text
     assert text_for_embedding("Only a headline") == "Only a headline"
     assert text_for_embedding("", "", "Body  with\n\nspaces") == "Body with spaces"

@@ -26,8 +26,11 @@ app = typer.Typer(
 def root(
     ctx: typer.Context,
     dir: Path = typer.Option(
-        Path(os.environ.get("RETOLD_DIR", ".")), "--dir", "-d",
-        help="The newsroom directory (holds retold.toml).", show_default=False,
+        Path(os.environ.get("RETOLD_DIR", ".")),
+        "--dir",
+        "-d",
+        help="The newsroom directory (holds retold.toml).",
+        show_default=False,
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Only errors."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug logging."),

@@ -37,7 +37,9 @@ def extract(
 
 
 def check(
-    jsonl: Path = typer.Option(..., "--jsonl", help='Lines of {"id", "source", "text"}; - for stdin.'),
+    jsonl: Path = typer.Option(
+        ..., "--jsonl", help='Lines of {"id", "source", "text"}; - for stdin.'
+    ),
 ) -> None:
     """Check sentences against a source text, one JSON line out per line in."""
     from ..verify.batch import check_jsonl

@@ -18,7 +18,9 @@ def register(app: typer.Typer) -> None:
 
 def demo(
     ctx: typer.Context,
-    dir: Path | None = typer.Option(None, "--dir", help="Newsroom directory (default: a new temp dir)."),
+    dir: Path | None = typer.Option(
+        None, "--dir", help="Newsroom directory (default: a new temp dir)."
+    ),
     serve: bool = typer.Option(True, "--serve/--no-serve", help="Serve the site after building."),
     port: int = typer.Option(8000, "--port", "-p", help="Port for the site preview."),
     samples_port: int = typer.Option(SAMPLES_PORT, help="Port for the sample publishers' server."),

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.table import Table
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
 from ..errors import RetoldError
 from ..ingest.opml import OpmlError, read_opml
@@ -39,14 +40,18 @@ def init(
 ) -> None:
     """Create a newsroom: retold.toml, an empty database and a prompts/ folder."""
     room = Newsroom.init(directory, title=title, base_url=base_url)
-    state(ctx).console.print(f"Created a newsroom in [bold]{room.root}[/]. Next: "
-                             f"`retold -d {directory} add FEED_URL`, then `retold -d {directory} run`.")
+    state(ctx).console.print(
+        f"Created a newsroom in [bold]{room.root}[/]. Next: "
+        f"`retold -d {directory} add FEED_URL`, then `retold -d {directory} run`."
+    )
     room.close()
 
 
 def add(
     ctx: typer.Context,
-    targets: list[str] = typer.Argument(..., help="Feed URLs, article URLs, OPML files or local files."),
+    targets: list[str] = typer.Argument(
+        ..., help="Feed URLs, article URLs, OPML files or local files."
+    ),
     json_out: bool = typer.Option(False, "--json", help="Print what was added as JSON."),
 ) -> None:
     """Add sources: a feed, an OPML file (every feed in it), an article URL or a local file."""
@@ -95,10 +100,15 @@ def sources(
     with room.db.transaction() as session:
         rows = [
             {
-                "id": s.id, "url": s.url, "kind": s.kind, "name": s.name,
-                "health": sources_store.health(s), "items_seen": s.items_seen,
+                "id": s.id,
+                "url": s.url,
+                "kind": s.kind,
+                "name": s.name,
+                "health": sources_store.health(s),
+                "items_seen": s.items_seen,
                 "consecutive_failures": s.consecutive_failures,
-                "last_success": s.last_success, "last_error": s.last_error,
+                "last_success": s.last_success,
+                "last_error": s.last_error,
                 "next_attempt": s.next_attempt,
             }
             for s in sources_store.list_sources(session)
@@ -107,19 +117,29 @@ def sources(
     if json_out:
         emit_json(rows)
         return
-    table = Table("id", "source", "kind", "health", "items", "failures", "last success", "last error")
+    table = Table(
+        "id", "source", "kind", "health", "items", "failures", "last success", "last error"
+    )
     for r in rows:
-        table.add_row(str(r["id"]), str(r["name"] or r["url"]), str(r["kind"]), str(r["health"]),
-                      str(r["items_seen"]), str(r["consecutive_failures"]),
-                      f"{r['last_success']:%Y-%m-%d %H:%M}" if r["last_success"] else "never",
-                      str(r["last_error"])[:60])
+        table.add_row(
+            str(r["id"]),
+            str(r["name"] or r["url"]),
+            str(r["kind"]),
+            str(r["health"]),
+            str(r["items_seen"]),
+            str(r["consecutive_failures"]),
+            f"{r['last_success']:%Y-%m-%d %H:%M}" if r["last_success"] else "never",
+            str(r["last_error"])[:60],
+        )
     st.console.print(table if rows else "No sources yet: add one with `retold add URL`.")
 
 
-def _counts(room: Newsroom) -> dict[str, object]:
+def _counts(room: Newsroom) -> dict[str, int]:
     with room.db.transaction() as session:
-        def count(model: type, *where: object) -> int:
-            return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+        def count(model: type, *where: ColumnElement[bool]) -> int:
+            query = select(func.count()).select_from(model).where(*where)
+            return int(session.scalar(query) or 0)
 
         return {
             "documents": count(Document),
@@ -132,29 +152,46 @@ def _counts(room: Newsroom) -> dict[str, object]:
         }
 
 
+def _held(room: Newsroom) -> list[dict[str, str]]:
+    """Held articles, so an editor can find what to review and approve."""
+    with room.db.transaction() as session:
+        query = (
+            select(Article.slug, ArticleVersion.headline, ArticleVersion.label)
+            .join(ArticleVersion, ArticleVersion.article_id == Article.id)
+            .where(Article.status == "held", ArticleVersion.version == Article.current_version)
+        )
+        return [{"slug": s, "headline": h, "label": lbl} for s, h, lbl in session.execute(query)]
+
+
 def status(
     ctx: typer.Context,
     json_out: bool = typer.Option(False, "--json", help="Print as JSON."),
 ) -> None:
-    """What the newsroom holds and what the last runs did."""
+    """What the newsroom holds, what is held for an editor, and what the last runs did."""
     st = state(ctx)
     room = open_room(st)
-    data = {
-        "counts": _counts(room),
-        "runs": [
-            {"id": r.id, "started": r.started_at, "finished": r.finished_at, "status": r.status,
-             "stats": r.stats, "problems": r.problems[:20]}
-            for r in last_runs(room, 5)
-        ],
-    }
+    counts, held = _counts(room), _held(room)
+    runs: list[dict[str, Any]] = [
+        {
+            "id": r.id,
+            "started": r.started_at,
+            "finished": r.finished_at,
+            "status": r.status,
+            "stats": r.stats,
+            "problems": r.problems[:20],
+        }
+        for r in last_runs(room, 5)
+    ]
     room.close()
     if json_out:
-        emit_json(data)
+        emit_json({"counts": counts, "held": held, "runs": runs})
         return
-    for key, value in data["counts"].items():  # type: ignore[union-attr]
+    for key, value in counts.items():
         st.console.print(f"{key.replace('_', ' '):<20} {value}")
-    for r in data["runs"]:  # type: ignore[union-attr]
-        st.console.print(f"run {r['id']}: {r['status']} ({len(r['problems'])} problems)")
+    for article in held:
+        st.console.print(f"held: {article['slug']}  {article['headline']}")
+    for run in runs:
+        st.console.print(f"run {run['id']}: {run['status']} ({len(run['problems'])} problems)")
 
 
 def stats(
@@ -167,29 +204,54 @@ def stats(
     prices = room.settings.writer.prices
     with room.db.transaction() as session:
         rows = session.execute(
-            select(ArticleVersion.backend, ArticleVersion.model, func.count(),
-                   func.sum(ArticleVersion.tokens_in), func.sum(ArticleVersion.tokens_out),
-                   func.avg(ArticleVersion.latency_ms))
-            .group_by(ArticleVersion.backend, ArticleVersion.model)
+            select(
+                ArticleVersion.backend,
+                ArticleVersion.model,
+                func.count(),
+                func.sum(ArticleVersion.tokens_in),
+                func.sum(ArticleVersion.tokens_out),
+                func.avg(ArticleVersion.latency_ms),
+            ).group_by(ArticleVersion.backend, ArticleVersion.model)
         ).all()
     room.close()
     out = []
     for backend, model, n, tin, tout, latency in rows:
         price_in, price_out = prices.get(model, (0.0, 0.0))
         cost = ((tin or 0) * price_in + (tout or 0) * price_out) / 1_000_000
-        out.append({"backend": backend, "model": model or "-", "versions": n,
-                    "tokens_in": tin or 0, "tokens_out": tout or 0,
-                    "avg_latency_ms": round(latency or 0, 1), "cost": round(cost, 6),
-                    "cost_per_article": round(cost / n, 6) if n else 0})
+        out.append(
+            {
+                "backend": backend,
+                "model": model or "-",
+                "versions": n,
+                "tokens_in": tin or 0,
+                "tokens_out": tout or 0,
+                "avg_latency_ms": round(latency or 0, 1),
+                "cost": round(cost, 6),
+                "cost_per_article": round(cost / n, 6) if n else 0,
+            }
+        )
     if json_out:
         emit_json(out)
         return
-    table = Table("backend", "model", "versions", "tokens in", "tokens out", "avg ms", "cost",
-                  "per article")
+    table = Table(
+        "backend", "model", "versions", "tokens in", "tokens out", "avg ms", "cost", "per article"
+    )
     for r in out:
-        table.add_row(*(str(r[k]) for k in ("backend", "model", "versions", "tokens_in",
-                                            "tokens_out", "avg_latency_ms", "cost",
-                                            "cost_per_article")))
+        table.add_row(
+            *(
+                str(r[k])
+                for k in (
+                    "backend",
+                    "model",
+                    "versions",
+                    "tokens_in",
+                    "tokens_out",
+                    "avg_latency_ms",
+                    "cost",
+                    "cost_per_article",
+                )
+            )
+        )
     st.console.print(table)
 
 
@@ -208,9 +270,12 @@ def approve(
         article.status = "published"
         if article.published_at is None:
             article.published_at = utcnow()
-        version = session.scalar(select(ArticleVersion).where(
-            ArticleVersion.article_id == article.id,
-            ArticleVersion.version == article.current_version))
+        version = session.scalar(
+            select(ArticleVersion).where(
+                ArticleVersion.article_id == article.id,
+                ArticleVersion.version == article.current_version,
+            )
+        )
         if version is not None:
             version.checked = False  # recompute the label, now with the editor's review
     room.close()

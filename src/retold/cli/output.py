@@ -58,8 +58,12 @@ def progress_bar(st: State) -> Iterator[Callable[[str, int, int], None]]:
         yield lambda _s, _d, _t: None
         return
     progress = Progress(
-        TextColumn("[bold]{task.description:<10}"), BarColumn(), MofNCompleteColumn(),
-        TimeElapsedColumn(), console=st.console, transient=False,
+        TextColumn("[bold]{task.description:<10}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=st.console,
+        transient=False,
     )
     tasks: dict[str, Any] = {}
 

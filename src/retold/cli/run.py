@@ -36,19 +36,27 @@ def summarise(st: State, report: RunReport) -> None:
     if len(report.problems) > 15:
         st.console.print(f"  … and {len(report.problems) - 15} more (`retold status --json`).")
     if report.writer_unavailable:
-        st.console.print(f"[red]The writer is unavailable[/]: {report.writer_unavailable} "
-                         "Remaining stories are pending and will be written on the next run.")
+        st.console.print(
+            f"[red]The writer is unavailable[/]: {report.writer_unavailable} "
+            "Remaining stories are pending and will be written on the next run."
+        )
 
 
 def run_room(st: State, room: Newsroom, *, force: bool = False) -> RunReport:
     with progress_bar(st) as tick:
-        return run_pipeline(room, force=force, progress=tick,
-                            stage=lambda name: st.console.log(f"{name}…") if st.verbose else None)
+        return run_pipeline(
+            room,
+            force=force,
+            progress=tick,
+            stage=lambda name: st.console.log(f"{name}…") if st.verbose else None,
+        )
 
 
 def run(
     ctx: typer.Context,
-    force: bool = typer.Option(False, "--force", help="Ignore source back-off and fetch everything due."),
+    force: bool = typer.Option(
+        False, "--force", help="Ignore source back-off and fetch everything due."
+    ),
     json_out: bool = typer.Option(False, "--json", help="Print the run report as JSON."),
 ) -> None:
     """Run every stage once: fetch, extract, cluster, write, verify, relate, publish."""
@@ -79,8 +87,14 @@ def build(
     finally:
         room.close()
     if json_out:
-        emit_json({"written": len(result.written), "unchanged": len(result.unchanged),
-                   "removed": len(result.removed), "seconds": round(result.seconds, 3),
-                   "output_dir": str(room.output_dir)})
+        emit_json(
+            {
+                "written": len(result.written),
+                "unchanged": len(result.unchanged),
+                "removed": len(result.removed),
+                "seconds": round(result.seconds, 3),
+                "output_dir": str(room.output_dir),
+            }
+        )
     else:
         st.console.print(f"Built {room.output_dir}: {result}.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 import typer
+from rich.console import Console
 
 from ..config import CONFIG_NAME, DATABASE_NAME
 from ..errors import RetoldError
@@ -22,8 +23,9 @@ def register(app: typer.Typer) -> None:
 def serve(
     ctx: typer.Context,
     port: int = typer.Option(8000, "--port", "-p", help="Port on 127.0.0.1."),
-    rebuild: bool = typer.Option(True, "--rebuild/--no-rebuild",
-                                 help="Rebuild the site when the newsroom's data changes."),
+    rebuild: bool = typer.Option(
+        True, "--rebuild/--no-rebuild", help="Rebuild the site when the newsroom's data changes."
+    ),
 ) -> None:
     """Preview the site at http://127.0.0.1:PORT (builds it first if needed)."""
     st = state(ctx)
@@ -33,23 +35,30 @@ def serve(
     serve_site(room, port, rebuild=rebuild, console=st.console)
 
 
-def serve_site(room: Newsroom, port: int, *, rebuild: bool, console: object) -> None:
+def serve_site(room: Newsroom, port: int, *, rebuild: bool, console: Console) -> None:
     try:
         server = make_server(room.output_dir, port=port)
     except OSError as err:
-        raise RetoldError(f"Can't listen on 127.0.0.1:{port} ({err.strerror}); "
-                          "try another --port.") from None
+        raise RetoldError(
+            f"Can't listen on 127.0.0.1:{port} ({err.strerror}); try another --port."
+        ) from None
     stop = threading.Event()
     if rebuild:
+
         def rebuild_site() -> None:
             result = publish(room, RunReport())
-            console.print(f"Rebuilt: {result}.")  # type: ignore[attr-defined]
+            console.print(f"Rebuilt: {result}.")
 
-        paths = [room.root / DATABASE_NAME, room.root / (DATABASE_NAME + "-wal"),
-                 room.root / CONFIG_NAME]
+        paths = [
+            room.root / DATABASE_NAME,
+            room.root / (DATABASE_NAME + "-wal"),
+            room.root / CONFIG_NAME,
+        ]
         threading.Thread(target=watch, args=(paths, rebuild_site, stop), daemon=True).start()
-    console.print(f"Serving {room.output_dir} at [bold]http://127.0.0.1:{port}/[/] "  # type: ignore[attr-defined]
-                  "(Ctrl-C to stop).")
+    console.print(
+        f"Serving {room.output_dir} at [bold]http://127.0.0.1:{port}/[/] "
+        "(Ctrl-C to stop)."
+    )
     try:
         serve_forever(server)
     finally:

@@ -171,3 +171,15 @@ def default_embedder() -> Embedder:
                 threads = os.environ.get("RETOLD_EMBED_THREADS")
                 _default = Embedder(threads=int(threads) if threads else None)
     return _default
+
+
+def to_blob(vector: np.ndarray) -> bytes:
+    """A vector as bytes for the database (little-endian float32)."""
+    return np.asarray(vector, dtype="<f4").tobytes()
+
+
+def from_blob(blob: bytes, dim: int = DIM) -> np.ndarray:
+    """The inverse of :func:`to_blob`; refuses a blob of the wrong size."""
+    if len(blob) != 4 * dim:
+        raise ValueError(f"An embedding blob must be {4 * dim} bytes, not {len(blob)}.")
+    return np.frombuffer(blob, dtype="<f4").astype(np.float32)

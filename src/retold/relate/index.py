@@ -289,6 +289,8 @@ class VectorIndex:
             return cls._read(fh)
 
     def _write(self, fh: IO[bytes]) -> None:
+        if self.backend == "hnsw":
+            self.ensure_hnsw()  # save the graph so that loading never rebuilds it
         graph = bytes(self._hnsw.save()) if self._hnsw is not None and self._n else b""
         header = {
             "version": _VERSION,

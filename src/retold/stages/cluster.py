@@ -29,8 +29,9 @@ def cluster_documents(room: Newsroom, report: RunReport) -> None:
             return
         since = utcnow() - CANDIDATE_WINDOW
         recent = session.scalars(
-            select(Document).where(Document.story_id.is_not(None),
-                                   Document.first_seen >= since.replace(tzinfo=None))
+            select(Document).where(
+                Document.story_id.is_not(None), Document.first_seen >= since.replace(tzinfo=None)
+            )
         )
         grouped: dict[int, list[DocSignature]] = {}
         for doc in recent:
@@ -51,7 +52,8 @@ def cluster_documents(room: Newsroom, report: RunReport) -> None:
                 story = story_row
                 story.needs_write = True  # a new source for a story: rewrite with it
                 story.updated_at = utcnow()
-                stories = [StorySignature(s.key, [*s.docs, sig]) if s.key == key else s
-                           for s in stories]
+                stories = [
+                    StorySignature(s.key, [*s.docs, sig]) if s.key == key else s for s in stories
+                ]
                 report.count("documents_joined_story")
             doc.story_id = story.id

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from ..ingest.clean import word_count
 from ..ingest.dedup import canonical_url, content_hash
 from ..ingest.extract import extract, extract_feed_content
 from ..ingest.feeds import FeedError, ParsedFeed, looks_like_feed, parse_feed
@@ -20,6 +21,9 @@ from ..store import documents as docs_store
 from ..store import sources as sources_store
 from ..store.schema import Document, Source, utcnow
 from .report import RunReport
+
+# Fewer words than this is navigation debris, not even a teaser.
+MIN_WORDS = 15
 
 Progress = Callable[[str, int, int], None]
 
@@ -37,14 +41,19 @@ def source_kind(target: str) -> str:
 
 
 async def collect(
-    room: Newsroom, fetcher: Fetcher, report: RunReport, *, force: bool = False,
+    room: Newsroom,
+    fetcher: Fetcher,
+    report: RunReport,
+    *,
+    force: bool = False,
     progress: Progress = _noop,
 ) -> None:
     """Read every due source and record the documents it lists."""
     with room.db.transaction() as session:
         for configured in room.settings.sources:  # retold.toml sources join the table
-            sources_store.add_source(session, configured.url, source_kind(configured.url),
-                                     configured.name)
+            sources_store.add_source(
+                session, configured.url, source_kind(configured.url), configured.name
+            )
         due = [s.id for s in sources_store.due_sources(session, utcnow(), force=force)]
     seen: set[int] = set()
     while due:  # an OPML source adds feeds: read those in the same run
@@ -53,8 +62,11 @@ async def collect(
             seen.add(source_id)
             progress("sources", len(seen), len(seen) + len(due) - due.index(source_id) - 1)
         with room.db.transaction() as session:
-            due = [s.id for s in sources_store.due_sources(session, utcnow(), force=force)
-                   if s.id not in seen]
+            due = [
+                s.id
+                for s in sources_store.due_sources(session, utcnow(), force=force)
+                if s.id not in seen
+            ]
 
 
 async def _collect_one(room: Newsroom, fetcher: Fetcher, report: RunReport, source_id: int) -> None:
@@ -69,8 +81,11 @@ async def _collect_one(room: Newsroom, fetcher: Fetcher, report: RunReport, sour
             result = None
         else:
             result = await fetcher.fetch(
-                url, kind="any", etag=etag if kind == "feed" else "",
-                last_modified=modified if kind == "feed" else "", ignore_robots=ignore_robots,
+                url,
+                kind="any",
+                etag=etag if kind == "feed" else "",
+                last_modified=modified if kind == "feed" else "",
+                ignore_robots=ignore_robots,
             )
             body, ctype, final = result.body, result.content_type, result.url
         with room.db.transaction() as session:
@@ -101,7 +116,12 @@ def _read_file(path: str) -> bytes:
 
 
 def _record_listing(
-    room: Newsroom, session: Session, source: Source, body: bytes, ctype: str, url: str,
+    room: Newsroom,
+    session: Session,
+    source: Source,
+    body: bytes,
+    ctype: str,
+    url: str,
     report: RunReport,
 ) -> int:
     """Turn a source's body into document stubs (or more sources, for OPML)."""
@@ -129,8 +149,14 @@ def _record_listing(
     if source.kind != "file":
         source.kind = "page"
     revisit = timedelta(hours=room.settings.fetch.revisit_hours)
-    doc, _ = docs_store.upsert_stub(session, url=canonical_url(url), fetch_url=url,
-                                    source_id=source.id, item=None, revisit=revisit)
+    doc, _ = docs_store.upsert_stub(
+        session,
+        url=canonical_url(url),
+        fetch_url=url,
+        source_id=source.id,
+        item=None,
+        revisit=revisit,
+    )
     if doc.status == "pending" or doc.refetch:
         _store_page(session, doc, body, ctype, url, report)
     return 1
@@ -142,29 +168,55 @@ def _record_items(
     revisit = timedelta(hours=room.settings.fetch.revisit_hours)
     for item in parsed.items:
         _, created = docs_store.upsert_stub(
-            session, url=canonical_url(item.url), fetch_url=item.url, source_id=source.id,
-            item=item, revisit=revisit,
+            session,
+            url=canonical_url(item.url),
+            fetch_url=item.url,
+            source_id=source.id,
+            item=item,
+            revisit=revisit,
         )
         report.count("documents_new", int(created))
 
 
 def _store_page(
-    session: Session, doc: Document, body: bytes, ctype: str, url: str, report: RunReport,
-    etag: str = "", last_modified: str = "",
+    session: Session,
+    doc: Document,
+    body: bytes,
+    ctype: str,
+    url: str,
+    report: RunReport,
+    etag: str = "",
+    last_modified: str = "",
 ) -> None:
     html = body.decode("utf-8", errors="replace")
     extracted = extract(html, url)
-    if not extracted.text.strip():
+    if word_count(extracted.text) < MIN_WORDS or extracted.excerpt_reason == "empty page":
         docs_store.record_fetch_failure(doc, f"{url} has no extractable text.")
         report.problem(f"Document {url}: no extractable text.")
         report.count("documents_failed")
         return
     changed = docs_store.store_extraction(
-        session, doc, raw=body, content_type=ctype, extracted=extracted,
-        content_hash=content_hash(extracted.text), etag=etag, last_modified=last_modified,
+        session,
+        doc,
+        raw=body,
+        content_type=ctype,
+        extracted=extracted,
+        content_hash=content_hash(extracted.text),
+        etag=etag,
+        last_modified=last_modified,
     )
-    report.count("documents_changed" if changed and doc.version > 1 else
-                 "documents_extracted" if changed else "documents_unchanged")
+    report.count(
+        "documents_changed"
+        if changed and doc.version > 1
+        else "documents_extracted"
+        if changed
+        else "documents_unchanged"
+    )
+    if changed and extracted.excerpt_only:
+        report.count("documents_excerpt_only")
+        report.problem(
+            f"Document {url}: only an excerpt is available ({extracted.excerpt_reason})."
+        )
 
 
 async def fetch_documents(
@@ -194,8 +246,16 @@ async def fetch_documents(
                     doc.refetch = False
                     report.count("documents_unchanged")
                 else:
-                    _store_page(session, doc, result.body, result.content_type, result.url,
-                                report, result.etag, result.last_modified)
+                    _store_page(
+                        session,
+                        doc,
+                        result.body,
+                        result.content_type,
+                        result.url,
+                        report,
+                        result.etag,
+                        result.last_modified,
+                    )
             else:
                 _fallback_to_feed(session, doc, str(result), report)
         done += 1
@@ -210,14 +270,26 @@ def _fallback_to_feed(session: Session, doc: Document, error: str, report: RunRe
         doc.refetch = False
         report.problem(f"Document {doc.fetch_url}: {error} (kept the stored version).")
         return
-    item = FeedItem(url=doc.fetch_url, title=doc.feed_title, summary=doc.feed_summary,
-                    author=doc.author, published=doc.published, content_html=doc.feed_content)
+    item = FeedItem(
+        url=doc.fetch_url,
+        title=doc.feed_title,
+        summary=doc.feed_summary,
+        author=doc.author,
+        published=doc.published,
+        content_html=doc.feed_content,
+    )
     extracted = extract_feed_content(item) if doc.feed_content else None
     if extracted is None or not extracted.text.strip():
         docs_store.record_fetch_failure(doc, error)
         report.problem(f"Document {doc.fetch_url}: {error}")
         report.count("documents_failed")
         return
-    docs_store.store_extraction(session, doc, raw=doc.feed_content.encode(), content_type="feed",
-                                extracted=extracted, content_hash=content_hash(extracted.text))
+    docs_store.store_extraction(
+        session,
+        doc,
+        raw=doc.feed_content.encode(),
+        content_type="feed",
+        extracted=extracted,
+        content_hash=content_hash(extracted.text),
+    )
     report.count("documents_from_feed")

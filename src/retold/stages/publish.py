@@ -8,15 +8,20 @@ from ..models import ArticlePage, RelatedLink, SentenceCheck, SiteInfo, SourceLi
 from ..newsroom import Newsroom
 from ..publish import BuildReport, build_site
 from ..store import articles as articles_store
-from ..store.schema import Article, ArticleVersion, aware, utcnow
+from ..store.schema import Article, ArticleVersion, aware
 from .report import RunReport
 from .verify import sentences_of
 
 
 def site_info(room: Newsroom) -> SiteInfo:
     site = room.settings.site
-    return SiteInfo(title=site.title, base_url=site.base_url, language=site.language,
-                    description=site.description, per_page=site.per_page)
+    return SiteInfo(
+        title=site.title,
+        base_url=site.base_url,
+        language=site.language,
+        description=site.description,
+        per_page=site.per_page,
+    )
 
 
 def pair_checks(
@@ -43,15 +48,26 @@ def article_page(
     article: Article, version: ArticleVersion, related: list[RelatedLink]
 ) -> ArticlePage:
     published = aware(article.published_at or version.created_at)
-    updated = max(published, aware(version.created_at)) if article.current_version > 1 else published
+    updated = (
+        max(published, aware(version.created_at)) if article.current_version > 1 else published
+    )
     return ArticlePage(
-        slug=article.slug, headline=version.headline, standfirst=version.standfirst,
-        teaser=version.teaser, label=version.label,
+        slug=article.slug,
+        headline=version.headline,
+        standfirst=version.standfirst,
+        teaser=version.teaser,
+        label=version.label,
         paragraphs=pair_checks(list(version.paragraphs), articles_store.load_checks(version)),
-        sources=[SourceLink(url=s["url"], title=s.get("title", ""),
-                            site_name=s.get("site_name", "")) for s in version.sources],
-        topics=list(version.topics), published=published, updated=updated, related=related,
-        version=version.version, backend=version.backend,
+        sources=[
+            SourceLink(url=s["url"], title=s.get("title", ""), site_name=s.get("site_name", ""))
+            for s in version.sources
+        ],
+        topics=list(version.topics),
+        published=published,
+        updated=updated,
+        related=related,
+        version=version.version,
+        backend=version.backend,
         reviewed_on=aware(article.reviewed_at) if article.reviewed_at else None,
     )
 
@@ -62,9 +78,11 @@ def article_pages(session: Session) -> list[ArticlePage]:
     pages = []
     for article, version in rows:
         related = [
-            RelatedLink(slug=by_id[r][0].slug, headline=by_id[r][1].headline,
-                        teaser=by_id[r][1].teaser)
-            for r in (article.related or []) if r in by_id
+            RelatedLink(
+                slug=by_id[r][0].slug, headline=by_id[r][1].headline, teaser=by_id[r][1].teaser
+            )
+            for r in (article.related or [])
+            if r in by_id
         ]
         pages.append(article_page(article, version, related))
     return pages

@@ -42,15 +42,18 @@ def _docs_for(session: Session, version: ArticleVersion) -> list[SourceDoc]:
     return [docs_store.as_source_doc(d) for d in docs if d is not None]
 
 
-def _verify_one(room: Newsroom, session: Session, version: ArticleVersion, report: RunReport) -> None:
+def _verify_one(
+    room: Newsroom, session: Session, version: ArticleVersion, report: RunReport
+) -> None:
     article = session.get(Article, version.article_id)
     assert article is not None
     cfg = room.settings.checker
     if not cfg.enabled or version.imagined:
         # Nothing could be checked: the page says so with the seed label.
         version.checked = True
-        version.label = label_for(None, backend=version.backend, imagined=version.imagined,
-                                  reviewed_on=None)
+        version.label = label_for(
+            None, backend=version.backend, imagined=version.imagined, reviewed_on=None
+        )
         _publish(article, version, _docs_for(session, version), report)
         return
     docs = _docs_for(session, version)
@@ -82,8 +85,12 @@ def _verify_one(room: Newsroom, session: Session, version: ArticleVersion, repor
     articles_store.save_checks(session, version, checks)
     report.count("sentences_checked", len(checks))
     report.count("sentences_unsupported", sum(c.verdict != "supported" for c in checks))
-    version.label = label_for(checks, backend=version.backend, imagined=False,
-                              reviewed_on=article.reviewed_at.date() if article.reviewed_at else None)
+    version.label = label_for(
+        checks,
+        backend=version.backend,
+        imagined=False,
+        reviewed_on=article.reviewed_at.date() if article.reviewed_at else None,
+    )
     if decision.action == "hold" and article.reviewed_at is None:
         article.status = "held"
         report.count("articles_held")
@@ -111,7 +118,13 @@ def _publish(
 
 def _draft_of(version: ArticleVersion, paragraphs: list[str], note: str) -> Draft:
     return Draft(
-        headline=version.headline, standfirst=version.standfirst, paragraphs=paragraphs,
-        teaser=version.teaser, topics=list(version.topics), backend=version.backend,
-        model=version.model, prompt_version=version.prompt_version, note=note,
+        headline=version.headline,
+        standfirst=version.standfirst,
+        paragraphs=paragraphs,
+        teaser=version.teaser,
+        topics=list(version.topics),
+        backend=version.backend,
+        model=version.model,
+        prompt_version=version.prompt_version,
+        note=note,
     )

@@ -26,11 +26,19 @@ Progress = Callable[[str, int, int], None]
 def writer_settings(room: Newsroom) -> WriterSettings:
     cfg = room.settings.writer
     return WriterSettings(
-        backend=cfg.backend, model=cfg.model, base_url=cfg.base_url, api_key=cfg.api_key,
-        model_path=cfg.model_path, temperature=cfg.temperature, max_tokens=cfg.max_tokens,
-        timeout=cfg.timeout, concurrency=cfg.concurrency, retries=cfg.retries,
+        backend=cfg.backend,
+        model=cfg.model,
+        base_url=cfg.base_url,
+        api_key=cfg.api_key,
+        model_path=cfg.model_path,
+        temperature=cfg.temperature,
+        max_tokens=cfg.max_tokens,
+        timeout=cfg.timeout,
+        concurrency=cfg.concurrency,
+        retries=cfg.retries,
         fallback="" if cfg.fallback == "none" else cfg.fallback,
-        prompts_dir=str(room.prompts_dir), circuit_breaker=cfg.circuit_breaker,
+        prompts_dir=str(room.prompts_dir),
+        circuit_breaker=cfg.circuit_breaker,
     )
 
 
@@ -45,8 +53,10 @@ def cache_key(docs: Sequence[SourceDoc], settings: WriterSettings, brief: WriteB
     """Same sources, prompt, model and settings → same article, so a rerun calls no model."""
     payload = {
         "docs": [hashlib.sha256(d.text.encode()).hexdigest() for d in docs],
-        "backend": settings.backend, "model": settings.model or settings.model_path,
-        "temperature": settings.temperature, "max_tokens": settings.max_tokens,
+        "backend": settings.backend,
+        "model": settings.model or settings.model_path,
+        "temperature": settings.temperature,
+        "max_tokens": settings.max_tokens,
         "brief": dataclasses.asdict(brief),
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
@@ -58,15 +68,22 @@ def draft_from_cache(data: dict[str, Any]) -> Draft:
 
 
 async def write_stories(
-    room: Newsroom, report: RunReport, progress: Progress | None = None,
+    room: Newsroom,
+    report: RunReport,
+    progress: Progress | None = None,
     writer: WriterBackend | None = None,
 ) -> None:
     settings = writer_settings(room)
     writer = writer or open_writer(room)
     with room.db.transaction() as session:
         todo = [
-            (story.id, [docs_store.as_source_doc(d)
-                        for d in docs_store.story_documents(session, story.id)])
+            (
+                story.id,
+                [
+                    docs_store.as_source_doc(d)
+                    for d in docs_store.story_documents(session, story.id)
+                ],
+            )
             for story in articles_store.stories_to_write(session)
         ]
     limit = asyncio.Semaphore(settings.concurrency)
@@ -91,8 +108,12 @@ async def write_stories(
 
 
 async def _write_one(
-    room: Newsroom, settings: WriterSettings, writer: WriterBackend, report: RunReport,
-    story_id: int, docs: list[SourceDoc],
+    room: Newsroom,
+    settings: WriterSettings,
+    writer: WriterBackend,
+    report: RunReport,
+    story_id: int,
+    docs: list[SourceDoc],
 ) -> None:
     usable = [d for d in docs if d.text.strip() and not d.excerpt_only]
     imagined = False
@@ -106,8 +127,9 @@ async def _write_one(
             report.count("stories_skipped_excerpt")
             return
         usable, imagined = [d for d in docs if d.text.strip()], True
-    brief = WriteBrief(language=room.settings.site.language, site_title=room.settings.site.title,
-                       imagine=imagined)
+    brief = WriteBrief(
+        language=room.settings.site.language, site_title=room.settings.site.title, imagine=imagined
+    )
     key = cache_key(usable, settings, brief)
     with room.db.transaction() as session:
         cached = articles_store.cached_draft(session, key)

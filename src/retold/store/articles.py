@@ -23,7 +23,9 @@ def new_story(session: Session, signature: dict[str, Any]) -> Story:
 
 
 def stories_to_write(session: Session) -> list[Story]:
-    return list(session.scalars(select(Story).where(Story.needs_write.is_(True)).order_by(Story.id)))
+    return list(
+        session.scalars(select(Story).where(Story.needs_write.is_(True)).order_by(Story.id))
+    )
 
 
 def story_signatures(session: Session) -> list[tuple[int, dict[str, Any]]]:
@@ -59,11 +61,21 @@ def add_version(
     article.embedding = None  # new text, new vector
     article.updated_at = utcnow()
     version = ArticleVersion(
-        article_id=article.id, version=article.current_version, headline=draft.headline,
-        standfirst=draft.standfirst, paragraphs=list(draft.paragraphs), teaser=draft.teaser,
-        topics=list(draft.topics), sources=sources, backend=draft.backend, model=draft.model,
-        prompt_version=draft.prompt_version, tokens_in=draft.tokens_in,
-        tokens_out=draft.tokens_out, latency_ms=draft.latency_ms, imagined=draft.imagined,
+        article_id=article.id,
+        version=article.current_version,
+        headline=draft.headline,
+        standfirst=draft.standfirst,
+        paragraphs=list(draft.paragraphs),
+        teaser=draft.teaser,
+        topics=list(draft.topics),
+        sources=sources,
+        backend=draft.backend,
+        model=draft.model,
+        prompt_version=draft.prompt_version,
+        tokens_in=draft.tokens_in,
+        tokens_out=draft.tokens_out,
+        latency_ms=draft.latency_ms,
+        imagined=draft.imagined,
         note=draft.note,
     )
     session.add(version)
@@ -99,9 +111,15 @@ def save_checks(session: Session, version: ArticleVersion, checks: Sequence[Sent
     for idx, check in enumerate(checks):
         session.add(
             SentenceCheckRow(
-                article_version_id=version.id, idx=idx, paragraph=check.paragraph,
-                text=check.text, verdict=check.verdict, score=check.score, reason=check.reason,
-                evidence=check.evidence, source_url=check.source_url,
+                article_version_id=version.id,
+                idx=idx,
+                paragraph=check.paragraph,
+                text=check.text,
+                verdict=check.verdict,
+                score=check.score,
+                reason=check.reason,
+                evidence=check.evidence,
+                source_url=check.source_url,
             )
         )
     session.flush()
@@ -110,8 +128,15 @@ def save_checks(session: Session, version: ArticleVersion, checks: Sequence[Sent
 
 def load_checks(version: ArticleVersion) -> list[SentenceCheck]:
     return [
-        SentenceCheck(paragraph=r.paragraph, text=r.text, verdict=r.verdict, score=r.score,
-                      reason=r.reason, evidence=r.evidence, source_url=r.source_url)
+        SentenceCheck(
+            paragraph=r.paragraph,
+            text=r.text,
+            verdict=r.verdict,
+            score=r.score,
+            reason=r.reason,
+            evidence=r.evidence,
+            source_url=r.source_url,
+        )
         for r in version.checks
     ]
 
@@ -123,7 +148,7 @@ def published_articles(session: Session) -> list[tuple[Article, ArticleVersion]]
         .where(Article.status == "published", ArticleVersion.version == Article.current_version)
         .order_by(Article.published_at.desc(), Article.id.desc())
     )
-    return [(a, v) for a, v in session.execute(query).tuples()]
+    return [(row[0], row[1]) for row in session.execute(query)]
 
 
 def cached_draft(session: Session, key: str) -> dict[str, Any] | None:

@@ -14,7 +14,12 @@ from .schema import Document, DocumentVersion, Story, aware, utcnow
 
 
 def upsert_stub(
-    session: Session, *, url: str, fetch_url: str, source_id: int | None, item: FeedItem | None,
+    session: Session,
+    *,
+    url: str,
+    fetch_url: str,
+    source_id: int | None,
+    item: FeedItem | None,
     revisit: timedelta,
 ) -> tuple[Document, bool]:
     """Record that a document exists; returns (document, created).
@@ -55,8 +60,15 @@ def record_fetch_failure(doc: Document, error: str) -> None:
 
 
 def store_extraction(
-    session: Session, doc: Document, *, raw: bytes, content_type: str, extracted: Extracted,
-    content_hash: str, etag: str = "", last_modified: str = "",
+    session: Session,
+    doc: Document,
+    *,
+    raw: bytes,
+    content_type: str,
+    extracted: Extracted,
+    content_hash: str,
+    etag: str = "",
+    last_modified: str = "",
 ) -> bool:
     """Save a fetched page; returns True when its text is new (first version or changed)."""
     doc.refetch = False
@@ -68,8 +80,12 @@ def store_extraction(
     doc.version += 1
     session.add(
         DocumentVersion(
-            document_id=doc.id, version=doc.version, content_hash=content_hash,
-            raw=zlib.compress(raw, 6), content_type=content_type, text=extracted.text,
+            document_id=doc.id,
+            version=doc.version,
+            content_hash=content_hash,
+            raw=zlib.compress(raw, 6),
+            content_type=content_type,
+            text=extracted.text,
         )
     )
     doc.status = "ready"
@@ -111,8 +127,13 @@ def story_documents(session: Session, story_id: int) -> list[Document]:
 
 def as_source_doc(doc: Document) -> SourceDoc:
     return SourceDoc(
-        id=doc.id, url=doc.url, title=doc.title, text=doc.text, site_name=doc.site_name,
-        author=doc.author, published=aware(doc.published) if doc.published else None,
+        id=doc.id,
+        url=doc.url,
+        title=doc.title,
+        text=doc.text,
+        site_name=doc.site_name,
+        author=doc.author,
+        published=aware(doc.published) if doc.published else None,
         excerpt_only=doc.excerpt_only,
     )
 

@@ -185,9 +185,7 @@ class SentenceCheckRow(Base):
     __tablename__ = "sentence_checks"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    article_version_id: Mapped[int] = mapped_column(
-        ForeignKey("article_versions.id"), index=True
-    )
+    article_version_id: Mapped[int] = mapped_column(ForeignKey("article_versions.id"), index=True)
     idx: Mapped[int] = mapped_column(Integer)
     paragraph: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)

@@ -71,5 +71,3 @@ def health(source: Source) -> str:
     if source.next_attempt is not None:
         return "backing off"
     return "failing"
-
-

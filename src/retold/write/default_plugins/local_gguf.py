@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import threading
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -50,9 +51,7 @@ class LocalWriter(ModelWriter):
         if not Path(path).is_file():
             raise WriterConfigError(f"The GGUF model file {path} does not exist.")
         model = settings.model or Path(path).name
-        super().__init__(
-            WriterSettings(**{**settings.__dict__, "model_path": path, "model": model})
-        )
+        super().__init__(replace(settings, model_path=path, model=model))
         self._llm: Any = None
         self._lock = threading.Lock()  # a Llama instance is not thread-safe
 

@@ -16,6 +16,7 @@ import email.utils
 import os
 import time
 import weakref
+from dataclasses import replace
 from typing import Any
 
 import openai
@@ -95,10 +96,7 @@ class OpenAIWriter(ModelWriter):
                     "The openai writer needs a model name (writer.model or RETOLD_MODEL)."
                 )
             model = "default"  # single-model local servers ignore the name
-        settings = WriterSettings(
-            **{**settings.__dict__, "base_url": base_url, "api_key": api_key, "model": model}
-        )
-        super().__init__(settings)
+        super().__init__(replace(settings, base_url=base_url, api_key=api_key, model=model))
         self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, openai.AsyncOpenAI]
         self._clients = weakref.WeakKeyDictionary()
 

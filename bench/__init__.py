@@ -1,0 +1,1 @@
+"""Benchmarks: each prints `bench NAME: ratio=R (retold=A UNIT, baseline=B UNIT)`."""
