@@ -124,9 +124,10 @@ def test_round_trip_bytes_and_file(tmp_path: Path, threshold: int) -> None:
     index = VectorIndex(DIM, hnsw_threshold=threshold, meta={"model": "all-MiniLM-L6-v2"})
     index.add(np.arange(800) + 100, vecs)
     before = index.search_many(vecs[:20], 5)
+    index.save(tmp_path / "related.idx")
     for restored in (
         VectorIndex.from_bytes(index.to_bytes()),
-        (index.save(tmp_path / "related.idx"), VectorIndex.load(tmp_path / "related.idx"))[1],
+        VectorIndex.load(tmp_path / "related.idx"),
     ):
         assert len(restored) == 800 and restored.meta == {"model": "all-MiniLM-L6-v2"}
         assert restored.backend == index.backend
