@@ -2,31 +2,47 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+HASH := $(shell sha1sum pyproject.toml | cut -c1-12)
+BASE := $(VENV)/.base-$(HASH)
+DEV := $(VENV)/.dev-$(HASH)
 
-.PHONY: demo test bench lint system-deps clean
+.PHONY: demo test bench lint system-deps reference clean
 
-$(STAMP): pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test,local]'
-	rm -f $(VENV)/.installed-*
+
+# Retold itself: all `make demo` needs.
+$(BASE): pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install -q -e .
+	rm -f $(VENV)/.base-*
 	touch $@
 
-demo: $(STAMP)
+# Test tools and the local model backend (llama-cpp-python builds from source once, ~5 min).
+# CI machines carry the CPU torch wheel locally, so CI also installs the torch reference.
+$(DEV): $(BASE)
+	$(PY) -m pip install -q -e '.[test,local]'
+	if [ -n "$$CI" ]; then $(PY) -m pip install -q -e '.[reference]'; fi
+	rm -f $(VENV)/.dev-*
+	touch $@
+
+demo: $(BASE)
 	$(VENV)/bin/retold demo
 
 # System packages the tests drive for real (Chromium for browser tests, Hugo for benchmarks).
 system-deps:
 	bash scripts/system-deps.sh
 
-test: $(STAMP) system-deps
+test: $(DEV) system-deps
 	$(PY) -m pytest -q
 
-bench: $(STAMP) system-deps
+bench: $(DEV) system-deps
 	$(PY) -m bench
 
-lint: $(STAMP)
+reference: $(DEV)
+	$(PY) -m pip install -q -e '.[reference]'
+
+lint: $(DEV)
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/mypy src
 
