@@ -65,3 +65,44 @@ def test_build_on_an_empty_newsroom_makes_an_empty_site(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert (room / "site" / "index.html").exists()
     assert json.loads(done.stdout)["written"] > 0
+
+
+def test_sources_export_as_opml_round_trips(tmp_path: Path) -> None:
+    from retold.ingest.opml import read_opml
+
+    room = tmp_path / "news"
+    retold("init", str(room))
+    retold("-d", str(room), "add", "https://a.example/feed.xml", "https://b.example/rss")
+    done = retold("-d", str(room), "sources", "--opml")
+    assert done.returncode == 0, done.stderr
+    assert [f.xml_url for f in read_opml(done.stdout.encode())] == [
+        "https://a.example/feed.xml", "https://b.example/rss"]
+
+
+def test_serve_previews_the_site_on_loopback(tmp_path: Path) -> None:
+    import time
+    import urllib.request
+
+    from tests.conftest import free_port
+
+    room = tmp_path / "news"
+    retold("init", str(room))
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "retold", "-d", str(room), "serve",
+                               "--port", str(port)], stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/") as answer:
+                    assert answer.status == 200
+                    assert b"<html" in answer.read()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "retold serve did not start"
+                time.sleep(0.2)
+        taken = retold("-d", str(room), "serve", "--port", str(port))
+        assert taken.returncode == 2 and "try another --port" in taken.stderr
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -10,7 +10,7 @@ from rich.table import Table
 from sqlalchemy import ColumnElement, func, select
 
 from ..errors import RetoldError
-from ..ingest.opml import OpmlError, read_opml
+from ..ingest.opml import OpmlError, OpmlFeed, read_opml, write_opml
 from ..newsroom import Newsroom
 from ..pipeline import last_runs
 from ..stages.ingest import looks_like_opml
@@ -93,10 +93,18 @@ def _expand(target: str) -> list[tuple[str, str, str]]:
 def sources(
     ctx: typer.Context,
     json_out: bool = typer.Option(False, "--json", help="Print sources and their health as JSON."),
+    opml: bool = typer.Option(False, "--opml", help="Export the feed sources as OPML."),
 ) -> None:
     """List sources with their health: last success, last error, failures, items seen."""
     st = state(ctx)
     room = open_room(st)
+    if opml:
+        with room.db.transaction() as session:
+            feeds = [OpmlFeed(title=s.name or s.url, xml_url=s.url)
+                     for s in sources_store.list_sources(session) if s.kind in ("feed", "auto")]
+        typer.echo(write_opml(feeds, room.settings.site.title))
+        room.close()
+        return
     with room.db.transaction() as session:
         rows = [
             {
