@@ -10,7 +10,7 @@ from ..models import Draft, SentenceCheck, SourceDoc
 from ..newsroom import Newsroom
 from ..store import articles as articles_store
 from ..store import documents as docs_store
-from ..store.schema import Article, ArticleVersion, Document, Story, utcnow
+from ..store.schema import Article, ArticleVersion, Document, Story, aware, utcnow
 from ..verify.checker import check_article
 from ..verify.label import label_for
 from ..verify.policy import decide, repair_by_dropping
@@ -48,11 +48,12 @@ def _verify_one(
     article = session.get(Article, version.article_id)
     assert article is not None
     cfg = room.settings.checker
+    reviewed_on = aware(article.reviewed_at).date() if article.reviewed_at else None
     if not cfg.enabled or version.imagined:
         # Nothing could be checked: the page says so with the seed label.
         version.checked = True
         version.label = label_for(
-            None, backend=version.backend, imagined=version.imagined, reviewed_on=None
+            None, backend=version.backend, imagined=version.imagined, reviewed_on=reviewed_on
         )
         _publish(article, version, _docs_for(session, version), report)
         return
@@ -89,7 +90,8 @@ def _verify_one(
         checks,
         backend=version.backend,
         imagined=False,
-        reviewed_on=article.reviewed_at.date() if article.reviewed_at else None,
+        reviewed_on=reviewed_on,
+        sources=len(docs),
     )
     if decision.action == "hold" and article.reviewed_at is None:
         article.status = "held"
