@@ -16,7 +16,9 @@ from ..store import articles as articles_store
 from ..store import documents as docs_store
 from ..store.schema import Story, utcnow
 from ..write.backend import WriteBrief, WriterBackend, WriterSettings
+from ..write.cache import cache_key
 from ..write.errors import WriterError, WriterFailed, WriterUnavailable
+from ..write.prompting import load_prompt
 from ..write.registry import get_writer
 from .report import RunReport
 
@@ -49,17 +51,12 @@ def open_writer(room: Newsroom) -> WriterBackend:
         raise RetoldError(str(err)) from None
 
 
-def cache_key(docs: Sequence[SourceDoc], settings: WriterSettings, brief: WriteBrief) -> str:
-    """Same sources, prompt, model and settings → same article, so a rerun calls no model."""
-    payload = {
-        "docs": [hashlib.sha256(d.text.encode()).hexdigest() for d in docs],
-        "backend": settings.backend,
-        "model": settings.model or settings.model_path,
-        "temperature": settings.temperature,
-        "max_tokens": settings.max_tokens,
-        "brief": dataclasses.asdict(brief),
-    }
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+def draft_key(docs: Sequence[SourceDoc], settings: WriterSettings, brief: WriteBrief) -> str:
+    """Same sources, prompt, model, settings and brief → same article: a rerun calls no model."""
+    prompt = load_prompt("article", settings.prompts_dir).version
+    base = cache_key(docs, settings, prompt)
+    return hashlib.sha256(f"{base}:{json.dumps(dataclasses.asdict(brief), sort_keys=True)}"
+                          .encode()).hexdigest()
 
 
 def draft_from_cache(data: dict[str, Any]) -> Draft:
@@ -130,7 +127,7 @@ async def _write_one(
     brief = WriteBrief(
         language=room.settings.site.language, site_title=room.settings.site.title, imagine=imagined
     )
-    key = cache_key(usable, settings, brief)
+    key = draft_key(usable, settings, brief)
     with room.db.transaction() as session:
         cached = articles_store.cached_draft(session, key)
     if cached is not None:

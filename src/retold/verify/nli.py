@@ -18,7 +18,7 @@ from retold.verify.evidence import Evidence
 from retold.verify.index import SourceIndex
 
 MODEL_FILE = Path(__file__).with_name("model") / "nli-minilm-l6-int8.onnx"
-# Premise and claim together; longer pairs lose the end of the premise first.
+# Premise and claim together; a longer pair loses tokens from its longer side first.
 MAX_TOKENS = 160
 _TOKEN_BUDGET = 4096
 
@@ -53,7 +53,7 @@ class CrossEncoder:
             raise NliModelMissing(f"The checker's cross-encoder file {model_path} does not exist.")
         tokenizer_path = Path(tokenizer_path) if tokenizer_path else _packaged_tokenizer_path()
         self._tokenizer = Tokenizer.from_file(str(tokenizer_path))
-        self._tokenizer.enable_truncation(max_length=MAX_TOKENS, strategy="only_first")
+        self._tokenizer.enable_truncation(max_length=MAX_TOKENS)
         self._tokenizer.no_padding()
         self._pad_id = self._tokenizer.token_to_id("[PAD]") or 0
         options = ort.SessionOptions()
