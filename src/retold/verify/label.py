@@ -6,29 +6,9 @@ from collections.abc import Sequence
 from datetime import date
 
 from retold.models import SentenceCheck
+from retold.text.numbers import count_word
 
 SEED_LABEL = "I imagined this. I have no way to verify it's accurate."
-
-_NUMBERS = (
-    "no",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-)
-
-
-def _count(n: int) -> str:
-    return _NUMBERS[n] if n < len(_NUMBERS) else str(n)
-
 
 def _sentences(n: int) -> str:
     return f"{n} sentence" if n == 1 else f"{n} sentences"
@@ -73,4 +53,4 @@ def _checked(checks: Sequence[SentenceCheck], backend: str, sources: int) -> str
 def _marked(failing: int) -> str:
     if failing == 1:
         return "the one I couldn't match is marked."
-    return f"the {_count(failing)} I couldn't match are marked."
+    return f"the {count_word(failing)} I couldn't match are marked."

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from retold.text.numbers import SCALES, SMALL, TENS
+
 _UNITS = {
     "%": "%",
     "percent": "%",
@@ -85,50 +87,13 @@ _UNITS = {
 # (months vs years, km vs miles); any other following noun is just what is counted.
 MEASURES = frozenset(_UNITS.values())
 
-_SMALL = {
-    "zero": 0,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-    "dozen": 12,
-}
+# Spoken numbers, plus "dozen", which news copy uses as one.
+_SMALL = {**SMALL, **TENS, "dozen": 12}
 _SCALES = {
-    "hundred": 1e2,
-    "thousand": 1e3,
-    "k": 1e3,
-    "million": 1e6,
-    "m": 1e6,
-    "mn": 1e6,
-    "billion": 1e9,
-    "bn": 1e9,
-    "b": 1e9,
-    "trillion": 1e12,
-    "tn": 1e12,
-}
+    **{word: float(value) for word, value in SCALES.items()},
+    # Abbreviations as they appear in figures: "4.2m", "1bn", "500k".
+    "k": 1e3, "m": 1e6, "mn": 1e6, "bn": 1e9, "b": 1e9, "tn": 1e12,
+}  # fmt: skip
 _FRACTIONS = {
     "half": 0.5,
     "halves": 0.5,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from retold.text.numbers import SMALL
+
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 
 
@@ -55,34 +57,8 @@ def words(text: str) -> list[str]:
     return out
 
 
-_NUMBER_WORDS = {
-    w: str(i)
-    for i, w in enumerate(
-        [
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-            "thirteen",
-            "fourteen",
-            "fifteen",
-            "sixteen",
-            "seventeen",
-            "eighteen",
-            "nineteen",
-            "twenty",
-        ]
-    )
-}
+# Up to twenty: beyond that, news copy writes digits.
+_NUMBER_WORDS = {w: str(v) for w, v in {**SMALL, "twenty": 20}.items()}
 
 
 def stem(word: str) -> str:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from retold.models import Draft, SourceDoc
+from retold.text.numbers import SCALES, SMALL, TENS
 from retold.write.backend import WriteBrief
 from retold.write.headlines import MAX_HEADLINE, clean_headline, looks_like_clickbait, shorten
 from retold.write.ranking import lexrank, mmr_select, tfidf_matrix
@@ -150,41 +151,6 @@ def _make_unit(doc: int, position: int, paragraph: int, text: str, balance: int)
     return Unit(doc, position, paragraph, text, words, quote, dangling, junk)
 
 
-_UNITS = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
-_SMALL = {
-    "zero": 0,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-}
-_TENS = {
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-}
-
-
 def facts(text: str) -> frozenset[str]:
     """The checkable particulars of a sentence: numbers (words or digits), dates, amounts."""
     toks = _FACT_TOKEN.findall(text.lower().replace("-", " "))
@@ -198,18 +164,18 @@ def facts(text: str) -> frozenset[str]:
                 value = float(tok.replace(",", ""))
             except ValueError:
                 value = None
-        elif tok in _TENS:
-            value = _TENS[tok]
-            if i + 1 < len(toks) and toks[i + 1] in _SMALL:
-                value += _SMALL[toks[i + 1]]
+        elif tok in TENS:
+            value = TENS[tok]
+            if i + 1 < len(toks) and toks[i + 1] in SMALL:
+                value += SMALL[toks[i + 1]]
                 i += 1
-        elif tok in _SMALL and tok != "one":  # "one of the" is not a fact
-            value = _SMALL[tok]
-        elif tok in _NUMBER_WORDS and tok not in _UNITS:
+        elif tok in SMALL and tok != "one":  # "one of the" is not a fact
+            value = SMALL[tok]
+        elif tok in _NUMBER_WORDS and tok not in SCALES:
             out.add(tok)  # months, weekdays, "half", "percent"
         if value is not None:
-            if i + 1 < len(toks) and toks[i + 1] in _UNITS:
-                value *= _UNITS[toks[i + 1]]
+            if i + 1 < len(toks) and toks[i + 1] in SCALES:
+                value *= SCALES[toks[i + 1]]
                 i += 1
             out.add(f"{value:g}")
         i += 1

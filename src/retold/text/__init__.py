@@ -1,0 +1,1 @@
+"""Plain-text helpers shared by the writer and the checker (one home for each concept)."""
