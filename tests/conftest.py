@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -23,3 +24,9 @@ def sample_server() -> Iterator[SampleServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def samples_root() -> Path:
+    """The bundled sample newsroom (samples/: stories, generated pages, feeds, MANIFEST.json)."""
+    return samples_dir()

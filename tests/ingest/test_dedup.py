@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,21 +17,6 @@ from retold.ingest.dedup import (
 from retold.ingest.extract import extract
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def samples_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample newsroom: the committed build, or a fresh one from samples/build.py."""
-    samples = Path(__file__).resolve().parents[2] / "samples"
-    if (samples / "MANIFEST.json").exists() and any((samples / "site").glob("*/news/*.html")):
-        return samples
-    out = tmp_path_factory.mktemp("samples")
-    subprocess.run(
-        [sys.executable, str(samples / "build.py"), "--out", str(out)],
-        check=True,
-        capture_output=True,
-    )
-    return out
 
 
 @pytest.mark.parametrize(

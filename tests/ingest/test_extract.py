@@ -5,8 +5,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,21 +18,6 @@ from retold.models import FeedItem
 
 BASE = "http://127.0.0.1:8000"
 REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def samples_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample newsroom: the committed build, or a fresh one from samples/build.py."""
-    samples = Path(__file__).resolve().parents[2] / "samples"
-    if (samples / "MANIFEST.json").exists() and any((samples / "site").glob("*/news/*.html")):
-        return samples
-    out = tmp_path_factory.mktemp("samples")
-    subprocess.run(
-        [sys.executable, str(samples / "build.py"), "--out", str(out)],
-        check=True,
-        capture_output=True,
-    )
-    return out
 
 
 def story_paragraphs(entry: dict[str, Any]) -> list[str]:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,21 +14,6 @@ from retold.ingest.feeds import FeedError, ParsedFeed, looks_like_feed, parse_fe
 from retold.ingest.opml import OpmlError, OpmlFeed, read_opml, write_opml
 
 FEED_URL = "https://news.example.org/feeds/main.xml"
-
-
-@pytest.fixture(scope="module")
-def samples_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample newsroom: the committed build, or a fresh one from samples/build.py."""
-    samples = Path(__file__).resolve().parents[2] / "samples"
-    if (samples / "MANIFEST.json").exists() and any((samples / "site").glob("*/news/*.html")):
-        return samples
-    out = tmp_path_factory.mktemp("samples")
-    subprocess.run(
-        [sys.executable, str(samples / "build.py"), "--out", str(out)],
-        check=True,
-        capture_output=True,
-    )
-    return out
 
 
 RSS20 = b"""<?xml version="1.0" encoding="UTF-8"?>
