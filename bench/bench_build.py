@@ -80,9 +80,9 @@ def synthetic_pages(n: int, seed: int = 7) -> list[ArticlePage]:
     for i in range(n):
         url, outlet = OUTLETS[i % len(OUTLETS)]
         source_url = f"{url}/story/{i}"
-        paragraphs = []
+        paragraphs: list[list[tuple[str, SentenceCheck | None]]] = []
         for _ in range(5):
-            sentences = []
+            sentences: list[tuple[str, SentenceCheck | None]] = []
             for _ in range(rng.randint(2, 4)):
                 verdict = "supported" if rng.random() > 0.1 else "unsupported"
                 evidence = _sentence(rng) if verdict == "supported" else ""
