@@ -82,3 +82,24 @@ def test_repair_by_dropping() -> None:
     )
     with pytest.raises(ValueError):
         repair_by_dropping(paragraphs, checks("supported"))
+
+
+def test_repair_from_evidence_uses_the_source_words_once() -> None:
+    from retold.models import SentenceCheck
+    from retold.verify.policy import repair_from_evidence
+
+    def check(text: str, verdict: str, evidence: str = "") -> SentenceCheck:
+        return SentenceCheck(paragraph=0, text=text, verdict=verdict, score=0.5,
+                             evidence=evidence)
+
+    paragraphs = [["A ok."], ["B wrong.", "C wrong."], ["D ok."], ["E wrong."]]
+    checks = [
+        check("A ok.", "supported"),
+        check("B wrong.", "contradicted", "The source says B."),
+        check("C wrong.", "unsupported", "The source says B."),  # same evidence: dropped
+        check("D ok.", "supported"),
+        check("E wrong.", "unsupported", ""),  # no evidence: dropped
+    ]
+    assert repair_from_evidence(paragraphs, checks) == [
+        ["A ok."], ["The source says B."], ["D ok."]]
+    assert repair_from_evidence([["A ok."], ["E wrong."]], [checks[0], checks[4]]) is None

@@ -13,7 +13,7 @@ from ..store import documents as docs_store
 from ..store.schema import Article, ArticleVersion, Document, Story, aware, utcnow
 from ..verify.checker import check_article
 from ..verify.label import label_for
-from ..verify.policy import decide, repair_by_dropping
+from ..verify.policy import decide, repair_by_dropping, repair_from_evidence
 from ..write.sentences import split_sentences
 from .report import RunReport
 
@@ -65,7 +65,9 @@ def _verify_one(
         decision = decide(checks, cfg.policy, rounds, cfg.max_repair_rounds)
         if decision.action != "repair":
             break
-        repaired = repair_by_dropping(sentences_of(paragraphs), checks)
+        # First the source's own words for what failed, then (if that still fails) nothing.
+        repair = repair_from_evidence if rounds == 0 else repair_by_dropping
+        repaired = repair(sentences_of(paragraphs), checks)
         rounds += 1
         if repaired is None:  # too little would remain: hold it for an editor
             decision = decide(checks, "hold", rounds, rounds)

@@ -72,3 +72,35 @@ def repair_by_dropping(
         if survivors:
             kept.append(survivors)
     return kept if len(kept) >= MIN_PARAGRAPHS else None
+
+
+def repair_from_evidence(
+    paragraphs: list[list[str]], checks: Sequence[SentenceCheck]
+) -> list[list[str]] | None:
+    """Replace each failing sentence by the source passage it was checked against.
+
+    The source's own words are the one rewrite that is supported by construction; a
+    failing sentence without usable evidence (none found, or already in the article) is
+    dropped. None (hold it) if fewer than three paragraphs would be left.
+    """
+    count = sum(len(p) for p in paragraphs)
+    if count != len(checks):
+        raise ValueError(f"{len(checks)} checks for {count} sentences: they must correspond.")
+    used = {" ".join(c.text.split()) for c in checks if c.verdict == "supported"}
+    kept: list[list[str]] = []
+    i = 0
+    for paragraph in paragraphs:
+        survivors = []
+        for sentence in paragraph:
+            check = checks[i]
+            i += 1
+            if check.verdict == "supported":
+                survivors.append(sentence)
+                continue
+            evidence = " ".join(check.evidence.split())
+            if evidence and evidence not in used and not any(evidence in u for u in used):
+                used.add(evidence)
+                survivors.append(evidence)
+        if survivors:
+            kept.append(survivors)
+    return kept if len(kept) >= MIN_PARAGRAPHS else None
