@@ -63,6 +63,7 @@ class WriterConfig(Section):
     fallback: Literal["extractive", "none"] = "extractive"
     prompts_dir: str = "prompts"
     imagine: bool = False  # write short items from excerpts (they carry the seed label)
+    max_per_run: int = Field(default=0, ge=0)  # cap model calls per run; 0 = no cap
     prices: dict[str, tuple[float, float]] = Field(
         default_factory=dict
     )  # model → (in, out) per 1M tokens
@@ -208,6 +209,7 @@ def default_toml(
     backend: str = "extractive",
     allow_hosts: tuple[str, ...] = (),
     per_host_delay: float = 1.0,
+    max_per_run: int = 0,
 ) -> str:
     """The scaffold `retold init` writes: every section, commented."""
     allow = ", ".join(f'"{h}"' for h in allow_hosts)
@@ -227,6 +229,7 @@ backend = "{backend}"   # extractive (no model) | openai | local
 # model_path = "/path/to/model.gguf"     # for backend = "local"
 fallback = "extractive"  # what to do for a story when the model fails: extractive | none
 imagine = false          # write short items from teaser-only sources (labelled as imagined)
+max_per_run = {max_per_run}        # stories written per run (0 = all); the rest wait for the next
 
 [checker]
 enabled = true

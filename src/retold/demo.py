@@ -14,6 +14,7 @@ from .store import sources as sources_store
 
 DEMO_TITLE = "Retold Demo News"
 SAMPLES_PORT = 8765
+DEMO_MODEL_STORIES = 6
 
 
 @dataclass
@@ -52,6 +53,8 @@ def open_demo_room(
             backend=backend,
             allow_hosts=(samples.netloc,),
             per_host_delay=0.0,
+            # A model on a laptop CPU takes a while per story: show a handful, not all.
+            max_per_run=0 if backend == "extractive" else DEMO_MODEL_STORIES,
         )
     with room.db.transaction() as session:
         sources_store.add_source(

@@ -83,6 +83,11 @@ async def write_stories(
             )
             for story in articles_store.stories_to_write(session)
         ]
+    cap = room.settings.writer.max_per_run
+    if cap and len(todo) > cap:
+        # Newest first within the cap; the rest stay queued for the next run, not lost.
+        report.count("stories_deferred", len(todo) - cap)
+        todo = sorted(todo, key=lambda row: _newest(row[1]), reverse=True)[:cap]
     limit = asyncio.Semaphore(settings.concurrency)
     done = 0
 
@@ -102,6 +107,10 @@ async def write_stories(
             for story in articles_store.stories_to_write(session):
                 story.status = "pending"
                 report.count("stories_pending")
+
+
+def _newest(docs: list[SourceDoc]) -> float:
+    return max((d.published.timestamp() for d in docs if d.published), default=0.0)
 
 
 async def _write_one(
