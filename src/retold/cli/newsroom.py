@@ -100,8 +100,11 @@ def sources(
     room = open_room(st)
     if opml:
         with room.db.transaction() as session:
-            feeds = [OpmlFeed(title=s.name or s.url, xml_url=s.url)
-                     for s in sources_store.list_sources(session) if s.kind in ("feed", "auto")]
+            feeds = [
+                OpmlFeed(title=s.name or s.url, xml_url=s.url)
+                for s in sources_store.list_sources(session)
+                if s.kind in ("feed", "auto")
+            ]
         typer.echo(write_opml(feeds, room.settings.site.title))
         room.close()
         return
@@ -202,65 +205,108 @@ def status(
         st.console.print(f"run {run['id']}: {run['status']} ({len(run['problems'])} problems)")
 
 
+def cost(
+    tokens_in: int, tokens_out: int, model: str, prices: dict[str, tuple[float, float]]
+) -> float:
+    """What the tokens cost, with prices per million tokens (in, out) from retold.toml."""
+    price_in, price_out = prices.get(model, (0.0, 0.0))
+    return (tokens_in * price_in + tokens_out * price_out) / 1_000_000
+
+
+def _usage(room: Newsroom) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Token use and cost per model, and per run (article versions written during it)."""
+    prices = room.settings.writer.prices
+    with room.db.transaction() as session:
+        versions = session.execute(
+            select(
+                ArticleVersion.backend,
+                ArticleVersion.model,
+                ArticleVersion.tokens_in,
+                ArticleVersion.tokens_out,
+                ArticleVersion.latency_ms,
+                ArticleVersion.created_at,
+            )
+        ).all()
+        runs = [(r.id, r.started_at, r.finished_at) for r in last_runs(room, 20)]
+    by_model: dict[tuple[str, str], dict[str, Any]] = {}
+    for backend, model, tin, tout, latency, _ in versions:
+        row = by_model.setdefault(
+            (backend, model),
+            {
+                "backend": backend,
+                "model": model or "-",
+                "versions": 0,
+                "tokens_in": 0,
+                "tokens_out": 0,
+                "latency_ms": 0.0,
+                "cost": 0.0,
+            },
+        )
+        row["versions"] += 1
+        row["tokens_in"] += tin
+        row["tokens_out"] += tout
+        row["latency_ms"] += latency
+        row["cost"] += cost(tin, tout, model, prices)
+    models = []
+    for row in by_model.values():
+        n = row.pop("versions")
+        models.append(
+            {
+                **row,
+                "versions": n,
+                "avg_latency_ms": round(row.pop("latency_ms") / n, 1),
+                "cost": round(row["cost"], 6),
+                "cost_per_article": round(row["cost"] / n, 6),
+            }
+        )
+    per_run = []
+    for run_id, started, finished in runs:
+        inside = [v for v in versions if v[5] >= started and (finished is None or v[5] <= finished)]
+        total = sum(cost(v[2], v[3], v[1], prices) for v in inside)
+        per_run.append(
+            {
+                "run": run_id,
+                "articles": len(inside),
+                "tokens_in": sum(v[2] for v in inside),
+                "tokens_out": sum(v[3] for v in inside),
+                "cost": round(total, 6),
+                "cost_per_article": round(total / len(inside), 6) if inside else 0,
+            }
+        )
+    return models, per_run
+
+
 def stats(
     ctx: typer.Context,
     json_out: bool = typer.Option(False, "--json", help="Print as JSON."),
 ) -> None:
-    """Tokens, latency and cost per article and per model."""
+    """Tokens, latency and cost per model, per article and per run."""
     st = state(ctx)
     room = open_room(st)
-    prices = room.settings.writer.prices
-    with room.db.transaction() as session:
-        rows = session.execute(
-            select(
-                ArticleVersion.backend,
-                ArticleVersion.model,
-                func.count(),
-                func.sum(ArticleVersion.tokens_in),
-                func.sum(ArticleVersion.tokens_out),
-                func.avg(ArticleVersion.latency_ms),
-            ).group_by(ArticleVersion.backend, ArticleVersion.model)
-        ).all()
+    models, runs = _usage(room)
     room.close()
-    out = []
-    for backend, model, n, tin, tout, latency in rows:
-        price_in, price_out = prices.get(model, (0.0, 0.0))
-        cost = ((tin or 0) * price_in + (tout or 0) * price_out) / 1_000_000
-        out.append(
-            {
-                "backend": backend,
-                "model": model or "-",
-                "versions": n,
-                "tokens_in": tin or 0,
-                "tokens_out": tout or 0,
-                "avg_latency_ms": round(latency or 0, 1),
-                "cost": round(cost, 6),
-                "cost_per_article": round(cost / n, 6) if n else 0,
-            }
-        )
     if json_out:
-        emit_json(out)
+        emit_json({"models": models, "runs": runs})
         return
-    table = Table(
-        "backend", "model", "versions", "tokens in", "tokens out", "avg ms", "cost", "per article"
+    columns = (
+        "backend",
+        "model",
+        "versions",
+        "tokens_in",
+        "tokens_out",
+        "avg_latency_ms",
+        "cost",
+        "cost_per_article",
     )
-    for r in out:
-        table.add_row(
-            *(
-                str(r[k])
-                for k in (
-                    "backend",
-                    "model",
-                    "versions",
-                    "tokens_in",
-                    "tokens_out",
-                    "avg_latency_ms",
-                    "cost",
-                    "cost_per_article",
-                )
-            )
-        )
+    table = Table(*columns, title="By model")
+    for row in models:
+        table.add_row(*(str(row[c]) for c in columns))
     st.console.print(table)
+    run_columns = ("run", "articles", "tokens_in", "tokens_out", "cost", "cost_per_article")
+    by_run = Table(*run_columns, title="By run")
+    for row in runs:
+        by_run.add_row(*(str(row[c]) for c in run_columns))
+    st.console.print(by_run)
 
 
 def approve(

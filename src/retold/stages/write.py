@@ -55,13 +55,20 @@ def draft_key(docs: Sequence[SourceDoc], settings: WriterSettings, brief: WriteB
     """Same sources, prompt, model, settings and brief → same article: a rerun calls no model."""
     prompt = load_prompt("article", settings.prompts_dir).version
     base = cache_key(docs, settings, prompt)
-    return hashlib.sha256(f"{base}:{json.dumps(dataclasses.asdict(brief), sort_keys=True)}"
-                          .encode()).hexdigest()
+    return hashlib.sha256(
+        f"{base}:{json.dumps(dataclasses.asdict(brief), sort_keys=True)}".encode()
+    ).hexdigest()
 
 
 def draft_from_cache(data: dict[str, Any]) -> Draft:
-    # A cached draft cost nothing this time: keep what it cost when it was written in `note`.
-    return dataclasses.replace(Draft(**data), note=(data.get("note") or "") + " [cached]")
+    # A cached draft cost nothing this time: no tokens, no latency, and the note says so.
+    return dataclasses.replace(
+        Draft(**data),
+        tokens_in=0,
+        tokens_out=0,
+        latency_ms=0.0,
+        note=((data.get("note") or "") + " [cached]").strip(),
+    )
 
 
 async def write_stories(
