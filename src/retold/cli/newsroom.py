@@ -52,6 +52,9 @@ def add(
     targets: list[str] = typer.Argument(
         ..., help="Feed URLs, article URLs, OPML files or local files."
     ),
+    ignore_robots: bool = typer.Option(
+        False, "--ignore-robots", help="Fetch these sources even where robots.txt disallows it."
+    ),
     json_out: bool = typer.Option(False, "--json", help="Print what was added as JSON."),
 ) -> None:
     """Add sources: a feed, an OPML file (every feed in it), an article URL or a local file."""
@@ -62,6 +65,7 @@ def add(
         for target in targets:
             for url, kind, name in _expand(target):
                 source, created = sources_store.add_source(session, url, kind, name)
+                source.ignore_robots = ignore_robots or source.ignore_robots
                 added.append({"id": source.id, "url": url, "kind": source.kind, "new": created})
     room.close()
     if json_out:

@@ -51,9 +51,10 @@ async def collect(
     """Read every due source and record the documents it lists."""
     with room.db.transaction() as session:
         for configured in room.settings.sources:  # retold.toml sources join the table
-            sources_store.add_source(
+            source, _ = sources_store.add_source(
                 session, configured.url, source_kind(configured.url), configured.name
             )
+            source.ignore_robots = configured.ignore_robots
         due = [s.id for s in sources_store.due_sources(session, utcnow(), force=force)]
     seen: set[int] = set()
     while due:  # an OPML source adds feeds: read those in the same run
