@@ -123,6 +123,9 @@ def extract(html: str, url: str) -> Extracted:
     signals = _walk(tree)
     wall = _visible_wall(html, tree)
 
+    # Text a reader can't see is text a reader didn't get: it is also where prompt
+    # injections hide ("ignore previous instructions…" in white on white).
+    _drop_hidden(tree)
     doc = _trafilatura(tree, url, fast=True)
     if not wall and (doc is None or word_count(doc.text or "") < MIN_WORDS):
         # Short or nothing and no wall to explain it: worth the slower fallbacks, once.
@@ -360,11 +363,72 @@ def _search_near(pattern: re.Pattern[str], text: str, anchors: tuple[str, ...]) 
     return False
 
 
+_HIDING_STYLE = re.compile(
+    r"display\s*:\s*none|visibility\s*:\s*hidden|opacity\s*:\s*0(?:\.0*)?\s*(?:;|$|!)"
+    r"|font-size\s*:\s*0(?:px|em|rem|pt)?\s*(?:;|$|!)|text-indent\s*:\s*-\d{3,}"
+    r"|(?:left|top)\s*:\s*-\d{4,}px|clip\s*:\s*rect\(\s*0",
+    re.IGNORECASE,
+)
+_COLOR = re.compile(r"(?<![-\w])color\s*:\s*([^;!]+)", re.IGNORECASE)
+_BACKGROUND = re.compile(r"background(?:-color)?\s*:\s*([^;!]+)", re.IGNORECASE)
+_WHITES = {"#fff", "#ffffff", "white", "rgb(255,255,255)", "#fefefe"}
+_HIDDEN_RULE = re.compile(
+    r"([^{}]+)\{[^}]*?(?:display\s*:\s*none|visibility\s*:\s*hidden)[^}]*\}", re.IGNORECASE
+)
+_SIMPLE_SELECTOR = re.compile(r"^([.#])([\w-]+)$")
+
+
+def _same_colour(style: str) -> bool:
+    """Text the colour of its own background (white on white, black on black)."""
+    color, background = _COLOR.search(style), _BACKGROUND.search(style)
+    if not color:
+        return False
+    fg = color.group(1).strip().lower().replace(" ", "")
+    if background:
+        return fg == background.group(1).strip().lower().replace(" ", "")
+    return fg in _WHITES  # white text on the page's own (white) background
+
+
 def _is_hidden(el: etree._Element) -> bool:
     if el.get("hidden") is not None or el.get("aria-hidden") == "true":
         return True
     style = el.get("style")
-    return bool(style and re.search(r"display\s*:\s*none|visibility\s*:\s*hidden", style))
+    return bool(style and (_HIDING_STYLE.search(style) or _same_colour(style)))
+
+
+def _hidden_selectors(tree: etree._Element) -> tuple[set[str], set[str]]:
+    """Classes and ids that the page's own <style> blocks hide."""
+    classes: set[str] = set()
+    ids: set[str] = set()
+    for style in tree.iter("style"):
+        for rule in _HIDDEN_RULE.finditer(style.text or ""):
+            for selector in rule.group(1).split(","):
+                simple = _SIMPLE_SELECTOR.match(selector.strip())
+                if simple:
+                    (classes if simple.group(1) == "." else ids).add(simple.group(2))
+    return classes, ids
+
+
+def _drop_hidden(tree: etree._Element) -> None:
+    """Remove elements a reader never sees (keeping their tails, which are visible)."""
+    classes, ids = _hidden_selectors(tree)
+    doomed = []
+    for el in tree.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if _is_hidden(el) or el.get("id") in ids or classes & set((el.get("class") or "").split()):
+            doomed.append(el)
+    for el in doomed:
+        parent = el.getparent()
+        if parent is None:
+            continue
+        if el.tail:
+            previous = el.getprevious()
+            if previous is not None:
+                previous.tail = (previous.tail or "") + el.tail
+            else:
+                parent.text = (parent.text or "") + el.tail
+        parent.remove(el)
 
 
 def _excerpt_reason(html: str, tree: etree._Element, text: str, signals: _PageSignals) -> str:

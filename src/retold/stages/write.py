@@ -91,10 +91,13 @@ async def write_stories(
             for story in articles_store.stories_to_write(session)
         ]
     cap = room.settings.writer.max_per_run
-    if cap and len(todo) > cap:
+    writable = [row for row in todo if _writable(room, row[1])]
+    if cap and len(writable) > cap:
         # Newest first within the cap; the rest stay queued for the next run, not lost.
-        report.count("stories_deferred", len(todo) - cap)
-        todo = sorted(todo, key=lambda row: _newest(row[1]), reverse=True)[:cap]
+        # Excerpt-only stories don't count: they are skipped without calling the writer.
+        writable.sort(key=lambda row: _newest(row[1]), reverse=True)
+        report.count("stories_deferred", len(writable) - cap)
+        todo = writable[:cap] + [row for row in todo if not _writable(room, row[1])]
     limit = asyncio.Semaphore(settings.concurrency)
     done = 0
 
@@ -114,6 +117,11 @@ async def write_stories(
             for story in articles_store.stories_to_write(session):
                 story.status = "pending"
                 report.count("stories_pending")
+
+
+def _writable(room: Newsroom, docs: list[SourceDoc]) -> bool:
+    """Whether the story reaches the writer (excerpt-only ones are skipped unless imagined)."""
+    return room.settings.writer.imagine or any(d.text.strip() and not d.excerpt_only for d in docs)
 
 
 def _newest(docs: list[SourceDoc]) -> float:

@@ -29,6 +29,19 @@ class ArticleOut(BaseModel):
     topics: list[str] = Field(min_length=1, max_length=3)
 
 
+# News English averages about six characters a word, spaces included.
+CHARS_PER_WORD = 6
+
+
+def min_paragraph_chars(brief: WriteBrief) -> int:
+    """The shortest paragraph that still lets the fewest paragraphs reach the word minimum.
+
+    Under a grammar (llama.cpp) this is enforced while decoding, so even a tiny model
+    writes a body long enough to validate; what it invents there is the checker's job.
+    """
+    return max(20, brief.min_words * CHARS_PER_WORD // brief.min_paragraphs)
+
+
 def json_schema(brief: WriteBrief) -> dict[str, Any]:
     """The JSON schema sent to the server (it becomes a grammar on llama.cpp)."""
     return {
@@ -38,7 +51,11 @@ def json_schema(brief: WriteBrief) -> dict[str, Any]:
             "standfirst": {"type": "string", "minLength": 10, "maxLength": MAX_STANDFIRST},
             "body": {
                 "type": "array",
-                "items": {"type": "string", "minLength": 20, "maxLength": MAX_PARAGRAPH_CHARS},
+                "items": {
+                    "type": "string",
+                    "minLength": min_paragraph_chars(brief),
+                    "maxLength": MAX_PARAGRAPH_CHARS,
+                },
                 "minItems": brief.min_paragraphs,
                 "maxItems": brief.max_paragraphs,
             },
