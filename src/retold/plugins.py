@@ -16,12 +16,17 @@ hookspec = pluggy.HookspecMarker("retold")
 hookimpl = pluggy.HookimplMarker("retold")
 
 # Stages add their hookspec module here.
-HOOKSPEC_MODULES: tuple[str, ...] = ("retold.write.hookspecs",)
+HOOKSPEC_MODULES: tuple[str, ...] = (
+    "retold.write.hookspecs",
+    "retold.verify.judges.hookspecs",
+)
 
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "retold.write.default_plugins.extractive",
     "retold.write.default_plugins.openai_backend",
     "retold.write.default_plugins.local_gguf",
+    "retold.verify.judges.default_plugins.llm",
+    "retold.verify.judges.default_plugins.nli",
 )
 
 ENTRY_POINT_GROUP = "retold"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
@@ -12,10 +13,12 @@ from ..store import articles as articles_store
 from ..store import documents as docs_store
 from ..store.schema import Article, ArticleVersion, Document, Story, aware, utcnow
 from ..verify.checker import check_article
+from ..verify.judges import Judge, JudgeSettings, get_judge, judge_checks
 from ..verify.label import label_for
 from ..verify.policy import decide, repair_by_dropping, repair_from_evidence
 from ..write.sentences import split_sentences
 from .report import RunReport
+from .write import writer_settings
 
 Progress = Callable[[str, int, int], None]
 
@@ -24,14 +27,34 @@ def sentences_of(paragraphs: list[str]) -> list[list[str]]:
     return [split_sentences(p) for p in paragraphs]
 
 
+def open_judge(room: Newsroom) -> Judge | None:
+    """The optional stronger judge from [checker] judge (None when off, the default)."""
+    cfg = room.settings.checker
+    path = cfg.nli_model_path
+    if path and not Path(path).is_absolute():
+        path = str(room.root / path)
+    settings = JudgeSettings(
+        writer=writer_settings(room), nli_model_path=path, batch_size=cfg.judge_batch
+    )
+    return get_judge(cfg.judge, settings)
+
+
 def verify_articles(room: Newsroom, report: RunReport, progress: Progress | None = None) -> None:
     with room.db.transaction() as session:
         todo = [v.id for v in articles_store.unchecked_versions(session)]
+    if not todo:
+        return
+    judge = open_judge(room)
+
+    def check(paragraphs: list[str], docs: list[SourceDoc]) -> list[SentenceCheck]:
+        checks = check_article(sentences_of(paragraphs), docs)
+        return judge_checks(judge, checks, weight=room.settings.checker.judge_weight)
+
     for done, version_id in enumerate(todo, 1):
         with room.db.transaction() as session:  # one article, one transaction
             version = session.get(ArticleVersion, version_id)
             assert version is not None
-            _verify_one(room, session, version, report)
+            _verify_one(room, session, version, report, check)
         if progress:
             progress("articles", done, len(todo))
 
@@ -43,7 +66,11 @@ def _docs_for(session: Session, version: ArticleVersion) -> list[SourceDoc]:
 
 
 def _verify_one(
-    room: Newsroom, session: Session, version: ArticleVersion, report: RunReport
+    room: Newsroom,
+    session: Session,
+    version: ArticleVersion,
+    report: RunReport,
+    check: Callable[[list[str], list[SourceDoc]], list[SentenceCheck]],
 ) -> None:
     article = session.get(Article, version.article_id)
     assert article is not None
@@ -59,7 +86,7 @@ def _verify_one(
         return
     docs = _docs_for(session, version)
     paragraphs = list(version.paragraphs)
-    checks = check_article(sentences_of(paragraphs), docs)
+    checks = check(paragraphs, docs)
     rounds = 0
     while True:
         decision = decide(checks, cfg.policy, rounds, cfg.max_repair_rounds)
@@ -73,7 +100,7 @@ def _verify_one(
             decision = decide(checks, "hold", rounds, rounds)
             break
         paragraphs = [" ".join(sentences) for sentences in repaired if sentences]
-        checks = check_article(sentences_of(paragraphs), docs)
+        checks = check(paragraphs, docs)
     if paragraphs != list(version.paragraphs):
         # Keep the writer's original as its own version; the repaired text is a new one.
         version.checked = True
