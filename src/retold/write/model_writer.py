@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 import time
 import weakref
 from collections.abc import Sequence
@@ -26,7 +25,6 @@ from retold.write.schema import NotJSON, json_schema, parse_json, validate_artic
 
 log = logging.getLogger(__name__)
 
-MAX_RETRY_AFTER = 60.0
 
 
 @dataclass(frozen=True)
@@ -201,36 +199,17 @@ class ModelWriter:
         self, messages: list[dict[str, str]], schema: dict[str, Any], usage: _Usage
     ) -> Completion:
         """One answer, retrying transient failures and truncated or non-JSON replies."""
-        attempts = max(0, self.settings.retries) + 1
-        last: Exception | None = None
-        for attempt in range(attempts):
-            if attempt:
-                await asyncio.sleep(self._delay(attempt, last))
-            try:
-                reply = await self.complete(messages, schema)
-            except Transient as exc:
-                last = exc
-                log.info("%s: %s (attempt %d of %d)", self.name, exc, attempt + 1, attempts)
-                continue
-            usage.add(reply)
-            if reply.finish_reason == "length":
-                last = NotJSON("The reply was cut off at the token limit.")
-                continue
-            try:
-                parse_json(reply.text)
-            except NotJSON as exc:
-                last = exc
-                continue
-            return reply
-        if isinstance(last, NotJSON):
-            raise NotJSON(f"{last} ({attempts} tries)")
-        raise Transient(f"{last} after {attempts} tries")
+        from retold.write.jsonchat import ask_json  # jsonchat builds on this module
 
-    def _delay(self, attempt: int, last: Exception | None) -> float:
-        if isinstance(last, Transient) and last.retry_after is not None:
-            return min(MAX_RETRY_AFTER, max(0.0, last.retry_after))
-        base = self.settings.backoff * (2 ** (attempt - 1))
-        return min(30.0, base * (0.75 + random.random() / 2))  # jitter spreads herds
+        _, reply = await ask_json(
+            self.complete,
+            messages,
+            schema,
+            retries=self.settings.retries,
+            backoff=self.settings.backoff,
+            on_reply=usage.add,
+        )
+        return reply
 
     async def _fall_back(
         self,
