@@ -26,7 +26,6 @@ from retold.write.schema import NotJSON, json_schema, parse_json, validate_artic
 log = logging.getLogger(__name__)
 
 
-
 @dataclass(frozen=True)
 class Completion:
     text: str
