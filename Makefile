@@ -6,7 +6,7 @@ HASH := $(shell sha1sum pyproject.toml | cut -c1-12)
 BASE := $(VENV)/.base-$(HASH)
 DEV := $(VENV)/.dev-$(HASH)
 
-.PHONY: demo test bench lint system-deps reference clean
+.PHONY: demo test bench lint system-deps node-deps reference clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,11 @@ demo: $(BASE)
 system-deps:
 	bash scripts/system-deps.sh
 
-test: $(DEV) system-deps
+# axe-core (npm) for the accessibility tests.
+node-deps:
+	bash scripts/node-deps.sh
+
+test: $(DEV) system-deps node-deps
 	$(PY) -m pytest -q
 
 bench: $(DEV) system-deps

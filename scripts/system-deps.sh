@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Install the Debian packages the test suite and benchmarks use, when they are missing.
+# Install the Debian packages the test suite and benchmarks use (Chromium, Hugo, npm for
+# axe-core), when they are missing.
 # Needs root (CI and the dev machines run as root); elsewhere it says what to install.
 set -euo pipefail
 need=()
 command -v chromium >/dev/null || need+=(chromium)
 command -v hugo >/dev/null || need+=(hugo)
+command -v npm >/dev/null || need+=(npm)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
   echo "Missing system packages: ${need[*]} (browser tests and the Hugo benchmark will be skipped)." >&2

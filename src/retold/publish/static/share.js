@@ -7,12 +7,20 @@
   status.setAttribute("role", "status");
   document.body.appendChild(status);
 
+  var timer = 0;
   function announce(summary, text) {
     var original = summary.getAttribute("data-label") || summary.textContent;
     summary.setAttribute("data-label", original);
     summary.textContent = text;
     status.textContent = text;
-    window.setTimeout(function () { summary.textContent = original; status.textContent = ""; }, 2000);
+    // one timer for the page, so a second copy within two seconds isn't reset by the first
+    window.clearTimeout(timer);
+    timer = window.setTimeout(function () {
+      document.querySelectorAll("summary[data-label]").forEach(function (s) {
+        s.textContent = s.getAttribute("data-label");
+      });
+      status.textContent = "";
+    }, 2000);
   }
 
   document.querySelectorAll("details.copy").forEach(function (details) {
