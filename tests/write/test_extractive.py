@@ -208,3 +208,12 @@ def test_backend_through_the_plugin_registry(bridge: SourceDoc) -> None:
 def test_max_words_is_respected(bridge: SourceDoc) -> None:
     draft = write_extractive([bridge], WriteBrief(max_words=150, min_words=60))
     assert _words(draft.paragraphs) <= 150
+
+
+def test_outlet_names_never_get_a_second_article() -> None:
+    from retold.write.teasers import _outlets, outlet_possessive
+
+    assert _outlets(["The Valley Ledger", "Northfield Courier"]) == (
+        "The Valley Ledger and the Northfield Courier")
+    assert outlet_possessive("The Harbour Gazette") == "The Harbour Gazette's"
+    assert outlet_possessive("Harbour Gazette") == "the Harbour Gazette's"

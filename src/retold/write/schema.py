@@ -42,6 +42,12 @@ def min_paragraph_chars(brief: WriteBrief) -> int:
     return max(20, brief.min_words * CHARS_PER_WORD // brief.min_paragraphs)
 
 
+def max_paragraph_chars(brief: WriteBrief) -> int:
+    """The longest paragraph such that the most paragraphs still fit the word maximum."""
+    by_words = brief.max_words * CHARS_PER_WORD // brief.max_paragraphs
+    return min(MAX_PARAGRAPH_CHARS, max(2 * min_paragraph_chars(brief), by_words))
+
+
 def json_schema(brief: WriteBrief) -> dict[str, Any]:
     """The JSON schema sent to the server (it becomes a grammar on llama.cpp)."""
     return {
@@ -54,7 +60,7 @@ def json_schema(brief: WriteBrief) -> dict[str, Any]:
                 "items": {
                     "type": "string",
                     "minLength": min_paragraph_chars(brief),
-                    "maxLength": MAX_PARAGRAPH_CHARS,
+                    "maxLength": max_paragraph_chars(brief),
                 },
                 "minItems": brief.min_paragraphs,
                 "maxItems": brief.max_paragraphs,

@@ -87,10 +87,15 @@ def outlet_possessive(site_name: str, url: str = "") -> str:
     name = site_name.strip() or _host(url)
     if not name:
         return "the original"
-    last = name.split()[-1].lower()
-    if not name.lower().startswith("the ") and last in _NEWSPAPER_WORDS:
-        name = "the " + name
+    name = _with_article(name)
     return name + ("'" if name.endswith("s") else "'s")
+
+
+def _with_article(name: str) -> str:
+    """ "Harbour Gazette" reads "the Harbour Gazette"; "The Valley Ledger" already has it."""
+    if not name.lower().startswith("the ") and name.split()[-1].lower() in _NEWSPAPER_WORDS:
+        return "the " + name
+    return name
 
 
 def _outlets(site_names: Sequence[str]) -> str:
@@ -101,7 +106,7 @@ def _outlets(site_names: Sequence[str]) -> str:
             names.append(n)
     if not names:
         return "several"
-    fixed = [("the " + n) if n.split()[-1].lower() in _NEWSPAPER_WORDS else n for n in names]
+    fixed = [_with_article(n) for n in names]
     if len(fixed) == 1:
         return fixed[0] + "'s"
     if len(fixed) == 2:
