@@ -95,3 +95,15 @@ def test_teaser_is_first_person_short_and_stable() -> None:
     assert a == make_teaser("Old Harbour Bridge closure begins", text, ["The Harbour Gazette"])
     assert a.startswith(("I ", "Here is my")) and len(a) <= 110
     assert "The Harbour Gazette's" in a and "Old Harbour Bridge" in a
+
+
+def test_tidy_body_drops_repeats_and_trims_to_the_word_limit() -> None:
+    from retold.write.backend import WriteBrief
+    from retold.write.schema import tidy_body
+
+    brief = WriteBrief(max_words=12, min_paragraphs=2)
+    body = ["The bridge closes on Monday. The bridge closes on Monday.",
+            "Repairs cost 4.2 million crowns. They take six weeks.",
+            "The mayor spoke. The ferry runs."]
+    assert tidy_body(body, brief) == [
+        "The bridge closes on Monday.", "Repairs cost 4.2 million crowns."]

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from retold.write.backend import WriteBrief
+from retold.write.sentences import split_sentences
 from retold.write.topics import TOPICS, category_topic
 
 MAX_HEADLINE = 80
@@ -103,6 +104,36 @@ def parse_json(text: str) -> dict[str, Any]:
     return data
 
 
+def tidy_body(paragraphs: list[str], brief: WriteBrief) -> list[str]:
+    """Mechanical fixes no model call is needed for: repeated sentences go (the first
+    stays), then whole sentences come off the end while the body is over the word limit,
+    never below the minimum number of paragraphs."""
+    seen: set[str] = set()
+    kept: list[list[str]] = []
+    for para in paragraphs:
+        sentences = []
+        for sentence in split_sentences(para):
+            key = " ".join(sentence.lower().split())
+            if key in seen:
+                continue
+            seen.add(key)
+            sentences.append(sentence)
+        if sentences:
+            kept.append(sentences)
+
+    def words() -> int:
+        return sum(len(s.split()) for para in kept for s in para)
+
+    while words() > brief.max_words and kept:
+        if len(kept[-1]) > 1:
+            kept[-1].pop()
+        elif len(kept) > brief.min_paragraphs:
+            kept.pop()
+        else:
+            break
+    return [" ".join(para) for para in kept]
+
+
 def validate_article(
     data: dict[str, Any], brief: WriteBrief
 ) -> tuple[ArticleOut | None, list[str]]:
@@ -111,7 +142,10 @@ def validate_article(
         article = ArticleOut.model_validate(data)
     except ValidationError as exc:
         return None, [_describe(err) for err in exc.errors()]
+    article = article.model_copy(update={"body": tidy_body(article.body, brief)})
     errors: list[str] = []
+    if len(article.body) < brief.min_paragraphs:
+        errors.append(f"body: write at least {brief.min_paragraphs} paragraphs")
     body = [p for p in article.body if p.strip()]
     if len(body) != len(article.body):
         errors.append("body: every paragraph must have text")
@@ -121,17 +155,6 @@ def validate_article(
             f"body: {words} words in total; write between {brief.min_words} "
             f"and {brief.max_words} words"
         )
-    seen: set[str] = set()
-    for para in body:
-        for sentence in re.split(r"(?<=[.!?])\s+", para):
-            key = " ".join(sentence.lower().split())
-            if len(key) > 20 and key in seen:
-                errors.append(f"body: the sentence {sentence[:60]!r} is repeated")
-                break
-            seen.add(key)
-        else:
-            continue
-        break
     topics = [normalise_topic(t) for t in article.topics]
     if not all(topics):
         unknown = [t for t, n in zip(article.topics, topics, strict=True) if not n]
