@@ -55,7 +55,7 @@ class WriterConfig(Section):
     api_key: str = ""
     model_path: str = ""
     temperature: float = Field(default=0.3, ge=0, le=2)
-    max_tokens: int = Field(default=900, ge=64)
+    max_tokens: int = Field(default=1500, ge=64)  # a cap: 450 words of JSON fit well inside
     timeout: float = Field(default=120, gt=0)
     concurrency: int = Field(default=2, ge=1, le=64)
     retries: int = Field(default=3, ge=0, le=10)

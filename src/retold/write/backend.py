@@ -35,7 +35,7 @@ class WriterSettings:
     api_key: str = ""
     model_path: str = ""
     temperature: float = 0.3
-    max_tokens: int = 900
+    max_tokens: int = 1500
     timeout: float = 120
     concurrency: int = 2
     retries: int = 3
