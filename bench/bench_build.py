@@ -1,37 +1,63 @@
 # ruff: noqa: E501  (the Hugo layouts below are verbatim HTML templates)
-"""Site build speed: Retold against Hugo, on the same synthetic articles, in one run.
+"""Site build speed and memory: Retold against Hugo, on the same synthetic articles, in one run.
 
     .venv/bin/python bench/bench_build.py [--sizes 1000 10000] [--processes N]
+                                          [--memory-size 100000] [--memory-dir DIR]
 
-For each N it generates N articles (5 paragraphs of checked sentences, 7 related each),
-builds them with Retold, then builds the same articles with Hugo (a generated site with an
-article layout of the same anatomy and Hugo's related-content feature) and prints
+For each N it generates N articles (5 paragraphs of 2-4 checked sentences, one in ten not
+found in the source, 1-3 of 12 topics, 30 outlets, 7 related articles each), builds them
+with Retold, then builds the same articles with Hugo and prints
 
     bench build-N: ratio=R (retold=A s, baseline=B s)      ratio = retold / hugo
 
-and, for the largest N, the incremental rebuild after adding one article against the full
-Retold build:
+then, for the largest N, the incremental rebuild after adding one article (the third build
+of the site, so the clean-up of old builds is included) against the full Retold build:
 
     bench rebuild-one: ratio=R (retold=A s, baseline=B s)
 
-Hugo comes from the Debian package `hugo`; without it the Hugo figures are skipped.
+and the peak memory (ru_maxrss) of a child process building --memory-size articles with
+``build_site_from`` (pages generated one at a time, never all in memory) against the
+1 GiB budget:
+
+    bench build-memory-100000: ratio=R (retold=A MiB, baseline=1024 MiB)
+
+Wall time is what the targets are about, but this machine is shared: the CPU seconds of
+each run (this process and its children, so Retold's workers and Hugo's threads count)
+are printed beside every line, on stderr.
+
+Fairness of the Hugo comparison (Debian's `hugo`; without it the Hugo figures are skipped):
+- the same N articles, one page each, with the same words (Hugo gets the body as Markdown
+  paragraphs and the label, teaser and source in front matter);
+- Hugo's article layout has the same anatomy: label, share bar twice (four percent-encoded
+  network links and a copy field), headline, standfirst, body, original source, and a
+  related list of 7 found by Hugo's related-content feature (indexed on a per-story
+  keyword, which gives exactly Retold's 7; see HUGO_CONFIG for why not dates or tags);
+- Hugo paginates the home page 20 per page as Retold does; Retold additionally builds
+  topic, source and archive listings, evidence notes per sentence, JSON-LD and social
+  tags, 39 feeds and the sitemaps, so it does more work per page, not less;
+- timings include Hugo reading its content files but not the bench writing them, and
+  include Retold hashing its inputs but not the bench generating the pages.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
+import json
+import os
 import random
 import resource
 import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from retold.models import ArticlePage, RelatedLink, SentenceCheck, SiteInfo, SourceLink
-from retold.publish import build_site
+from retold.publish import build_site, build_site_from
 
 OUT = Path(__file__).parent / "out" / "build"
 SITE = SiteInfo(
@@ -66,53 +92,71 @@ OUTLETS = [(f"https://outlet{i}.example", f"Outlet {i} News") for i in range(30)
 START = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 
-def _sentence(rng: random.Random) -> str:
-    words = rng.choices(WORDS, k=rng.randint(12, 22))
-    return " ".join(words).capitalize() + "."
+_POOL_SIZE = 8192  # distinct sentences to draw from (generating each one costs more)
+
+
+@functools.cache
+def _sentences(seed: int) -> tuple[str, ...]:
+    rng = random.Random(seed)
+    return tuple(
+        " ".join(rng.choices(WORDS, k=rng.randint(12, 22))).capitalize() + "."
+        for _ in range(_POOL_SIZE)
+    )
+
+
+def _headline(i: int) -> str:
+    words = [WORDS[(i * 7 + k * 13 + k * k * i) % len(WORDS)] for k in range(6)]
+    return " ".join(words).capitalize() + f" {i}"
+
+
+def _teaser(i: int) -> str:
+    return f"An AI wonders about the {WORDS[(i * 11) % len(WORDS)]} {i}."
+
+
+def synthetic_page(i: int, n: int, seed: int = 7) -> ArticlePage:
+    """Article ``i`` of ``n``: made on its own, so pages can be generated one at a time."""
+    rng = random.Random(seed * 1_000_003 + i)
+    pool = _sentences(seed)
+    url, outlet = OUTLETS[i % len(OUTLETS)]
+    source_url = f"{url}/story/{i}"
+    paragraphs: list[list[tuple[str, SentenceCheck | None]]] = []
+    for _ in range(5):
+        sentences: list[tuple[str, SentenceCheck | None]] = []
+        for _ in range(rng.randint(2, 4)):
+            verdict = "supported" if rng.random() > 0.1 else "unsupported"
+            evidence = rng.choice(pool) if verdict == "supported" else ""
+            check = SentenceCheck(0, "", verdict, 0.9, evidence=evidence, source_url=source_url)
+            sentences.append((rng.choice(pool), check))
+        paragraphs.append(sentences)
+    story = i // 8  # stories of 8 articles: each is related to the 7 others
+    related = [
+        RelatedLink(f"2026/11/a-{j}", _headline(j), _teaser(j))
+        for j in range(story * 8, min(story * 8 + 8, n))
+        if j != i
+    ]
+    published = START - timedelta(minutes=7 * i)
+    return ArticlePage(
+        slug=f"2026/11/a-{i}",
+        headline=_headline(i),
+        standfirst=rng.choice(pool),
+        teaser=_teaser(i),
+        label="I retold this from the original source. Most sentences match it; "
+        "the ones I couldn't match are marked.",
+        paragraphs=paragraphs,
+        sources=[SourceLink(source_url, _headline(i), outlet)],
+        topics=rng.sample(TOPICS, k=rng.randint(1, 3)),
+        published=published,
+        updated=published,
+        related=related,
+    )
+
+
+def iter_synthetic_pages(n: int, seed: int = 7) -> Iterator[ArticlePage]:
+    return (synthetic_page(i, n, seed) for i in range(n))
 
 
 def synthetic_pages(n: int, seed: int = 7) -> list[ArticlePage]:
-    rng = random.Random(seed)
-    heads = [" ".join(rng.choices(WORDS, k=6)).capitalize() + f" {i}" for i in range(n)]
-    teasers = [f"An AI wonders about the {rng.choice(WORDS)} {i}." for i in range(n)]
-    topics = [rng.sample(TOPICS, k=rng.randint(1, 3)) for _ in range(n)]
-    pages = []
-    for i in range(n):
-        url, outlet = OUTLETS[i % len(OUTLETS)]
-        source_url = f"{url}/story/{i}"
-        paragraphs: list[list[tuple[str, SentenceCheck | None]]] = []
-        for _ in range(5):
-            sentences: list[tuple[str, SentenceCheck | None]] = []
-            for _ in range(rng.randint(2, 4)):
-                verdict = "supported" if rng.random() > 0.1 else "unsupported"
-                evidence = _sentence(rng) if verdict == "supported" else ""
-                check = SentenceCheck(0, "", verdict, 0.9, evidence=evidence, source_url=source_url)
-                sentences.append((_sentence(rng), check))
-            paragraphs.append(sentences)
-        story = i // 8  # stories of 8 articles: each is related to the 7 others
-        related = [
-            RelatedLink(f"2026/11/a-{j}", heads[j], teasers[j])
-            for j in range(story * 8, min(story * 8 + 8, n))
-            if j != i
-        ]
-        published = START - timedelta(minutes=7 * i)
-        pages.append(
-            ArticlePage(
-                slug=f"2026/11/a-{i}",
-                headline=heads[i],
-                standfirst=_sentence(rng),
-                teaser=teasers[i],
-                label="I retold this from the original source. Most sentences match it; "
-                "the ones I couldn't match are marked.",
-                paragraphs=paragraphs,
-                sources=[SourceLink(source_url, heads[i], outlet)],
-                topics=topics[i],
-                published=published,
-                updated=published,
-                related=related,
-            )
-        )
-    return pages
+    return list(iter_synthetic_pages(n, seed))
 
 
 def _cpu() -> float:
@@ -261,6 +305,61 @@ def _cpu_note(name: str, baseline: str) -> None:
         print(f"  cpu: {name}={CPU[name]:.2f} s, {baseline}={CPU[baseline]:.2f} s", file=sys.stderr)
 
 
+MEMORY_BUDGET_MIB = 1024
+
+
+def memory_child(n: int, out_root: Path) -> None:
+    """Build ``n`` generated articles in this (fresh) process; print its peak memory."""
+    out = out_root / f"retold-memory-{n}"
+    cpu, started = _cpu(), time.perf_counter()
+    report = build_site_from(SITE, lambda: iter_synthetic_pages(n), out)
+    figures = {
+        "max_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "seconds": time.perf_counter() - started,
+        "cpu": _cpu() - cpu,
+        "files": len(report.written),
+    }
+    print(json.dumps(figures))
+
+
+def measure_memory(n: int, out_root: Path) -> None:
+    """Peak memory of a build of ``n`` articles, in a child process so nothing else counts."""
+    out_root.mkdir(parents=True, exist_ok=True)
+    try:
+        done = subprocess.run(
+            [sys.executable, __file__, "--memory-child", str(n), "--memory-dir", str(out_root)],
+            check=True,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        figures = json.loads(done.stdout.strip().splitlines()[-1])
+    finally:
+        for leftover in out_root.glob(f"*retold-memory-{n}*"):
+            if leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                leftover.unlink(missing_ok=True)
+    rss = figures["max_rss_mib"]
+    print(
+        f"bench build-memory-{n}: ratio={rss / MEMORY_BUDGET_MIB:.2f} "
+        f"(retold={rss:.0f} MiB, baseline={MEMORY_BUDGET_MIB} MiB)",
+        flush=True,
+    )
+    print(
+        f"  {figures['files']} files in {figures['seconds']:.1f} s wall, {figures['cpu']:.1f} s cpu",
+        file=sys.stderr,
+    )
+
+
+def _default_memory_dir() -> Path:
+    # Written files are page cache, not the builder's memory, wherever they go; a tmpfs
+    # spares a shared disk 100,000 directories (and deleting them afterwards).
+    shm = Path("/dev/shm")
+    if shm.is_dir() and os.access(shm, os.W_OK):
+        return shm / "retold-bench-build"
+    return OUT
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
@@ -268,9 +367,20 @@ def main(argv: list[str] | None = None) -> int:
         "--processes",
         type=int,
         default=None,
-        help="worker processes for Retold (default: one per CPU)",
+        help="worker processes for Retold (default: its own choice)",
     )
+    parser.add_argument(
+        "--memory-size", type=int, default=100_000, help="articles for the memory run (0: skip)"
+    )
+    parser.add_argument(
+        "--memory-dir", type=Path, default=None, help="where the memory run writes its site"
+    )
+    parser.add_argument("--memory-child", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    memory_dir = args.memory_dir or _default_memory_dir()
+    if args.memory_child:
+        memory_child(args.memory_child, memory_dir)
+        return 0
     OUT.mkdir(parents=True, exist_ok=True)
     full: dict[int, tuple[list[ArticlePage], float]] = {}
     for n in args.sizes:
@@ -286,6 +396,9 @@ def main(argv: list[str] | None = None) -> int:
         full[n] = (pages, retold)
     largest = max(full)
     pages, full_time = full[largest]
+    out = OUT / f"retold-{largest}"
+    # an unchanged rebuild first, so the timed one is a third build (old builds get cleaned up)
+    time_retold(pages, out, args.processes, "rebuild-none")
     newest = pages[0]
     added = replace(
         newest,
@@ -294,9 +407,11 @@ def main(argv: list[str] | None = None) -> int:
         published=newest.published + timedelta(minutes=5),
         updated=newest.published + timedelta(minutes=5),
     )
-    rebuild = time_retold([added, *pages], OUT / f"retold-{largest}", args.processes, "rebuild")
+    rebuild = time_retold([added, *pages], out, args.processes, "rebuild")
     print(_line("rebuild-one", rebuild, full_time), flush=True)
     _cpu_note("rebuild", f"retold-{largest}")
+    if args.memory_size:
+        measure_memory(args.memory_size, memory_dir)
     return 0
 
 

@@ -170,7 +170,13 @@ def test_duplicate_slugs_and_bad_base_url(site: SiteInfo, out: Path) -> None:
         build_site(replace(site, base_url="news.example.org"), [BUDGET], out)
 
 
-def test_parallel_build_matches_serial(site: SiteInfo, tmp_path: Path) -> None:
+def test_parallel_build_matches_serial(
+    site: SiteInfo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from retold.publish import workers
+
+    # few pages per worker, so this small site really forks
+    monkeypatch.setattr(workers, "MIN_PAGES_PER_WORKER", 100)
     many = [
         replace(
             BUDGET,
@@ -180,6 +186,7 @@ def test_parallel_build_matches_serial(site: SiteInfo, tmp_path: Path) -> None:
         )
         for i in range(520)
     ]
+    many[7] = replace(many[7], held=True)
     serial = build_site(site, many, tmp_path / "serial", processes=1)
     parallel = build_site(site, many, tmp_path / "parallel", processes=2)
     assert serial.written == parallel.written

@@ -3,13 +3,23 @@
     from retold.publish import build_site, article_url
     report = build_site(site, pages, Path("site"))
 
+    # more articles than fit in memory: pages() is called twice and may stream from a cursor
+    report = build_site_from(site, pages, Path("site"))
+
 See :mod:`retold.publish.urls` for the URL layout.
 """
 
 from __future__ import annotations
 
-from .builder import BuildReport, build_site
+from .builder import BuildReport, PageSource, build_site, build_site_from
 from .errors import PublishError
 from .urls import article_url
 
-__all__ = ["BuildReport", "PublishError", "article_url", "build_site"]
+__all__ = [
+    "BuildReport",
+    "PageSource",
+    "PublishError",
+    "article_url",
+    "build_site",
+    "build_site_from",
+]

@@ -1,16 +1,23 @@
-"""Turn an ArticlePage into exactly what the article template prints (no logic left for it)."""
+"""An article's parts, rendered to HTML in one pass; the template lays them out.
+
+A page has dozens of sentences, evidence notes and related entries. Rendering them with
+template loops costs a ``Markup`` object and an escape call per value (most of a build's
+time); here each part is built with plain string joins, every value escaped exactly once,
+and handed to ``article.html`` as ready markup.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Set
+from collections.abc import Callable, Set
 from dataclasses import dataclass
-from typing import NamedTuple
-from urllib.parse import quote
+
+from markupsafe import Markup
 
 from retold.models import ArticlePage, SentenceCheck, SiteInfo, SourceLink
 
 from . import dates, metadata, urls
-from .share import ShareLink, share_links
+from .markup import esc, safe
+from .share import share_links
 
 # What a reader (and a screen reader) is told about a sentence, by verdict.
 FLAGS = {
@@ -22,156 +29,254 @@ VERDICT_TEXT = {
     "unsupported": "Not found in the source",
     "contradicted": "Contradicted by the source",
 }
+NO_PASSAGE = "<p>No passage in the source says this.</p>"
+FLAGS_HTML = {
+    verdict: f'<span class="flag" aria-hidden="true">{esc(flag)}</span>'
+    f'<span class="sr-only"> {esc(flag_sr)}</span>'
+    for verdict, (flag, flag_sr) in FLAGS.items()
+}
 
 
-class Sentence(NamedTuple):
-    """A tuple so the template can unpack it cheaply: a page has dozens of these."""
-
-    text: str
-    note: int | None = None  # number of its evidence note, None when unchecked
-    flag: str = ""  # visible marker for sentences the checker could not match
-    flag_sr: str = ""  # the same, worded for screen readers
-
-
-class Note(NamedTuple):
-    number: int
-    verdict: str
-    verdict_text: str
-    evidence: str
-    reason: str
-    source_name: str
-    source_url: str
-    link: str  # source URL, with a text fragment pointing at the passage where possible
-
-
-@dataclass(frozen=True)
-class Source:
-    name: str
-    title: str
-    url: str
-
-
-@dataclass(frozen=True)
-class Related:
-    headline: str
-    teaser: str
-    href: str
-
-
-@dataclass(frozen=True)
-class Topic:
-    name: str
-    href: str
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ArticleView:
+    """What ``article.html`` prints: plain values, and Markup for the repeated parts."""
+
     page: ArticlePage
     url: str
-    paragraphs: list[list[Sentence]]
-    notes: list[Note]
-    unmatched: int
-    sources: list[Source]
-    related: list[Related]
-    topics: list[Topic]
-    share: tuple[ShareLink, ...]
     description: str
-    json_ld: str
-    social: list[tuple[str, str, str]]
+    json_ld: Markup
+    social: Markup  # <meta> lines
+    share: Markup  # the share bar's list (shown twice)
+    topics: Markup  # " · <a>Topic</a>" links for the meta line
+    body: Markup  # <p> lines
+    notes: Markup  # evidence <li> items; empty when nothing was checked
+    unmatched: int
+    sources: Markup
+    related: Markup  # <li> items; empty when none is published
     published_iso: str
     published_human: str
     updated_iso: str
     updated_human: str  # empty when the article was never updated on a later day
 
 
-# Percent-encoding for URL text fragments, as a translate table (quote() is slow per call).
-# '-', ',' and '&' are syntax inside text fragments, so they are escaped too.
-_FRAGMENT_SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.~")
-_FRAGMENT_ESCAPES = {c: f"%{c:02X}" for c in range(128) if chr(c) not in _FRAGMENT_SAFE}
-
-
 def source_name(source: SourceLink) -> str:
     return source.site_name.strip() or urls.host_of(source.url) or source.url
 
 
-def text_fragment_link(url: str, passage: str) -> str:
-    """Link to ``url`` scrolled to ``passage`` (URL text fragments; ignored where unsupported)."""
+def _fragment(passage: str) -> str:
+    """``#:~:text=...`` for a passage, or "" when it is too short to find reliably."""
     words = passage.split()
-    if not url or "#" in url or len(words) < 3:
-        return url
+    if len(words) < 3:
+        return ""
 
     def enc(part: list[str]) -> str:
-        text = " ".join(part)
-        if text.isascii():
-            return text.translate(_FRAGMENT_ESCAPES)
-        return quote(text, safe="").replace("-", "%2D")
+        # '-', ',' and '&' are syntax inside text fragments, so they are escaped too
+        return urls.quote_all(" ".join(part)).replace("-", "%2D")
 
     if len(words) <= 10:
-        return f"{url}#:~:text={enc(words)}"
-    return f"{url}#:~:text={enc(words[:5])},{enc(words[-5:])}"
+        return f"#:~:text={enc(words)}"
+    return f"#:~:text={enc(words[:5])},{enc(words[-5:])}"
 
 
-def _sentence_and_note(
-    text: str, check: SentenceCheck | None, number: int, names: dict[str, str]
-) -> tuple[Sentence, Note | None]:
-    if check is None:
-        return Sentence(text=text), None
-    flag, flag_sr = FLAGS.get(check.verdict, ("", ""))
+def text_fragment_link(url: str, passage: str) -> str:
+    """Link to ``url`` scrolled to ``passage`` (URL text fragments; ignored where unsupported)."""
+    if not url or "#" in url:
+        return url
+    return url + _fragment(passage)
+
+
+# Verdicts are few: their escaped note heads and classes are worked out once.
+_VERDICT_HTML: dict[str, tuple[str, str]] = {}
+
+
+def _verdict_html(verdict: str) -> tuple[str, str]:
+    """(escaped verdict for the class attribute, the note's <strong> label)."""
+    html = _VERDICT_HTML.get(verdict)
+    if html is None:
+        text = VERDICT_TEXT.get(verdict) or verdict.capitalize()
+        html = (esc(verdict), f"<strong>{esc(text)}</strong>")
+        if len(_VERDICT_HTML) < 64:  # verdicts come from a short list; never grow unbounded
+            _VERDICT_HTML[verdict] = html
+    return html
+
+
+class _Sources:
+    """Per article: each source URL escaped once, with its escaped display name."""
+
+    def __init__(self, page: ArticlePage) -> None:
+        self._names = {source.url: source_name(source) for source in page.sources}
+        self._html: dict[str, tuple[str, str]] = {}
+
+    def __call__(self, url: str) -> tuple[str, str]:
+        html = self._html.get(url)
+        if html is None:
+            name = self._names.get(url, "") or urls.host_of(url) or "the source"
+            html = self._html[url] = (esc(url), esc(name))
+        return html
+
+
+def _note(number: int, check: SentenceCheck, sources: _Sources) -> str:
+    verdict_class, head = _verdict_html(check.verdict)
     evidence = check.evidence.strip()
-    note = Note(
-        number=number,
-        verdict=check.verdict,
-        verdict_text=VERDICT_TEXT.get(check.verdict, check.verdict.capitalize()),
-        evidence=evidence,
-        reason=check.reason.strip(),
-        source_name=names.get(check.source_url, "")
-        or urls.host_of(check.source_url)
-        or "the source",
-        source_url=check.source_url,
-        link=text_fragment_link(check.source_url, evidence),
+    reason = check.reason.strip()
+    url = check.source_url
+    if url:
+        url_html, name_html = sources(url)
+        fragment = "" if "#" in url else _fragment(evidence)  # only ever [%A-Za-z0-9_.~,:#=]
+        head += f' · <a href="{url_html}{fragment}">{name_html}</a>'
+    if evidence:
+        cite = f' cite="{sources(url)[0]}"' if url else ""
+        passage = f"<blockquote{cite}><p>{esc(evidence)}</p></blockquote>"
+    else:
+        passage = NO_PASSAGE if check.verdict != "supported" else ""
+    if reason:
+        passage += f'<p class="reason">{esc(reason)}</p>'
+    return (
+        f'<li id="note-{number}" class="note note-{verdict_class}">\n'
+        f'<p class="note-head">{head} · <a href="#ref-{number}" '
+        f'aria-label="Back to sentence {number}">↩ back</a></p>\n{passage}</li>\n'
     )
-    return Sentence(text=text, note=number, flag=flag, flag_sr=flag_sr), note
+
+
+def _body(page: ArticlePage) -> tuple[str, str, int]:
+    """(body paragraphs, evidence notes, how many checked sentences did not match)."""
+    sources = _Sources(page)
+    paragraphs: list[str] = []
+    notes: list[str] = []
+    unmatched = 0
+    for paragraph in page.paragraphs:
+        if not paragraph:
+            continue
+        sentences = []
+        for text, check in paragraph:
+            html = esc(text.strip())
+            if check is not None:
+                number = len(notes) + 1
+                flagged = FLAGS_HTML.get(check.verdict)
+                if flagged is not None:
+                    html = f'<span class="unmatched">{html} {flagged}</span>'
+                html += (
+                    f'<sup class="ref"><a id="ref-{number}" href="#note-{number}" '
+                    f'aria-label="Evidence {number}">{number}</a></sup>'
+                )
+                notes.append(_note(number, check, sources))
+                if check.verdict != "supported":
+                    unmatched += 1
+            sentences.append(html)
+        paragraphs.append(f"<p>{' '.join(sentences)}</p>\n")
+    return "".join(paragraphs), "".join(notes), unmatched
+
+
+def _sources(page: ArticlePage) -> str:
+    items = [
+        f'<a href="{esc(s.url)}">{esc(s.title.strip() or s.url)}</a> '
+        f'<span class="site-name">({esc(source_name(s))})</span>'
+        for s in page.sources
+    ]
+    if len(items) == 1:
+        return f"<p>Original source: {items[0]}</p>\n"
+    if not items:
+        return ""
+    return (
+        "<p>Original sources:</p>\n<ul>\n" + "".join(f"<li>{i}</li>\n" for i in items) + "</ul>\n"
+    )
+
+
+def _related(site: SiteInfo, page: ArticlePage, published: Set[str] | None) -> str:
+    parts = []
+    for link in page.related:
+        if link.slug == page.slug or (published is not None and link.slug not in published):
+            continue
+        href = esc(urls.href(site, urls.article_rel(link.slug)))
+        headline = esc(link.headline)
+        parts.append(
+            f'<li>\n<h3><a href="{href}">{headline}</a></h3>\n<p>{esc(link.teaser)}</p>\n'
+            f'<a class="read" href="{href}" aria-label="Read Article: {headline}">'
+            "Read Article</a>\n</li>\n"
+        )
+    return "".join(parts)
+
+
+def _share(headline: str, url: str) -> str:
+    items = [
+        f'<li><a href="{esc(link.href)}" target="_blank" rel="noopener noreferrer" '
+        f'aria-label="Share on {link.name} (opens in a new tab)">'  # names are plain constants
+        + (f'<span aria-hidden="true">{link.icon}</span> ' if link.icon else "")
+        + f"{link.name}</a></li>\n"
+        for link in share_links(headline, url)
+    ]
+    return (
+        "<ul>\n"
+        + "".join(items)
+        + '<li><details class="copy"><summary>Copy link</summary><label>Link to this article '
+        f'<input type="text" readonly value="{esc(url)}" spellcheck="false"></label>'
+        "</details></li>\n</ul>"
+    )
+
+
+def _social(site: SiteInfo, page: ArticlePage) -> str:
+    return "".join(  # attributes and names are plain constants; only the content varies
+        f'<meta {attr}="{name}" content="{esc(content)}">\n'
+        for attr, name, content in metadata.social_tags(site, page)
+    )
 
 
 def article_view(
-    site: SiteInfo, page: ArticlePage, published_slugs: Set[str] | None = None
+    site: SiteInfo,
+    page: ArticlePage,
+    published_slugs: Set[str] | None = None,
+    topic_href: Callable[[str], str] | None = None,
 ) -> ArticleView:
-    """Everything the article template needs. Related links to unpublished slugs are dropped."""
+    """Everything the article template needs. Related links to unpublished slugs are dropped.
+
+    ``topic_href`` maps a topic to its listing's link (a build memoises it: topics repeat).
+    """
     url = urls.article_url(site, page.slug)
-    names = {source.url: source_name(source) for source in page.sources}
-    paragraphs: list[list[Sentence]] = []
-    notes: list[Note] = []
-    for paragraph in page.paragraphs:
-        sentences = []
-        for text, check in paragraph:
-            sentence, note = _sentence_and_note(text.strip(), check, len(notes) + 1, names)
-            sentences.append(sentence)
-            if note is not None:
-                notes.append(note)
-        if sentences:
-            paragraphs.append(sentences)
-    related = [
-        Related(link.headline, link.teaser, urls.href(site, urls.article_rel(link.slug)))
-        for link in page.related
-        if link.slug != page.slug and (published_slugs is None or link.slug in published_slugs)
-    ]
-    updated = dates.human(page.updated)
+    body, notes, unmatched = _body(page)
+    if topic_href is None:
+        topic_href = lambda t: urls.href(site, urls.topic_rel(urls.slugify(t)))  # noqa: E731
+    topics = "".join(f' · <a href="{esc(topic_href(t))}">{esc(t)}</a>' for t in page.topics)
     published = dates.human(page.published)
+    updated = dates.human(page.updated)
     return ArticleView(
         page=page,
         url=url,
-        paragraphs=paragraphs,
-        notes=notes,
-        unmatched=sum(1 for note in notes if note.verdict != "supported"),
-        sources=[Source(source_name(s), s.title.strip() or s.url, s.url) for s in page.sources],
-        related=related,
-        topics=[Topic(t, urls.href(site, urls.topic_rel(urls.slugify(t)))) for t in page.topics],
-        share=share_links(page.headline, url),
         description=metadata.description(page),
-        json_ld=metadata.json_ld_script(site, page),
-        social=metadata.social_tags(site, page),
+        json_ld=safe(metadata.json_ld_script(site, page)),
+        social=safe(_social(site, page)),
+        share=safe(_share(page.headline, url)),
+        topics=safe(topics),
+        body=safe(body),
+        notes=safe(notes),
+        unmatched=unmatched,
+        sources=safe(_sources(page)),
+        related=safe(_related(site, page, published_slugs)),
         published_iso=dates.iso(page.published),
         published_human=published,
         updated_iso=dates.iso(page.updated),
         updated_human=updated if updated != published else "",
     )
+
+
+def feed_content(page: ArticlePage) -> str:
+    """The article as feed readers show it: label, body with marks spelled out, sources."""
+    parts = [f"<p><em>{esc(page.label)}</em></p>\n"]
+    for paragraph in page.paragraphs:
+        if not paragraph:
+            continue
+        sentences = []
+        for text, check in paragraph:
+            html = esc(text.strip())
+            flagged = FLAGS.get(check.verdict) if check is not None else None
+            if flagged is not None:
+                html += f" <strong>{flagged[1]}</strong>"
+            sentences.append(html)
+        parts.append(f"<p>{' '.join(sentences)}</p>\n")
+    if page.sources:
+        lead = "Original sources:" if len(page.sources) > 1 else "Original source:"
+        links = ";".join(
+            f' <a href="{esc(s.url)}">{esc(s.title.strip() or s.url)}</a> ({esc(source_name(s))})'
+            for s in page.sources
+        )
+        parts.append(f"<p>{lead}{links}</p>\n")
+    return "".join(parts)

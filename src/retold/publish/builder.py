@@ -1,21 +1,37 @@
-"""build_site: every page, feed and sitemap of the site from a list of ArticlePages."""
+"""build_site: every page, feed and sitemap of the site from its ArticlePages.
+
+A build reads the pages twice. The first pass keeps one small :class:`~.listings.Entry`
+per article (what listings, feeds and sitemaps print); the second renders each article
+page and lets it go. So a site of any size builds in memory proportional to its entries,
+not its articles: pass :func:`build_site_from` a function that yields the pages (from a
+database cursor, say) and they never need to be in memory all at once.
+
+Nothing is rendered twice: every page has an input key (a digest of what it is made from),
+and a page whose key matches the previous build's is hard-linked from it unrendered.
+"""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
+
 from retold.models import ArticlePage, SiteInfo
 
 from . import feeds, listings, render, sitemaps, urls, workers
-from .article import ArticleView, article_view
+from .article import article_view, feed_content
+from .digest import of_values, page_digest
 from .errors import PublishError
-from .listings import Listing, ListingPage
+from .listings import Entry, Listing, ListingPage
 from .output import SiteWriter
+
+PageSource = Callable[[], Iterable[ArticlePage]]
 
 
 @dataclass(frozen=True)
@@ -42,13 +58,12 @@ class _Feed:
     href: str
 
 
-class _Site:
-    """Per-build rendering state: the site, its shared template context, memoised views."""
+class _Build:
+    """One build's state: the site's shared template context, its entries and listings."""
 
-    def __init__(self, site: SiteInfo, published: list[ArticlePage]) -> None:
+    def __init__(self, site: SiteInfo, out: SiteWriter) -> None:
         self.site = site
-        self.published = published
-        self.slugs = frozenset(p.slug for p in published)
+        self.out = out
         self.assets = {name: urls.href(site, a.rel) for name, a in render.assets().items()}
         self.nav = {
             "home": urls.href(site, ""),
@@ -59,51 +74,87 @@ class _Site:
             "atom": urls.href(site, "atom.xml"),
             "json": urls.href(site, "feed.json"),
         }
-        self.site_feeds = self.feed_links("", site.title)
-        self._views: dict[str, ArticleView] = {}
-        self._feed_html: dict[str, str] = {}
-        self._base_key = hashlib.blake2b(
-            (render.fingerprint() + repr(site)).encode(), digest_size=16
-        ).digest()
-
-    def feed_links(self, dir_rel: str, title: str) -> list[_Feed]:
-        return [
-            _Feed(
-                feeds.FEED_TYPES[kind],
-                f"{title} ({label})",
-                urls.href(self.site, dir_rel + feeds.FEED_FILES[kind]),
-            )
-            for kind, label in (("rss", "RSS"), ("atom", "Atom"), ("json", "JSON Feed"))
-        ]
-
-    def context(self, rel: str, title: str, description: str, **extra: Any) -> dict[str, Any]:
-        return {
-            "site": self.site,
-            "assets": self.assets,
-            "nav": self.nav,
-            "feeds": self.site_feeds,
-            "canonical": urls.absolute(self.site, rel),
-            "title": title,
-            "description": description,
-            **extra,
+        chrome = render.template("chrome.html").module
+        self.chrome = {
+            "header": chrome.header(site, self.nav),  # type: ignore[attr-defined]
+            "footer": chrome.footer(site, self.nav),  # type: ignore[attr-defined]
         }
+        self._feed_links_html = chrome.feed_links  # type: ignore[attr-defined]
+        self.site_feeds = self.feed_links("", site.title)
+        # Code, templates, assets and site settings: a change to any of them changes every key.
+        self.base = of_values(render.fingerprint(), repr(site))
+        self.entries: list[Entry] = []
+        self.slugs: frozenset[str] = frozenset()
+        self.topic_ls: list[Listing] = []
+        self.source_ls: list[Listing] = []
+        self.archive_ls: list[Listing] = []
+        self.feed_specs: list[feeds.FeedSpec] = []
+        self.feed_slugs: frozenset[str] = frozenset()
+        self._topic_hrefs: dict[str, str] = {}
 
-    def view(self, page: ArticlePage) -> ArticleView:
-        view = self._views.get(page.slug)
-        if view is None:
-            view = self._views[page.slug] = article_view(self.site, page, self.slugs)
-        return view
+    # -- pass 1: index ------------------------------------------------------------------
 
-    def article_key(self, page: ArticlePage) -> str:
-        """Everything an article page depends on: code, site, the page, which links resolve."""
-        digest = hashlib.blake2b(self._base_key, digest_size=16)
-        digest.update(repr(page).encode())
-        for link in page.related:
-            digest.update(b"\x01" if link.slug in self.slugs else b"\x00")
-        return digest.hexdigest()
+    def index(self, pages: Iterable[ArticlePage]) -> None:
+        entries = []
+        seen: set[str] = set()
+        for page in pages:
+            if page.held:
+                continue
+            urls.check_slug(page.slug)
+            if page.slug in seen:
+                raise PublishError(
+                    f"Two articles share the slug {page.slug!r}; slugs must be unique."
+                )
+            seen.add(page.slug)
+            entries.append(listings.entry(page))
+        listings.latest_first(entries)
+        self.entries = entries
+        self.slugs = frozenset(seen)
+        self.topic_ls = listings.topic_listings(entries)
+        self.source_ls = listings.source_listings(entries)
+        self.archive_ls = listings.archive_listings(entries)
+        site = self.site
+        specs = [feeds.FeedSpec(site.title, site.description, "", "", entries)]
+        specs += [
+            feeds.FeedSpec(
+                f"{ls.title} · {site.title}", _intro(ls), ls.base_rel, ls.base_rel, ls.entries
+            )
+            for ls in self.topic_ls
+        ]
+        self.feed_specs = specs
+        self.feed_slugs = frozenset(
+            e.slug for spec in specs for e in spec.pages[: feeds.FEED_ITEMS]
+        )
+
+    # -- pass 2: article pages ----------------------------------------------------------
+
+    def article(self, page: ArticlePage) -> workers.Result:
+        """Place one article page (rendered only when its inputs changed)."""
+        if page.slug not in self.slugs:
+            raise PublishError(
+                f"The article {page.slug!r} appeared while the site was being built; "
+                "build it again."
+            )
+        digest = page_digest(page)
+        key = hashlib.blake2b(self.base, digest_size=16)
+        key.update(digest)
+        for link in page.related:  # a related link shows only while its target is published
+            key.update(b"\x01" if link.slug in self.slugs else b"\x00")
+        rel = urls.file_for(urls.article_rel(page.slug))
+        hexkey = key.hexdigest()
+        content, written = self.out.place(rel, lambda: self.article_html(page), hexkey)
+        feed = (page.slug, digest, feed_content(page)) if page.slug in self.feed_slugs else None
+        return rel, content, hexkey, written, feed
+
+    def topic_href(self, topic: str) -> str:
+        href = self._topic_hrefs.get(topic)
+        if href is None:
+            href = urls.href(self.site, urls.topic_rel(urls.slugify(topic)))
+            self._topic_hrefs[topic] = href
+        return href
 
     def article_html(self, page: ArticlePage) -> bytes:
-        view = self.view(page)
+        view = article_view(self.site, page, self.slugs, self.topic_href)
         ctx = self.context(
             urls.article_rel(page.slug),
             f"{page.headline} · {self.site.title}",
@@ -112,14 +163,34 @@ class _Site:
         )
         return render.template("article.html").render(ctx).encode()
 
-    def feed_content(self, page: ArticlePage) -> str:
-        html = self._feed_html.get(page.slug)
-        if html is None:
-            html = render.template("feed_content.html").render(a=self.view(page))
-            self._feed_html[page.slug] = html
-        return html
+    # -- everything else ----------------------------------------------------------------
 
-    def listing_html(self, lp: ListingPage, intro: str, feeds_: list[_Feed]) -> bytes:
+    def feed_links(self, dir_rel: str, title: str) -> Markup:
+        """The <link rel="alternate"> lines for a feed's three formats."""
+        links = [
+            _Feed(
+                feeds.FEED_TYPES[kind],
+                f"{title} ({label})",
+                urls.href(self.site, dir_rel + feeds.FEED_FILES[kind]),
+            )
+            for kind, label in (("rss", "RSS"), ("atom", "Atom"), ("json", "JSON Feed"))
+        ]
+        return Markup(self._feed_links_html(links))
+
+    def context(self, rel: str, title: str, description: str, **extra: Any) -> dict[str, Any]:
+        return {
+            "site": self.site,
+            "assets": self.assets,
+            "nav": self.nav,
+            "chrome": self.chrome,
+            "feed_links": self.site_feeds,
+            "canonical": urls.absolute(self.site, rel),
+            "title": title,
+            "description": description,
+            **extra,
+        }
+
+    def listing_html(self, lp: ListingPage, intro: str, feed_links: Markup) -> bytes:
         listing = lp.listing
         title = listing.heading if lp.number == 1 else f"{listing.heading}, page {lp.number}"
         heading = (
@@ -136,8 +207,9 @@ class _Site:
             heading=heading,
             intro=intro,
             p=lp,
+            entries=Markup(listings.entries_html(self.site, lp.items)),
         )
-        ctx["feeds"] = feeds_
+        ctx["feed_links"] = feed_links
         return render.template("listing.html").render(ctx).encode()
 
     def directory_html(
@@ -148,23 +220,93 @@ class _Site:
         )
         return render.template("directory.html").render(ctx).encode()
 
+    def write_listings(self) -> None:
+        """Assets, listing and directory pages, sitemaps: all but articles and feeds."""
+        site, out = self.site, self.out
+        for asset in render.assets().values():
+            out.put(asset.rel, asset.data)
 
-def _published(pages: Sequence[ArticlePage]) -> list[ArticlePage]:
-    seen: set[str] = set()
-    result = []
-    for page in pages:
-        if page.held:
-            continue
-        urls.check_slug(page.slug)
-        if page.slug in seen:
-            raise PublishError(f"Two articles share the slug {page.slug!r}; slugs must be unique.")
-        seen.add(page.slug)
-        result.append(page)
-    return listings.latest_first(result)
+        latest = Listing("latest", "", site.title, site.title, "", self.entries)
+        for listing in [latest, *self.topic_ls, *self.source_ls, *self.archive_ls]:
+            intro = _intro(listing)
+            listing_feeds = self.site_feeds
+            if listing.kind == "topic":
+                listing_feeds = self.feed_links(listing.base_rel, f"{listing.title} · {site.title}")
+            for lp in listings.paginate(site, listing):
+                key = self._listing_key(lp, intro)
+                render_page = functools.partial(self.listing_html, lp, intro, listing_feeds)
+                out.put_lazy(urls.file_for(lp.rel), render_page, key)
+
+        directories = (
+            (
+                "topics/",
+                "Topics",
+                "Every topic covered, with the number of articles.",
+                self.topic_ls,
+            ),
+            (
+                "sources/",
+                "Sources",
+                "Every outlet whose reporting was retold here.",
+                self.source_ls,
+            ),
+            ("archive/", "Archive", "Articles by month of publication.", self.archive_ls),
+        )
+        for rel, heading, intro, group in directories:
+            items = [
+                {"title": ls.title, "href": urls.href(site, ls.base_rel), "count": len(ls.entries)}
+                for ls in group
+            ]
+            out.put(urls.file_for(rel), self.directory_html(rel, heading, intro, items))
+
+        listing_rels = ["", "topics/", "sources/", "archive/"]
+        listing_rels += [ls.base_rel for ls in (*self.topic_ls, *self.source_ls, *self.archive_ls)]
+        for rel, data in sitemaps.sitemaps(site, self.entries, listing_rels).items():
+            out.put(rel, data)
+        out.put("news-sitemap.xml", sitemaps.news_sitemap(site, self.entries))
+        out.put("robots.txt", sitemaps.robots(site))
+        not_found = self.context("404.html", f"Page not found · {site.title}", site.description)
+        out.put("404.html", render.template("not_found.html").render(not_found).encode())
+
+    def _listing_key(self, lp: ListingPage, intro: str) -> str:
+        listing = lp.listing
+        items = tuple(
+            (e.slug, e.headline, e.standfirst, e.label, e.published.timestamp()) for e in lp.items
+        )
+        return of_values(
+            self.base, listing.kind, listing.title, listing.heading, listing.base_rel,
+            intro, lp.number, lp.total, items,
+        ).hex()  # fmt: skip
+
+    def write_feeds(self, items: dict[str, tuple[bytes, str]]) -> None:
+        """Site and topic feeds; ``items`` maps a slug to its (digest, feed content)."""
+        site, out = self.site, self.out
+
+        def content(e: Entry) -> str:
+            return items[e.slug][1]
+
+        for spec in self.feed_specs:
+            key = of_values(
+                self.base,
+                spec.title,
+                spec.description,
+                spec.dir_rel,
+                spec.home_rel,
+                tuple(items[e.slug][0] for e in spec.pages[: feeds.FEED_ITEMS]),
+            ).hex()
+            # the three formats render together, and only if one of them is needed
+            all_three = functools.cache(functools.partial(feeds.all_feeds, site, spec, content))
+            for kind in ("rss", "atom", "json"):
+                rel = spec.dir_rel + feeds.FEED_FILES[kind]
+                out.put_lazy(rel, functools.partial(_pick, all_three, rel), key)
+
+
+def _pick(files: Callable[[], dict[str, bytes]], rel: str) -> bytes:
+    return files()[rel]
 
 
 def _intro(listing: Listing) -> str:
-    n = len(listing.pages)
+    n = len(listing.entries)
     count = f"{n} article{'' if n == 1 else 's'}"
     if listing.kind == "topic":
         return f"{count} about {listing.title}, latest first."
@@ -186,29 +328,63 @@ def build_site(
 
     ``pages`` is every article the site should contain: held pages are left out, and
     pages published by an earlier build that are missing now are removed.
-    ``processes`` caps the worker processes that render article pages (default: one per
-    CPU on Linux; 1 renders everything in this process).
+    ``processes`` caps the worker processes that render article pages (default: see
+    :func:`workers.default_workers`; 1 renders everything in this process).
     """
+    return _build(site, lambda: pages, Path(out_dir), pages, processes)
+
+
+def build_site_from(site: SiteInfo, pages: PageSource, out_dir: Path) -> BuildReport:
+    """Like :func:`build_site`, for more pages than fit in memory.
+
+    ``pages()`` is called twice (once to index the site, once to render it) and must
+    yield the same articles both times; each page can be dropped as soon as it is yielded.
+    Pages render in this process.
+    """
+    return _build(site, pages, Path(out_dir), None, 1)
+
+
+def _build(
+    site: SiteInfo,
+    pages: PageSource,
+    out_dir: Path,
+    sequence: Sequence[ArticlePage] | None,
+    processes: int | None,
+) -> BuildReport:
     started = time.perf_counter()
     urls.check_site(site)
-    published = _published(pages)
-    state = _Site(site, published)
+    with SiteWriter(out_dir) as out:
+        build = _Build(site, out)
+        build.index(pages())
+        feed_items: dict[str, tuple[bytes, str]] = {}
 
-    with SiteWriter(Path(out_dir)) as out:
+        def record(result: workers.Result) -> None:
+            rel, digest, key, written, feed = result
+            out.record(rel, digest, key, written)
+            if feed is not None:
+                feed_items[feed[0]] = feed[1:]
 
-        def article(page: ArticlePage) -> workers.Result:
-            rel = urls.file_for(urls.article_rel(page.slug))
-            key = state.article_key(page)
-            digest, written = out.place(rel, lambda: state.article_html(page), key)
-            return rel, digest, key, written
-
-        results = workers.render_articles(
-            published,
-            article,
-            workers.default_workers() if processes is None else processes,
-            while_waiting=lambda: _write_the_rest(state, out),
-        )
-        workers.record_all(out, results)
+        if sequence is not None:
+            results = workers.render_articles(
+                sequence,
+                build.article,
+                workers.default_workers() if processes is None else processes,
+                while_waiting=build.write_listings,
+            )
+            for result in results:
+                record(result)
+        else:
+            for page in pages():
+                if not page.held:
+                    record(build.article(page))
+            build.write_listings()
+        missing = build.feed_slugs - feed_items.keys()
+        if missing:
+            raise PublishError(
+                f"The article {min(missing)!r} disappeared while the site was being built; "
+                "build it again."
+            )
+        build.write_feeds(feed_items)
         out.commit()
         assert out.new is not None
         changes = out.changes
@@ -219,54 +395,3 @@ def build_site(
             seconds=time.perf_counter() - started,
             build_dir=out.new,
         )
-
-
-def _write_the_rest(state: _Site, out: SiteWriter) -> None:
-    """Everything but article pages: assets, listings, feeds, sitemaps."""
-    site, published = state.site, state.published
-    for asset in render.assets().values():
-        out.put(asset.rel, asset.data)
-
-    latest = Listing("latest", "", site.title, site.title, "", published)
-    topic_ls = listings.topic_listings(published)
-    source_ls = listings.source_listings(published)
-    archive_ls = listings.archive_listings(published)
-    entries = {p.slug: listings.entry(site, p) for p in published}
-
-    for listing in [latest, *topic_ls, *source_ls, *archive_ls]:
-        intro = _intro(listing)
-        listing_feeds = state.site_feeds
-        if listing.kind == "topic":
-            listing_feeds = state.feed_links(listing.base_rel, f"{listing.title} · {site.title}")
-        for lp in listings.paginate(site, listing, entries):
-            out.put(urls.file_for(lp.rel), state.listing_html(lp, intro, listing_feeds))
-
-    directories = (
-        ("topics/", "Topics", "Every topic covered, with the number of articles.", topic_ls),
-        ("sources/", "Sources", "Every outlet whose reporting was retold here.", source_ls),
-        ("archive/", "Archive", "Articles by month of publication.", archive_ls),
-    )
-    for rel, heading, intro, group in directories:
-        items = [
-            {"title": ls.title, "href": urls.href(site, ls.base_rel), "count": len(ls.pages)}
-            for ls in group
-        ]
-        out.put(urls.file_for(rel), state.directory_html(rel, heading, intro, items))
-
-    specs = [feeds.FeedSpec(site.title, site.description, "", "", published)]
-    specs += [
-        feeds.FeedSpec(f"{ls.title} · {site.title}", _intro(ls), ls.base_rel, ls.base_rel, ls.pages)
-        for ls in topic_ls
-    ]
-    for spec in specs:
-        for rel, data in feeds.all_feeds(site, spec, state.feed_content).items():
-            out.put(rel, data)
-
-    listing_rels = ["", "topics/", "sources/", "archive/"]
-    listing_rels += [ls.base_rel for ls in (*topic_ls, *source_ls, *archive_ls)]
-    for rel, data in sitemaps.sitemaps(site, published, listing_rels).items():
-        out.put(rel, data)
-    out.put("news-sitemap.xml", sitemaps.news_sitemap(site, published))
-    out.put("robots.txt", sitemaps.robots(site))
-    not_found = state.context("404.html", f"Page not found · {site.title}", site.description)
-    out.put("404.html", render.template("not_found.html").render(not_found).encode())

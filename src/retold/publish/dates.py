@@ -36,6 +36,8 @@ _MONTH_NAMES = (
 
 def as_utc(moment: datetime) -> datetime:
     """Naive datetimes are taken to be UTC already (that is what the store keeps)."""
+    if moment.tzinfo is UTC:
+        return moment
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)

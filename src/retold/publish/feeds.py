@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from email.utils import format_datetime
 from typing import Any
 
-from retold.models import ArticlePage, SiteInfo
+from retold.models import SiteInfo
 
 from . import dates, metadata, urls
+from .listings import Entry
 from .xmltext import clean
 
 FEED_ITEMS = 50
@@ -27,7 +28,7 @@ FEED_TYPES = {
     "json": "application/feed+json",
 }
 
-ContentFn = Callable[[ArticlePage], str]
+ContentFn = Callable[[Entry], str]  # an article's feed HTML
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class FeedSpec:
     description: str
     dir_rel: str  # "" for the site, "topics/<t>/" for a topic
     home_rel: str  # the HTML page this feed mirrors
-    pages: Sequence[ArticlePage]  # latest first; trimmed to FEED_ITEMS here
+    pages: Sequence[Entry]  # latest first; trimmed to FEED_ITEMS here
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
@@ -51,7 +52,7 @@ def _xml(root: ET.Element) -> bytes:
     return ('<?xml version="1.0" encoding="utf-8"?>\n' + body + "\n").encode()
 
 
-def _newest(pages: Sequence[ArticlePage]) -> str:
+def _newest(pages: Sequence[Entry]) -> str:
     if not pages:
         return "1970-01-01T00:00:00+00:00"
     return dates.iso(max(dates.as_utc(p.updated) for p in pages))

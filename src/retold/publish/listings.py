@@ -3,87 +3,103 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
-from retold.models import ArticlePage, SiteInfo
+from retold.models import ArticlePage, SiteInfo, SourceLink
 
 from . import dates, urls
+from .markup import esc
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Entry:
-    """One article as a listing shows it."""
+    """One published article as listings, feeds and sitemaps see it.
+
+    The build keeps one per article for its whole run (the pages themselves can stream
+    past), so it holds only what those pages print.
+    """
 
     slug: str
+    published: datetime  # UTC
+    updated: datetime  # UTC
     headline: str
     standfirst: str
     label: str
-    href: str
-    published_iso: str
-    published_human: str
+    topics: tuple[str, ...]
+    sources: tuple[SourceLink, ...]
+    image: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Listing:
     kind: str  # "latest", "topic", "source" or "archive"
     key: str  # topic slug, source slug, "yyyy/mm"; "" for latest
     title: str  # what the listing is about, e.g. "Transport"
     heading: str  # the page's h1
     base_rel: str
-    pages: list[ArticlePage] = field(default_factory=list)  # latest first
+    entries: list[Entry]  # latest first
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ListingPage:
     listing: Listing
     number: int
     total: int
     rel: str
-    entries: list[Entry]
+    items: list[Entry]
     prev_href: str  # newer articles
     next_href: str  # older articles
 
 
-def latest_first(pages: Sequence[ArticlePage]) -> list[ArticlePage]:
-    return sorted(pages, key=lambda p: (dates.as_utc(p.published), p.slug), reverse=True)
-
-
-def entry(site: SiteInfo, page: ArticlePage) -> Entry:
+def entry(page: ArticlePage) -> Entry:
     return Entry(
         slug=page.slug,
+        published=dates.as_utc(page.published),
+        updated=dates.as_utc(page.updated),
         headline=page.headline,
         standfirst=page.standfirst,
         label=page.label,
-        href=urls.href(site, urls.article_rel(page.slug)),
-        published_iso=dates.iso(page.published),
-        published_human=dates.human(page.published),
+        topics=tuple(page.topics),
+        sources=tuple(page.sources),
+        image=page.image,
     )
 
 
-def paginate(site: SiteInfo, listing: Listing, entries: dict[str, Entry]) -> list[ListingPage]:
+def latest_first(entries: list[Entry]) -> None:
+    """Sort in place, newest first (ties by slug, so every build orders them the same)."""
+    entries.sort(key=lambda e: (e.published, e.slug), reverse=True)
+
+
+def entries_html(site: SiteInfo, items: Sequence[Entry]) -> str:
+    """The <li> items of a listing page."""
+    return "".join(
+        f'<li>\n<h2><a href="{esc(urls.href(site, urls.article_rel(e.slug)))}">'
+        f"{esc(e.headline)}</a></h2>\n"
+        f'<p class="standfirst">{esc(e.standfirst)}</p>\n'
+        f'<p class="meta"><time datetime="{dates.iso(e.published)}">'
+        f"{dates.human(e.published)}</time> · "
+        f'<span class="entry-label">{esc(e.label)}</span></p>\n</li>\n'
+        for e in items
+    )
+
+
+def paginate(site: SiteInfo, listing: Listing) -> Iterator[ListingPage]:
     """Page 1 lives at the listing's root, page N at ``page/N/``; an empty listing has one page."""
     per = site.per_page
-    total = max(1, -(-len(listing.pages) // per))
-    result = []
+    total = max(1, -(-len(listing.entries) // per))
+    base = listing.base_rel
     for number in range(1, total + 1):
-        chunk = listing.pages[(number - 1) * per : number * per]
-        result.append(
-            ListingPage(
-                listing=listing,
-                number=number,
-                total=total,
-                rel=urls.page_rel(listing.base_rel, number),
-                entries=[entries[p.slug] for p in chunk],
-                prev_href=urls.href(site, urls.page_rel(listing.base_rel, number - 1))
-                if number > 1
-                else "",
-                next_href=urls.href(site, urls.page_rel(listing.base_rel, number + 1))
-                if number < total
-                else "",
-            )
+        yield ListingPage(
+            listing=listing,
+            number=number,
+            total=total,
+            rel=urls.page_rel(base, number),
+            items=listing.entries[(number - 1) * per : number * per],
+            prev_href=urls.href(site, urls.page_rel(base, number - 1)) if number > 1 else "",
+            next_href=urls.href(site, urls.page_rel(base, number + 1)) if number < total else "",
         )
-    return result
 
 
 def _most_common(names: Counter[str], fallback: str) -> str:
@@ -92,15 +108,23 @@ def _most_common(names: Counter[str], fallback: str) -> str:
     return sorted(names.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
 
 
-def topic_listings(pages: Sequence[ArticlePage]) -> list[Listing]:
-    grouped: dict[str, list[ArticlePage]] = defaultdict(list)
+def topic_listings(entries: Sequence[Entry]) -> list[Listing]:
+    grouped: dict[str, list[Entry]] = defaultdict(list)
     names: dict[str, Counter[str]] = defaultdict(Counter)
-    for page in pages:
-        for slug in dict.fromkeys(urls.slugify(t) for t in page.topics if t.strip()):
-            grouped[slug].append(page)
-        for topic in page.topics:
-            if topic.strip():
-                names[urls.slugify(topic)][topic.strip()] += 1
+    slugs: dict[str, str] = {}  # topics repeat: slugify each spelling once
+    for e in entries:
+        seen = set()
+        for topic in e.topics:
+            name = topic.strip()
+            if not name:
+                continue
+            slug = slugs.get(topic)
+            if slug is None:
+                slug = slugs[topic] = urls.slugify(topic)
+            names[slug][name] += 1
+            if slug not in seen:
+                seen.add(slug)
+                grouped[slug].append(e)
     return [
         Listing(
             "topic",
@@ -114,16 +138,16 @@ def topic_listings(pages: Sequence[ArticlePage]) -> list[Listing]:
     ]
 
 
-def source_listings(pages: Sequence[ArticlePage]) -> list[Listing]:
+def source_listings(entries: Sequence[Entry]) -> list[Listing]:
     """One listing per outlet (by host name): every article based on it."""
-    grouped: dict[str, list[ArticlePage]] = defaultdict(list)
+    grouped: dict[str, list[Entry]] = defaultdict(list)
     names: dict[str, Counter[str]] = defaultdict(Counter)
-    for page in pages:
-        hosts = dict.fromkeys(urls.host_of(s.url) for s in page.sources)
+    for e in entries:
+        hosts = dict.fromkeys(urls.host_of(s.url) for s in e.sources)
         for host in hosts:
             if host:
-                grouped[host].append(page)
-        for source in page.sources:
+                grouped[host].append(e)
+        for source in e.sources:
             if source.site_name.strip():
                 names[urls.host_of(source.url)][source.site_name.strip()] += 1
     result = []
@@ -142,11 +166,10 @@ def source_listings(pages: Sequence[ArticlePage]) -> list[Listing]:
     return result
 
 
-def archive_listings(pages: Sequence[ArticlePage]) -> list[Listing]:
-    grouped: dict[tuple[int, int], list[ArticlePage]] = defaultdict(list)
-    for page in pages:
-        moment = dates.as_utc(page.published)
-        grouped[(moment.year, moment.month)].append(page)
+def archive_listings(entries: Sequence[Entry]) -> list[Listing]:
+    grouped: dict[tuple[int, int], list[Entry]] = defaultdict(list)
+    for e in entries:
+        grouped[(e.published.year, e.published.month)].append(e)
     return [
         Listing(
             "archive",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Protocol
 
 from retold.models import ArticlePage, SiteInfo
 
@@ -13,7 +13,14 @@ from . import dates, urls
 TRAINED_ALGORITHMIC_MEDIA = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"
 
 
-def description(page: ArticlePage) -> str:
+class _Summarised(Protocol):
+    @property
+    def standfirst(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+
+
+def description(page: _Summarised) -> str:
     """The summary shown by search engines and link previews: standfirst plus the AI label."""
     standfirst = page.standfirst.strip()
     label = page.label.strip()

@@ -4,8 +4,13 @@
 A build writes into a fresh directory there, hard-links every file whose content did not
 change from the previous build, and then swaps the symlink with a single ``os.replace``:
 a reader sees either the old site or the new one, never a mix. A manifest inside each
-build (path → content hash, plus an input key for pages rendered from one article)
+build (path → content hash, plus an input key for pages rendered from known inputs)
 lets the next build skip rendering and rewriting what did not change.
+
+A build touches the file system once per file (a hard link or one ``write``) and once per
+directory; builds older than the previous one are renamed out of the way at once and
+deleted by a background thread, since removing tens of thousands of files can take seconds
+on a busy disk and the new site is already live by then.
 """
 
 from __future__ import annotations
@@ -16,9 +21,10 @@ import hashlib
 import json
 import os
 import shutil
+import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -56,6 +62,8 @@ class SiteWriter:
         self._old: dict[str, list[str]] = {}
         self._new: dict[str, list[str]] = {}
         self._dirs: set[str] = set()
+        self._new_root = ""  # the new build's path with a trailing "/"
+        self._previous_root = ""
         self.changes = Changes()
         self.committed = False
 
@@ -75,11 +83,14 @@ class SiteWriter:
         for stale in parent.glob(f".{name}.swap-*"):  # left by a build that was killed
             with contextlib.suppress(OSError):
                 stale.unlink()
+        _remove_in_background(list(parent.glob(f".{name}.trash-*")))  # clean-up cut short
         self._adopt_existing()
         self.builds.mkdir(exist_ok=True)
         stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
         self.new = self.builds / f"{stamp}-{uuid.uuid4().hex[:8]}"
         self.new.mkdir()
+        self._new_root = str(self.new) + os.sep
+        self._previous_root = str(self.previous) + os.sep if self.previous else ""
         self._old = self._load_manifest()
         return self
 
@@ -138,28 +149,50 @@ class SiteWriter:
 
     # -- adding files --------------------------------------------------------------------
 
-    def _target(self, rel: str) -> Path:
+    def _ensure_dir(self, directory: str) -> None:
+        if directory in self._dirs:
+            return
+        path = self._new_root + directory
+        try:
+            os.mkdir(path)
+        except FileNotFoundError:
+            parent = directory.rpartition("/")[0]
+            if not parent:
+                raise
+            self._ensure_dir(parent)
+            with contextlib.suppress(FileExistsError):
+                os.mkdir(path)
+        except FileExistsError:  # made by another worker process
+            pass
+        self._dirs.add(directory)
+
+    def _target(self, rel: str) -> str:
         assert self.new is not None, "use SiteWriter as a context manager"
-        directory, _, _ = rel.rpartition("/")
-        if directory and directory not in self._dirs:
-            (self.new / directory).mkdir(parents=True, exist_ok=True)
-            self._dirs.add(directory)
-        return self.new / rel
+        directory = rel.rpartition("/")[0]
+        if directory:
+            self._ensure_dir(directory)
+        return self._new_root + rel
 
     def _link_previous(self, rel: str) -> bool:
         """Hard-link the previous build's copy of ``rel`` into the new build."""
         if self.previous is None:
             return False
+        source = self._previous_root + rel
         try:
-            os.link(self.previous / rel, self._target(rel))
+            os.link(source, self._target(rel))
         except FileNotFoundError:
             return False
         except OSError:
             try:  # a file system without hard links: copy instead
-                shutil.copyfile(self.previous / rel, self._target(rel))
+                shutil.copyfile(source, self._target(rel))
             except OSError:
                 return False
         return True
+
+    def reusable(self, rel: str, key: str) -> bool:
+        """Whether the previous build made ``rel`` from the same non-empty input ``key``."""
+        old = self._old.get(rel)
+        return bool(key) and old is not None and old[1:] == [key]
 
     def place(self, rel: str, render: Callable[[], bytes], key: str = "") -> tuple[str, bool]:
         """Put ``rel`` into the new build; return (content hash, whether it was written).
@@ -176,8 +209,13 @@ class SiteWriter:
         digest = content_hash(data)
         if old is not None and old[0] == digest and self._link_previous(rel):
             return digest, False
-        with open(self._target(rel), "wb") as handle:
-            handle.write(data)
+        fd = os.open(self._target(rel), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
         return digest, True
 
     def record(self, rel: str, digest: str, key: str, written: bool) -> None:
@@ -188,9 +226,13 @@ class SiteWriter:
 
     def put(self, rel: str, data: bytes, key: str = "") -> None:
         """Add a file; it is only written when its content differs from the previous build."""
+        self.put_lazy(rel, lambda: data, key)
+
+    def put_lazy(self, rel: str, render: Callable[[], bytes], key: str = "") -> None:
+        """Add a file rendered by ``render``, which is not called if ``key`` is unchanged."""
         if rel in self._new:
             raise PublishError(f"Two pages of the site would be written to {rel}.")
-        digest, written = self.place(rel, lambda: data, key)
+        digest, written = self.place(rel, render, key)
         self.record(rel, digest, key, written)
 
     # -- publishing ----------------------------------------------------------------------
@@ -213,12 +255,45 @@ class SiteWriter:
         self._clean_up()
 
     def _clean_up(self) -> None:
-        """Keep the new build and the one before it (a reader may still be inside it)."""
+        """Keep the new build and the one before it (a reader may still be inside it).
+
+        Older builds are renamed out of the builds folder at once and deleted in the
+        background; a later build finishes the job if this process exits first.
+        """
         keep = {self.new, self.previous}
+        doomed = []
         for entry in self.builds.iterdir():
-            if entry not in keep:
-                if entry.is_dir() and not entry.is_symlink():
-                    shutil.rmtree(entry, ignore_errors=True)
-                else:
-                    with contextlib.suppress(OSError):
-                        entry.unlink()
+            if entry in keep:
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                trash = self.out_dir.parent / f".{self.out_dir.name}.trash-{uuid.uuid4().hex[:8]}"
+                try:
+                    entry.rename(trash)
+                except OSError:
+                    trash = entry
+                doomed.append(trash)
+            else:
+                with contextlib.suppress(OSError):
+                    entry.unlink()
+        _remove_in_background(doomed)
+
+
+_removing: set[Path] = set()  # trash this process is already deleting
+_removing_lock = threading.Lock()
+
+
+def _remove_in_background(paths: Iterable[Path]) -> None:
+    with _removing_lock:
+        paths = [p for p in paths if p not in _removing]
+        _removing.update(paths)
+    if not paths:
+        return
+
+    def remove() -> None:
+        for path in paths:
+            shutil.rmtree(path, ignore_errors=True)
+            with _removing_lock:
+                _removing.discard(path)
+
+    # Not a daemon: a command that ends right after a build still finishes its clean-up.
+    threading.Thread(target=remove, name="retold-publish-cleanup").start()

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import quote
+
+from .urls import quote_all as _q
 
 
 @dataclass(frozen=True)
@@ -13,15 +14,12 @@ class ShareLink:
     href: str
 
 
-def _q(value: str) -> str:
-    return quote(value, safe="")
-
-
 def share_links(headline: str, url: str) -> tuple[ShareLink, ...]:
     """The four network links of the share bar, in order (Copy link is rendered separately)."""
+    q_url = _q(url)
     return (
-        ShareLink("X", "𝕏", f"https://twitter.com/intent/tweet?text={_q(headline)}&url={_q(url)}"),
-        ShareLink("Facebook", "", f"https://www.facebook.com/sharer/sharer.php?u={_q(url)}"),
+        ShareLink("X", "𝕏", f"https://twitter.com/intent/tweet?text={_q(headline)}&url={q_url}"),
+        ShareLink("Facebook", "", f"https://www.facebook.com/sharer/sharer.php?u={q_url}"),
         ShareLink("WhatsApp", "", f"https://wa.me/?text={_q(headline + ' ' + url)}"),
-        ShareLink("LinkedIn", "", f"https://www.linkedin.com/sharing/share-offsite/?url={_q(url)}"),
+        ShareLink("LinkedIn", "", f"https://www.linkedin.com/sharing/share-offsite/?url={q_url}"),
     )
