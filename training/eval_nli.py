@@ -71,6 +71,7 @@ def cv_scores(
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--model", type=Path, default=None)
+    parser.add_argument("--save", type=Path, default=None, help="keep the features (.npz)")
     args = parser.parse_args()
     checker, ce = Checker(), CrossEncoder(args.model)
     rows, per, groups, sets = [], [], [], []
@@ -83,6 +84,15 @@ def main() -> int:
                 groups.append(int(hashlib.sha1(r["source"].encode()).hexdigest(), 16) % 5)
                 sets.append(name)
     y = np.array([r["label"] for r in rows], dtype=np.float64)
+    if args.save:
+        np.savez(
+            args.save,
+            per=np.array(per, dtype=object),
+            y=y,
+            groups=np.array(groups),
+            sets=np.array(sets),
+            hold=np.array([held_out(r["source"]) for r in rows]),
+        )
     groups_a, sets_a = np.array(groups), np.array(sets)
     hold = np.array([held_out(r["source"]) for r in rows])
     weight = np.zeros(len(y))
@@ -98,7 +108,8 @@ def main() -> int:
     for name in FILES:
         for label, m in (("all", sets_a == name), ("held-out", (sets_a == name) & hold)):
             print(
-                f"{name} [{label}, {m.sum()} rows]: cross-encoder alone AUC={auc(alone[m], y[m]):.3f}"
+                f"{name} [{label}, {m.sum()} rows]: "
+                f"cross-encoder alone AUC={auc(alone[m], y[m]):.3f}"
                 f"  checker before={auc(before[m], y[m]):.3f} after={auc(after[m], y[m]):.3f}"
             )
     return 0

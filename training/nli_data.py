@@ -29,39 +29,32 @@ DATA = Path("/work/shared/data/faithfulness")
 TRAIN_GROUPS = (0, 1, 2)
 
 _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
-_NUMBER_WORDS = (
+_NUMBER_WORDS = re.findall(
+    r"\w+",
     "two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty "
-    "fifty hundred thousand million billion"
-).split()
+    "fifty hundred thousand million billion",
+)
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*\b")
 _AUX = re.compile(
     r"\b(is|are|was|were|has|have|had|will|would|can|could|should|did|does|do)\b(?! not)"
 )
 _NEG = re.compile(r"\b(is|are|was|were|has|have|had|will|would|can|could|should|did|does|do) not ")
 _PRONOUNS = {"he": "she", "she": "he", "his": "her", "her": "his", "him": "her", "they": "he"}
-_ANTONYMS = dict(
-    pair
-    for a, b in (
-        ("increase", "decrease"), ("increased", "decreased"), ("rise", "fall"),
-        ("rose", "fell"), ("more", "fewer"), ("higher", "lower"), ("won", "lost"),
-        ("win", "lose"), ("before", "after"), ("first", "last"), ("largest", "smallest"),
-        ("biggest", "smallest"), ("allowed", "banned"), ("up", "down"), ("approved", "rejected"),
-        ("accepted", "rejected"), ("open", "closed"), ("opened", "closed"), ("early", "late"),
-        ("earlier", "later"), ("positive", "negative"), ("guilty", "innocent"),
-        ("arrested", "released"), ("young", "old"), ("new", "old"), ("best", "worst"),
-        ("most", "least"), ("support", "oppose"), ("supported", "opposed"), ("start", "end"),
-        ("started", "ended"), ("home", "away"), ("north", "south"), ("east", "west"),
-        ("male", "female"), ("man", "woman"), ("men", "women"), ("boy", "girl"),
-        ("son", "daughter"), ("husband", "wife"), ("father", "mother"), ("died", "survived"),
-        ("killed", "injured"), ("buy", "sell"), ("bought", "sold"), ("gained", "lost"),
-        ("left", "joined"), ("always", "never"), ("cheaper", "dearer"), ("long", "short"),
-    )
-    for pair in ((a, b), (b, a))
-)
-_LEADS = (
-    "Officials said that ", "It was reported that ", "According to the report, ",
-    "Police believe ", "Critics say ",
-)
+_ANTONYM_PAIRS = """
+increase:decrease increased:decreased rise:fall rose:fell more:fewer higher:lower won:lost
+win:lose before:after first:last largest:smallest biggest:smallest allowed:banned up:down
+approved:rejected accepted:rejected open:closed opened:closed early:late earlier:later
+positive:negative guilty:innocent arrested:released young:old new:old best:worst most:least
+support:oppose supported:opposed start:end started:ended home:away north:south east:west
+male:female man:woman men:women boy:girl son:daughter husband:wife father:mother
+died:survived killed:injured buy:sell bought:sold gained:lost left:joined always:never
+cheaper:dearer long:short
+"""
+_ANTONYMS = {
+    x: y
+    for a, b in (pair.split(":") for pair in _ANTONYM_PAIRS.split())
+    for x, y in ((a, b), (b, a))
+}
 
 
 def _groups_source(text: str) -> int:
@@ -199,6 +192,29 @@ def swap_entities(s: str) -> str | None:
     return s.replace(a, "\0").replace(b, a).replace("\0", b)
 
 
+def swap_word(s: str, doc_words: list[str], rng: random.Random) -> str | None:
+    """A content word replaced by another of the same form from the document: the minimal,
+    plausible edit (SummEdits-style) that changes what the sentence claims."""
+    from retold.verify.textutil import STOPWORDS
+
+    hits = [
+        m for m in re.finditer(r"\b[a-z]{4,}\b", s) if m.group(0) not in STOPWORDS and m.start() > 0
+    ]
+    if not hits:
+        return None
+    m = rng.choice(hits)
+    word = m.group(0)
+    suffixes = ("ing", "ed", "ly", "s")
+
+    def form(w: str) -> str:
+        return next((x for x in suffixes if w.endswith(x)), "")
+
+    pool = [w for w in doc_words if w != word and form(w) == form(word) and w not in s]
+    if not pool:
+        return None
+    return s[: m.start()] + rng.choice(pool) + s[m.end() :]
+
+
 def add_clause(s: str, other: str, rng: random.Random) -> str:
     """Append a clause taken from another document: extra, unsupported information."""
     clause = other.rstrip(".").split(",")[0]
@@ -221,12 +237,13 @@ def tokenised_lower(s: str) -> str:
 
 
 def claims_for_doc(
-    sentences: list[str], other_docs: list[list[str]], rng: random.Random
+    sentences: list[str], other_docs: list[list[str]], rng: random.Random, word_swaps: bool
 ) -> list[tuple[str, int, str]]:
     """(claim, label, kind) for one document's sentences; label 1 = supported."""
     text = " ".join(sentences)
     doc_names = list(dict.fromkeys(m.group(0) for m in _NAME.finditer(text) if len(m.group(0)) > 3))
     doc_numbers = list(dict.fromkeys(_NUMBER.findall(text)))
+    doc_words = sorted(set(re.findall(r"\b[a-z]{4,}\b", text)))
     out: list[tuple[str, int, str]] = []
     usable = [i for i, s in enumerate(sentences) if 6 <= len(s.split()) <= 60]
     for i in usable:
@@ -249,6 +266,8 @@ def claims_for_doc(
             (add_clause(s, other, rng), "added"),
             (other, "other-doc"),
         ]
+        if word_swaps:
+            negatives += [(swap_word(s, doc_words, rng), "word") for _ in range(2)]
         pos = [(c, k) for c, k in positives if c and c != s or k == "copy"]
         neg = [(c, k) for c, k in negatives if c and c != s]
         # balance: as many negatives as positives, drawn at random from those that applied
@@ -260,7 +279,7 @@ def claims_for_doc(
     return [(tokenised_lower(c) if rng.random() < 0.35 else c, y, k) for c, y, k in out]
 
 
-def build_pairs(seed: int, limit: int) -> list[dict]:  # type: ignore[type-arg]
+def build_pairs(seed: int, limit: int, word_swaps: bool) -> list[dict]:  # type: ignore[type-arg]
     from retold.relate.embeddings import default_embedder
     from retold.verify import evidence as evidence_mod
     from retold.verify.index import IndexCache
@@ -276,7 +295,7 @@ def build_pairs(seed: int, limit: int) -> list[dict]:  # type: ignore[type-arg]
     records = []
     for d, sentences in enumerate(doc_sentences):
         others = [s for j, s in enumerate(doc_sentences) if j != d and s]
-        for claim, label, kind in claims_for_doc(sentences, others, rng):
+        for claim, label, kind in claims_for_doc(sentences, others, rng, word_swaps):
             records.append({"doc": d, "claim": claim, "label": label, "kind": kind})
     rng.shuffle(records)
     if limit:
@@ -298,9 +317,12 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", type=Path, default=ROOT / "training" / "data" / "nli_pairs.jsonl")
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument(
+        "--word-swaps", action="store_true", help="also swap single words (SummEdits-style)"
+    )
     parser.add_argument("--limit", type=int, default=0, help="keep at most N pairs (0: all)")
     args = parser.parse_args()
-    records = build_pairs(args.seed, args.limit)
+    records = build_pairs(args.seed, args.limit, args.word_swaps)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with args.out.open("w") as f:
         for r in records:

@@ -40,10 +40,10 @@ def base_model_dir() -> Path:
 
 
 def tokenizer():  # type: ignore[no-untyped-def]
-    from retold.verify.nli import MAX_TOKENS
     from tokenizers import Tokenizer
 
     from retold.relate.embeddings import _packaged_tokenizer_path
+    from retold.verify.nli import MAX_TOKENS
 
     tok = Tokenizer.from_file(str(_packaged_tokenizer_path()))
     tok.enable_truncation(max_length=MAX_TOKENS)
@@ -89,7 +89,9 @@ def main() -> int:
     parser.add_argument("--frozen-layers", type=int, default=3)
     parser.add_argument("--copy-share", type=float, default=0.5, help="keep this share of copies")
     parser.add_argument("--epochs", type=int, default=2)
-    parser.add_argument("--max-minutes", type=float, default=28.0)
+    parser.add_argument("--init", type=Path, default=None, help="continue from this checkpoint")
+    parser.add_argument("--max-minutes", type=float, default=60.0)
+    parser.add_argument("--max-steps", type=int, default=0, help="stop after N steps (0: all)")
     parser.add_argument("--valid", type=int, default=300)
     args = parser.parse_args()
 
@@ -107,7 +109,9 @@ def main() -> int:
     enc_valid = tok.encode_batch([(r["premise"], r["claim"]) for r in valid])
     y_train = [r["label"] for r in train]
 
-    model = AutoModelForSequenceClassification.from_pretrained(str(base_model_dir()), num_labels=2)
+    model = AutoModelForSequenceClassification.from_pretrained(
+        str(args.init or base_model_dir()), num_labels=2
+    )
     frozen = ("bert.embeddings",) + tuple(
         f"bert.encoder.layer.{i}." for i in range(args.frozen_layers)
     )
@@ -145,6 +149,8 @@ def main() -> int:
         if step % 20 == 0:
             rate = seen / (time.time() - start)
             print(f"step {step}/{len(plan)} loss {loss_avg:.3f} {rate:.1f} pairs/s", flush=True)
+        if args.max_steps and step + 1 >= args.max_steps:
+            break
         if time.time() - start > args.max_minutes * 60:
             print(f"stopping at step {step}: time limit", flush=True)
             break
@@ -197,8 +203,11 @@ def export(model, enc_valid: list, pairs: list[tuple[str, str]], probs: np.ndarr
         onnx_probs = CrossEncoder(path).entailment_prob(pairs)
         diff = np.abs(onnx_probs - probs)
         agree = ((onnx_probs >= 0.5) == (probs >= 0.5)).mean()
-        print(f"{path.name}: max |p - torch| {diff.max():.4f}, mean {diff.mean():.4f}, "
-              f"same decision {agree:.3f}", flush=True)
+        print(
+            f"{path.name}: max |p - torch| {diff.max():.4f}, mean {diff.mean():.4f}, "
+            f"same decision {agree:.3f}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -11,6 +11,13 @@ import pytest
 
 from retold.verify.nli import MODEL_FILE, CrossEncoder, NliModelMissing, default_cross_encoder
 
+# The cross-encoder is a development artefact (training/train_nli.py builds it); it does not
+# ship, because it did not improve the checker on the development data.
+pytestmark = pytest.mark.skipif(
+    not MODEL_FILE.is_file(),
+    reason=f"no trained cross-encoder at {MODEL_FILE} (build it with training/train_nli.py)",
+)
+
 SOURCE = (
     "From 11 January, lessons at Northfield Academy, St Brigid's School and Eastbrook High "
     "will begin at 9.30am instead of 8.30am."
@@ -54,12 +61,13 @@ def test_batch_keeps_input_order(model: CrossEncoder) -> None:
         "Nothing changes.",
     ]
     pairs = [(SOURCE, c) for c in claims]
-    batched = model.entailment_prob(pairs, batch_size=2)
+    batched = model.entailment_prob(pairs)
     one_by_one = np.array([model.entailment_prob([p])[0] for p in pairs])
     assert batched.shape == (4,)
-    np.testing.assert_allclose(batched, one_by_one, atol=1e-4)
+    # a pair's score never depends on what else is in the call
+    np.testing.assert_allclose(batched, one_by_one, atol=1e-6)
     reversed_ = model.entailment_prob(pairs[::-1])
-    np.testing.assert_allclose(reversed_[::-1], batched, atol=1e-4)
+    np.testing.assert_allclose(reversed_[::-1], batched, atol=1e-6)
 
 
 def test_empty_input(model: CrossEncoder) -> None:
