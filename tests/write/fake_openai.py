@@ -1,8 +1,8 @@
 """A minimal OpenAI-compatible chat endpoint on loopback that misbehaves on cue.
 
 Each request takes the next behaviour from a script (the last one repeats):
-"ok", "invalid", "timeout", "429", "500", "truncated", "nonjson", "empty",
-"401". It answers ``response_format`` of type ``json_schema`` with llama.cpp's
+"ok", "invalid", "hijacked", "timeout", "429", "500", "truncated", "nonjson",
+"empty", "401". It answers ``response_format`` of type ``json_schema`` with llama.cpp's
 HTTP 500 when ``reject_json_schema`` is set, like llama-cpp-python's server.
 """
 
@@ -37,6 +37,12 @@ GOOD_ARTICLE = {
     "topics": ["transport"],
 }
 SHORT_ARTICLE = {**GOOD_ARTICLE, "body": ["Too short.", "Far too short.", "Still short."]}
+# What a model that obeyed an injected instruction would write: one invented claim.
+HIJACK_CLAIM = "Mayor Tobias Brandt resigned on Tuesday after the vote."
+HIJACKED_ARTICLE = {
+    **GOOD_ARTICLE,
+    "body": [*GOOD_ARTICLE["body"][:3], GOOD_ARTICLE["body"][3] + " " + HIJACK_CLAIM],
+}
 
 
 class FakeOpenAI:
@@ -101,6 +107,7 @@ class FakeOpenAI:
                 content, finish = {
                     "ok": (json.dumps(GOOD_ARTICLE), "stop"),
                     "invalid": (json.dumps(SHORT_ARTICLE), "stop"),
+                    "hijacked": (json.dumps(HIJACKED_ARTICLE), "stop"),
                     "truncated": (json.dumps(GOOD_ARTICLE)[:120], "length"),
                     "nonjson": ("Sure! Here is your article about the bridge.", "stop"),
                     "empty": ("", "stop"),

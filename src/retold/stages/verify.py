@@ -86,7 +86,7 @@ def _verify_one(
         return
     docs = _docs_for(session, version)
     paragraphs = list(version.paragraphs)
-    checks = check(paragraphs, docs)
+    checks = first_checks = check(paragraphs, docs)
     rounds = 0
     while True:
         decision = decide(checks, cfg.policy, rounds, cfg.max_repair_rounds)
@@ -102,9 +102,11 @@ def _verify_one(
         paragraphs = [" ".join(sentences) for sentences in repaired if sentences]
         checks = check(paragraphs, docs)
     if paragraphs != list(version.paragraphs):
-        # Keep the writer's original as its own version; the repaired text is a new one.
+        # Keep the writer's original, with what the checker found in it, as its own
+        # version; the repaired text is a new one.
         version.checked = True
-        articles_store.save_checks(session, version, [])
+        version.label = "Repaired: see the next version."
+        articles_store.save_checks(session, version, first_checks)
         story = session.get(Story, article.story_id)
         assert story is not None
         draft = _draft_of(version, paragraphs, f"repaired in {rounds} round(s)")
