@@ -7,10 +7,15 @@ a third-party package's ``retold`` entry point is.
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import os
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 import pluggy
+
+F = TypeVar("F")
 
 hookspec = pluggy.HookspecMarker("retold")
 hookimpl = pluggy.HookimplMarker("retold")
@@ -67,3 +72,43 @@ def reset_plugin_manager() -> None:
     """Forget the manager (tests that register plugins of their own)."""
     global _pm
     _pm = None
+
+
+@dataclass(frozen=True)
+class Registration(Generic[F]):
+    """One thing a plugin registered: a name, a factory and its aliases."""
+
+    name: str
+    factory: F
+    aliases: tuple[str, ...] = ()
+    description: str = ""
+
+
+def collect(
+    hook: str, kind: str, error: type[Exception], reserved: tuple[str, ...] = ()
+) -> dict[str, Registration[Any]]:
+    """Call the ``hook`` (e.g. "register_writers") and gather what plugins register, by name
+    and alias. Two plugins claiming one name, or a ``reserved`` name, raise ``error``."""
+    found: dict[str, Registration[Any]] = {}
+
+    def register(
+        name: str, factory: Any, *, aliases: tuple[str, ...] = (), description: str = ""
+    ) -> None:
+        reg = Registration(name, factory, tuple(aliases), description)
+        for key in (name, *reg.aliases):
+            if key in reserved:
+                raise error(f"A plugin registers a {kind} called '{key}', which means no {kind}.")
+            if key in found and found[key].factory is not factory:
+                raise error(f"Two plugins register a {kind} called '{key}'.")
+            found[key] = reg
+
+    getattr(get_plugin_manager().hook, hook)(register=register)
+    return found
+
+
+def unknown_name(kind: str, name: str, keys: list[str], names: list[str]) -> str:
+    """The one-sentence error for a name no plugin registered, with a did-you-mean."""
+    close = difflib.get_close_matches(name.strip().lower(), keys, n=1, cutoff=0.5)
+    if close:
+        return f"Unknown {kind} '{name}'; did you mean '{close[0]}'?"
+    return f"Unknown {kind} '{name}'; choose one of: {', '.join(names)}."

@@ -2,40 +2,18 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from retold.plugins import get_plugin_manager
+from retold.plugins import Registration, collect, unknown_name
 from retold.write.backend import WriterBackend, WriterSettings
 from retold.write.errors import UnknownBackend, WriterError
 
 Factory = Callable[[WriterSettings], WriterBackend]
 
 
-@dataclass(frozen=True)
-class Registration:
-    name: str
-    factory: Factory
-    aliases: tuple[str, ...] = ()
-    description: str = ""
-
-
-def registrations() -> dict[str, Registration]:
+def registrations() -> dict[str, Registration[Factory]]:
     """Every registered backend by name (aliases included), asking plugins afresh."""
-    found: dict[str, Registration] = {}
-
-    def register(
-        name: str, factory: Factory, *, aliases: tuple[str, ...] = (), description: str = ""
-    ) -> None:
-        reg = Registration(name, factory, tuple(aliases), description)
-        for key in (name, *reg.aliases):
-            if key in found and found[key].factory is not factory:
-                raise WriterError(f"Two plugins register a writer called '{key}'.")
-            found[key] = reg
-
-    get_plugin_manager().hook.register_writers(register=register)
-    return found
+    return collect("register_writers", "writer", WriterError)
 
 
 def writer_names() -> list[str]:
@@ -48,12 +26,7 @@ def get_writer(settings: WriterSettings) -> WriterBackend:
     regs = registrations()
     reg = regs.get(settings.backend.strip().lower())
     if reg is None:
-        raise UnknownBackend(_unknown_message(settings.backend, sorted(regs)))
+        raise UnknownBackend(
+            unknown_name("writer backend", settings.backend, sorted(regs), sorted(regs))
+        )
     return reg.factory(settings)
-
-
-def _unknown_message(name: str, known: list[str]) -> str:
-    close = difflib.get_close_matches(name.lower(), known, n=1, cutoff=0.5)
-    if close:
-        return f"Unknown writer backend '{name}'; did you mean '{close[0]}'?"
-    return f"Unknown writer backend '{name}'; choose one of: {', '.join(known)}."
