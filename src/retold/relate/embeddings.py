@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from retold.onnx import cpu_session
+
 MODEL_ID = "all-MiniLM-L6-v2"
 DIM = 384
 # sentence-transformers' max_seq_length for this model; longer text is truncated.
@@ -73,7 +75,6 @@ class Embedder:
         tokenizer_path: Path | None = None,
         threads: int | None = None,
     ) -> None:
-        import onnxruntime as ort
         from tokenizers import Tokenizer
 
         model_path = Path(model_path) if model_path else _packaged_model_path()
@@ -91,17 +92,7 @@ class Embedder:
         self._tokenizer.no_padding()
         self._pad_id = self._tokenizer.token_to_id("[PAD]") or 0
 
-        options = ort.SessionOptions()
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        # Idle workers spinning for work steal CPU from the other pipeline stages; measured
-        # ~10-20% faster without spinning on a shared 2-core machine.
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        if threads:
-            options.intra_op_num_threads = threads
-            options.inter_op_num_threads = 1
-        self._session = ort.InferenceSession(
-            str(model_path), sess_options=options, providers=["CPUExecutionProvider"]
-        )
+        self._session = cpu_session(model_path, threads)
         self._input_names = {i.name for i in self._session.get_inputs()}
         output = self._session.get_outputs()[0]
         self._output_name = output.name

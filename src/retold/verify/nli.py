@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from retold.onnx import cpu_session
 from retold.verify.evidence import Evidence
 from retold.verify.index import SourceIndex
 
@@ -46,7 +47,6 @@ class CrossEncoder:
         tokenizer_path: Path | None = None,
         threads: int | None = None,
     ) -> None:
-        import onnxruntime as ort
         from tokenizers import Tokenizer
 
         from retold.relate.embeddings import _packaged_tokenizer_path
@@ -58,14 +58,7 @@ class CrossEncoder:
         self._tokenizer = Tokenizer.from_file(str(tokenizer_path))
         self._tokenizer.enable_truncation(max_length=MAX_TOKENS)
         self._tokenizer.no_padding()
-        options = ort.SessionOptions()
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        if threads:
-            options.intra_op_num_threads = threads
-            options.inter_op_num_threads = 1
-        self._session = ort.InferenceSession(
-            str(model_path), sess_options=options, providers=["CPUExecutionProvider"]
-        )
+        self._session = cpu_session(model_path, threads)
         self._input_names = {i.name for i in self._session.get_inputs()}
 
     def entailment_prob(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from retold.onnx import cpu_session
 from retold.plugins import hookimpl
 from retold.verify.judges.base import JudgeModelError, JudgeSettings, JudgeVerdict
 
@@ -213,18 +214,8 @@ def _outputs_probabilities(session: Any) -> bool:
 
 
 def _load_session(model_file: Path, threads: int | None) -> Any:
-    import onnxruntime as ort
-
-    options = ort.SessionOptions()
-    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    if threads:
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
     try:
-        return ort.InferenceSession(
-            str(model_file), sess_options=options, providers=["CPUExecutionProvider"]
-        )
+        return cpu_session(model_file, threads)
     except Exception as exc:  # ORT's own exception types (InvalidProtobuf, Fail, ...)
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise JudgeModelError(
