@@ -188,3 +188,10 @@ def test_not_a_newsroom_and_bad_targets(tmp_path: Path) -> None:
     assert done.returncode == 2 and "only read http(s) URLs" in done.stderr
     done = retold_cli("-d", str(tmp_path / "n"), "add", str(tmp_path / "nope.xml"))
     assert done.returncode == 2 and "neither a URL nor an existing file" in done.stderr
+
+
+def test_the_exit_code_says_some_sources_failed(room: Newsroom, publisher: Publisher) -> None:
+    add(room, f"{publisher.base}/good.xml", f"{publisher.base}/missing.xml")
+    done = retold_cli("-q", "-d", str(room.root), "run", "--json")
+    assert done.returncode == 1, done.stderr
+    assert '"status": "partial"' in done.stdout

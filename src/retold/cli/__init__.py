@@ -45,7 +45,8 @@ for module in (newsroom, run, serve, demo, batch):
 
 def main() -> None:
     try:
-        app(standalone_mode=False)
+        # Outside standalone mode Click returns a command's exit code instead of exiting.
+        code = app(standalone_mode=False)
     except RetoldError as err:
         typer.secho(f"Error: {err}", err=True, fg="red")
         sys.exit(err.exit_code)
@@ -63,3 +64,4 @@ def main() -> None:
             err.show()
             sys.exit(err.exit_code)
         raise
+    sys.exit(code if isinstance(code, int) else 0)

@@ -33,7 +33,10 @@ class RunReport:
             return "interrupted"
         if self.writer_unavailable:
             return "pending"
-        return "partial" if self.failed_sources or self.counts["documents_failed"] else "ok"
+        failed = self.failed_sources or self.counts["documents_failed"] or self.counts[
+            "stories_failed"
+        ]
+        return "partial" if failed else "ok"
 
     def as_dict(self) -> dict[str, Any]:
         return {
