@@ -147,3 +147,29 @@ def test_a_dead_model_server_leaves_stories_pending_with_exit_code_3(
         pending = db.execute("SELECT count(*) FROM stories WHERE needs_write").fetchone()[0]
         assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == 0
     assert pending == report["counts"]["stories_pending"]  # every unwritten story, none lost
+
+
+def test_hold_until_an_editor_approves(
+    tmp_path: Path, publisher: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RETOLD_CHECKER_POLICY", "hold")
+    fake = FakeOpenAI(["hijacked"])
+    with serve(fake) as endpoint:
+        room = model_newsroom(tmp_path / "news", publisher, endpoint, monkeypatch)
+        report = run(room)
+        assert report.counts["articles_held"] == 1
+        assert not list((tmp_path / "news" / "site").glob("2026/*/*/index.html"))
+        status = subprocess.run(
+            [sys.executable, "-m", "retold", "-d", str(room.root), "status", "--json"],
+            capture_output=True, text=True, timeout=120)
+        (held,) = json.loads(status.stdout)["held"]
+        approved = subprocess.run(
+            [sys.executable, "-m", "retold", "-d", str(room.root), "approve", held["slug"]],
+            capture_output=True, text=True, timeout=120)
+        assert approved.returncode == 0, approved.stderr
+        run(room)
+        room.close()
+    (page,) = (tmp_path / "news" / "site").glob("2026/*/*/index.html")
+    html = page.read_text(encoding="utf-8")
+    assert "Reviewed by an editor on" in html
+    assert HIJACK_CLAIM.split(" after")[0] in html  # the approved text, as approved (marked)

@@ -87,9 +87,11 @@ def _verify_one(
     docs = _docs_for(session, version)
     paragraphs = list(version.paragraphs)
     checks = first_checks = check(paragraphs, docs)
+    # An editor approved this text: publish it as approved, marks and all; never rewrite it.
+    policy = "mark" if article.reviewed_at else cfg.policy
     rounds = 0
     while True:
-        decision = decide(checks, cfg.policy, rounds, cfg.max_repair_rounds)
+        decision = decide(checks, policy, rounds, cfg.max_repair_rounds)
         if decision.action != "repair":
             break
         # First the source's own words for what failed, then (if that still fails) nothing.
