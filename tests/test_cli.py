@@ -103,6 +103,18 @@ def test_serve_previews_the_site_on_loopback(tmp_path: Path) -> None:
                 time.sleep(0.2)
         taken = retold("-d", str(room), "serve", "--port", str(port))
         assert taken.returncode == 2 and "try another --port" in taken.stderr
+
+        # Edit the newsroom: the preview rebuilds by itself.
+        config = room / "retold.toml"
+        config.write_text(config.read_text().replace('title = "Retold News"',
+                                                     'title = "Renamed News"'))
+        deadline = time.monotonic() + 60
+        while True:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/") as answer:
+                if b"Renamed News" in answer.read():
+                    break
+            assert time.monotonic() < deadline, "retold serve did not rebuild"
+            time.sleep(0.3)
     finally:
         server.terminate()
         server.wait(timeout=30)

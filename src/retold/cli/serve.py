@@ -7,7 +7,7 @@ import threading
 import typer
 from rich.console import Console
 
-from ..config import CONFIG_NAME, DATABASE_NAME
+from ..config import CONFIG_NAME, DATABASE_NAME, ConfigError, load_settings
 from ..errors import RetoldError
 from ..newsroom import Newsroom
 from ..preview import make_server, serve_forever, watch
@@ -46,6 +46,10 @@ def serve_site(room: Newsroom, port: int, *, rebuild: bool, console: Console) ->
     if rebuild:
 
         def rebuild_site() -> None:
+            try:  # a site title or base URL edited in retold.toml shows on the next rebuild
+                room.settings = load_settings(room.root / CONFIG_NAME)
+            except ConfigError as err:
+                console.print(f"[yellow]Kept the previous settings[/]: {err}")
             result = publish(room, RunReport())
             console.print(f"Rebuilt: {result}.")
 
