@@ -12,10 +12,12 @@ and a page whose key matches the previous build's is hard-linked from it unrende
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import hashlib
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -344,6 +346,24 @@ def build_site_from(site: SiteInfo, pages: PageSource, out_dir: Path) -> BuildRe
     return _build(site, pages, Path(out_dir), None, 1)
 
 
+@contextlib.contextmanager
+def _caller_objects_frozen() -> Iterator[None]:
+    """Keep the garbage collector out of the caller's objects for the build.
+
+    A caller holding 10,000 ArticlePages has millions of objects; each full collection
+    the build's own allocations trigger walked them all (0.3-0.4 s of a 1 s rebuild).
+    Frozen objects are skipped, while the build's own garbage is still collected.
+    """
+    if gc.get_freeze_count():  # the caller manages freezing itself
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def _build(
     site: SiteInfo,
     pages: PageSource,
@@ -353,7 +373,7 @@ def _build(
 ) -> BuildReport:
     started = time.perf_counter()
     urls.check_site(site)
-    with SiteWriter(out_dir) as out:
+    with _caller_objects_frozen(), SiteWriter(out_dir) as out:
         build = _Build(site, out)
         build.index(pages())
         feed_items: dict[str, tuple[bytes, str]] = {}
