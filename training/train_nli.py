@@ -42,10 +42,10 @@ def base_model_dir() -> Path:
 def tokenizer():  # type: ignore[no-untyped-def]
     from tokenizers import Tokenizer
 
-    from retold.relate.embeddings import _packaged_tokenizer_path
+    from retold.relate.embeddings import packaged_tokenizer_path
     from retold.verify.nli import MAX_TOKENS
 
-    tok = Tokenizer.from_file(str(_packaged_tokenizer_path()))
+    tok = Tokenizer.from_file(str(packaged_tokenizer_path()))
     tok.enable_truncation(max_length=MAX_TOKENS)
     tok.no_padding()
     return tok

@@ -21,3 +21,17 @@ def cpu_session(model_file: Path, threads: int | None = None) -> Any:
     return ort.InferenceSession(
         str(model_file), sess_options=options, providers=["CPUExecutionProvider"]
     )
+
+
+def unpadded_tokenizer(tokenizer_file: Path, max_length: int) -> Any:
+    """A `tokenizers` tokenizer truncating at ``max_length`` and not padding.
+
+    Shipped tokenizer.json files often pad every text to a fixed length; padding only to
+    the longest text of each batch is what keeps short sentences cheap.
+    """
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(tokenizer_file))
+    tokenizer.enable_truncation(max_length=max_length)
+    tokenizer.no_padding()
+    return tokenizer

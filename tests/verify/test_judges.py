@@ -22,7 +22,7 @@ from tests.write.fake_openai import FakeOpenAI, serve
 
 from retold.models import SentenceCheck
 from retold.plugins import get_plugin_manager, hookimpl, reset_plugin_manager
-from retold.relate.embeddings import _packaged_tokenizer_path
+from retold.relate.embeddings import packaged_tokenizer_path
 from retold.verify.checker import Checker, check_text
 from retold.verify.judges import (
     LABELS,
@@ -445,7 +445,7 @@ SHIPPED = Path(__file__).resolve().parents[2] / "src" / "retold" / "verify" / "m
 
 
 def _tokenizer() -> Path:
-    return _packaged_tokenizer_path()
+    return packaged_tokenizer_path()
 
 
 def tiny_cross_encoder(

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from retold.onnx import cpu_session
+from retold.onnx import cpu_session, unpadded_tokenizer
 
 MODEL_ID = "all-MiniLM-L6-v2"
 DIM = 384
@@ -50,7 +50,7 @@ def _packaged_model_path() -> Path:
     return path
 
 
-def _packaged_tokenizer_path() -> Path:
+def packaged_tokenizer_path() -> Path:
     package, resource = _TOKENIZER_RESOURCE
     try:
         path = Path(str(importlib.resources.files(package).joinpath(resource)))
@@ -75,21 +75,18 @@ class Embedder:
         tokenizer_path: Path | None = None,
         threads: int | None = None,
     ) -> None:
-        from tokenizers import Tokenizer
 
         model_path = Path(model_path) if model_path else _packaged_model_path()
-        tokenizer_path = Path(tokenizer_path) if tokenizer_path else _packaged_tokenizer_path()
+        tokenizer_path = Path(tokenizer_path) if tokenizer_path else packaged_tokenizer_path()
         for path, what in ((model_path, "model"), (tokenizer_path, "tokenizer")):
             if not path.is_file():
                 raise ModelMissing(f"The embedding {what} file {path} does not exist.")
 
         self.model_path = model_path
         self.tokenizer_path = tokenizer_path
-        self._tokenizer = Tokenizer.from_file(str(tokenizer_path))
         # The shipped tokenizer pads every text to a fixed 128; we want the model's real
         # window (256) and padding only to the longest text of each batch.
-        self._tokenizer.enable_truncation(max_length=MAX_TOKENS)
-        self._tokenizer.no_padding()
+        self._tokenizer = unpadded_tokenizer(tokenizer_path, MAX_TOKENS)
         self._pad_id = self._tokenizer.token_to_id("[PAD]") or 0
 
         self._session = cpu_session(model_path, threads)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from retold.onnx import cpu_session
+from retold.onnx import cpu_session, unpadded_tokenizer
 from retold.verify.evidence import Evidence
 from retold.verify.index import SourceIndex
 
@@ -47,17 +47,14 @@ class CrossEncoder:
         tokenizer_path: Path | None = None,
         threads: int | None = None,
     ) -> None:
-        from tokenizers import Tokenizer
 
-        from retold.relate.embeddings import _packaged_tokenizer_path
+        from retold.relate.embeddings import packaged_tokenizer_path
 
         model_path = Path(model_path) if model_path else MODEL_FILE
         if not model_path.is_file():
             raise NliModelMissing(f"The checker's cross-encoder file {model_path} does not exist.")
-        tokenizer_path = Path(tokenizer_path) if tokenizer_path else _packaged_tokenizer_path()
-        self._tokenizer = Tokenizer.from_file(str(tokenizer_path))
-        self._tokenizer.enable_truncation(max_length=MAX_TOKENS)
-        self._tokenizer.no_padding()
+        tokenizer_path = Path(tokenizer_path) if tokenizer_path else packaged_tokenizer_path()
+        self._tokenizer = unpadded_tokenizer(tokenizer_path, MAX_TOKENS)
         self._session = cpu_session(model_path, threads)
         self._input_names = {i.name for i in self._session.get_inputs()}
 
