@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 from .config import CONFIG_NAME
@@ -15,12 +14,6 @@ from .store import sources as sources_store
 DEMO_TITLE = "Retold Demo News"
 SAMPLES_PORT = 8765
 DEMO_MODEL_STORIES = 6
-
-
-@dataclass
-class Demo:
-    room: Newsroom
-    samples: SampleServer
 
 
 def start_samples(port: int = SAMPLES_PORT, edition: int = 1) -> SampleServer:

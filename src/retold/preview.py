@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import threading
-import time
 from collections.abc import Callable
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -46,12 +45,3 @@ def serve_forever(server: ThreadingHTTPServer) -> None:
         server.serve_forever()
     finally:
         server.server_close()
-
-
-def wait_for(url_check: Callable[[], bool], timeout: float = 10) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if url_check():
-            return True
-        time.sleep(0.05)
-    return False
