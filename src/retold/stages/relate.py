@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
-from sqlalchemy import select
 
 from ..newsroom import Newsroom
 from ..relate.embeddings import default_embedder
 from ..relate.related import Corpus, related_all, text_for_embedding
 from ..store import articles as articles_store
-from ..store.schema import Article, aware
+from ..store.schema import aware
 from .report import RunReport
 
 RELATED_K = 7
@@ -25,8 +24,10 @@ def relate_articles(room: Newsroom, report: RunReport) -> None:
             for (article, _), vector in zip(missing, vectors, strict=True):
                 article.embedding = np.asarray(vector, dtype=np.float32).tobytes()
             report.count("articles_embedded", len(missing))
-        if not rows:
-            return
+        ids = {a.id for a, _ in rows}
+        stale = missing or any(not a.related or not set(a.related) <= ids for a, _ in rows)
+        if not rows or not stale:
+            return  # same articles, same vectors: the lists would come out the same
         corpus = Corpus.from_columns(
             [a.id for a, _ in rows],
             np.vstack([np.frombuffer(a.embedding or b"", dtype=np.float32) for a, _ in rows]),
@@ -35,7 +36,7 @@ def relate_articles(room: Newsroom, report: RunReport) -> None:
         )
         lists = related_all(corpus, k=RELATED_K)
         changed = 0
-        for article in session.scalars(select(Article).where(Article.id.in_(list(lists)))):
+        for article, _ in rows:
             if list(article.related or []) != lists[article.id]:
                 article.related = lists[article.id]
                 changed += 1
