@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from ..ingest.charset import decode
 from ..ingest.clean import word_count
 from ..ingest.dedup import canonical_url, content_hash
 from ..ingest.extract import extract, extract_feed_content
@@ -189,8 +190,8 @@ def _store_page(
     etag: str = "",
     last_modified: str = "",
 ) -> None:
-    html = body.decode("utf-8", errors="replace")
-    extracted = extract(html, url)
+    # The charset the page really uses (header, meta, BOM or detection), also for local files.
+    extracted = extract(decode(body, ctype).text, url)
     if word_count(extracted.text) < MIN_WORDS or extracted.excerpt_reason == "empty page":
         docs_store.record_fetch_failure(doc, f"{url} has no extractable text.")
         report.problem(f"Document {url}: no extractable text.")
