@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from retold.models import ArticlePage, RelatedLink, SentenceCheck, SiteInfo, SourceLink
+from retold.models import ArticlePage, RelatedLink, SiteInfo, SourceLink
+from tests.publish.conftest import check
 
 SITE = SiteInfo(
     title="Harbour Retold",
@@ -20,17 +21,6 @@ SITE = SiteInfo(
 NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 GAZETTE = "https://gazette.example/bridge"
 PORT_NEWS = "https://www.portnews.example/ferries?id=7"
-
-
-def _check(verdict: str, evidence: str = "", url: str = GAZETTE) -> SentenceCheck:
-    return SentenceCheck(
-        paragraph=0,
-        text="",
-        verdict=verdict,
-        score=0.9 if verdict == "supported" else 0.1,
-        evidence=evidence,
-        source_url=url,
-    )
 
 
 # (slug, headline, teaser, topic): the seven articles related to the lead one
@@ -57,26 +47,26 @@ LEAD = ArticlePage(
         [
             (
                 "The harbour bridge will close on Monday.",
-                _check(
+                check(
                     "supported", "The bridge will close to all traffic on Monday, the council said."
                 ),
             ),
             (
                 "Repairs will take eighteen months.",
-                _check("supported", "Engineers expect the repairs to take eighteen months."),
+                check("supported", "Engineers expect the repairs to take eighteen months."),
             ),
         ],
         [
-            ("Ferries will be free for everyone.", _check("unsupported")),
+            ("Ferries will be free for everyone.", check("unsupported")),
             (
                 "The ferry operator will add two sailings an hour.",
-                _check("supported", "Two extra sailings an hour will run.", PORT_NEWS),
+                check("supported", "Two extra sailings an hour will run.", PORT_NEWS),
             ),
         ],
         [
             (
                 "The operator blamed the council for the delay.",
-                _check(
+                check(
                     "contradicted",
                     "The operator said the timetable change was planned long before the closure.",
                     PORT_NEWS,
@@ -84,7 +74,7 @@ LEAD = ArticlePage(
             ),
             (
                 "Café owners on the quay fear a quiet winter.",
-                _check("supported", "Cafés on the quay expect fewer customers this winter."),
+                check("supported", "Cafés on the quay expect fewer customers this winter."),
             ),
             ("Residents were told by letter.", None),
         ],
@@ -108,7 +98,7 @@ def _other(index: int, slug: str, headline: str, teaser: str, topic: str) -> Art
         standfirst=f"{headline}, in brief.",
         teaser=teaser,
         label="I retold this from the original source. All 1 sentences match it.",
-        paragraphs=[[(f"{headline}, the gazette reports.", _check("supported", headline, url))]],
+        paragraphs=[[(f"{headline}, the gazette reports.", check("supported", headline, url))]],
         sources=[SourceLink(url, headline, "Harbour Gazette")],
         topics=[topic],
         published=NOW - timedelta(hours=6 * (index + 1)),
