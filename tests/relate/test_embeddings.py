@@ -140,3 +140,35 @@ def test_blob_round_trip(embedder: Embedder) -> None:
     np.testing.assert_array_equal(from_blob(blob), vector)
     with pytest.raises(ValueError):
         from_blob(blob[:-4])
+
+
+def test_fast_embedder_agrees_with_the_exact_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import retold.relate.embeddings as emb
+
+    monkeypatch.setenv("RETOLD_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(emb, "_embedders", {})
+    fast = emb.fast_embedder()
+    assert fast is emb.fast_embedder()
+    assert fast.model_path.parent == tmp_path / "models"  # built once, kept in the cache
+    exact = Embedder().encode(SENTENCES)
+    cosines = (fast.encode(SENTENCES) * exact).sum(axis=1)
+    assert cosines.mean() > 0.985 and cosines.min() > 0.95
+    # the same passages rank first
+    same = (fast.encode(SENTENCES) @ fast.encode(SENTENCES[:10]).T).argmax(0)
+    assert list(same) == list(range(10))
+
+
+def test_fast_embedder_falls_back_with_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import retold.relate.embeddings as emb
+
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the cache directory should be")
+    monkeypatch.setenv("RETOLD_CACHE_DIR", str(blocker))
+    monkeypatch.setattr(emb, "_embedders", {})
+    fast = emb.fast_embedder()
+    assert fast.model_path == Embedder().model_path
+    assert "exact embedding model" in caplog.text

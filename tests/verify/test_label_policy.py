@@ -89,8 +89,7 @@ def test_repair_from_evidence_uses_the_source_words_once() -> None:
     from retold.verify.policy import repair_from_evidence
 
     def check(text: str, verdict: str, evidence: str = "") -> SentenceCheck:
-        return SentenceCheck(paragraph=0, text=text, verdict=verdict, score=0.5,
-                             evidence=evidence)
+        return SentenceCheck(paragraph=0, text=text, verdict=verdict, score=0.5, evidence=evidence)
 
     paragraphs = [["A ok."], ["B wrong.", "C wrong."], ["D ok."], ["E wrong."]]
     checks = [
@@ -101,5 +100,8 @@ def test_repair_from_evidence_uses_the_source_words_once() -> None:
         check("E wrong.", "unsupported", ""),  # no evidence: dropped
     ]
     assert repair_from_evidence(paragraphs, checks) == [
-        ["A ok."], ["The source says B."], ["D ok."]]
+        ["A ok."],
+        ["The source says B."],
+        ["D ok."],
+    ]
     assert repair_from_evidence([["A ok."], ["E wrong."]], [checks[0], checks[4]]) is None

@@ -41,3 +41,11 @@ def test_dates() -> None:
     ]
     assert extract("one of the oldest bridges") == []
     assert extract("She may come.") == []
+
+
+def test_counted_noun_follows_directly() -> None:
+    # a comma or a verb after the number is not what it counts
+    assert values("Pat Ingles, 69, from Edinburgh") == [(69.0, "")]
+    assert values("pat ingles , 69 , from edinburgh") == [(69.0, "")]
+    assert values("the mother-of-six has made videos") == [(6.0, "")]
+    assert values("62 hangers were replaced") == [(62.0, "hanger")]

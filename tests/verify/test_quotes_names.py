@@ -38,3 +38,26 @@ def test_sentence_start_words_are_not_names_unless_known() -> None:
     assert names.extract("Thousands of people cross it.", set()) == []
     assert [n.text for n in names.extract("Voss said so.", {"voss"})] == ["Voss"]
     assert names.extract("all lower case text about bob", set()) == []
+
+
+def test_tokenised_contractions_are_not_quote_marks() -> None:
+    # datasets write "we 're", "club 's" and `` ` ... ' `` quotes
+    assert quoted_spans("the club 's ' biggest game ' for years .") == ["biggest game"]
+    spans = quoted_spans("an officer said : ` we 're no heroes , just tourists '")
+    assert spans == ["we 're no heroes , just tourists"]
+    src = [canonical_source("'We're no heroes, just tourists,' he said. 'I don't know.'")]
+    assert quote_found(spans[0], src)
+    assert quote_found("i do n't know", src)
+    assert not quote_found("i do know", src)
+
+
+def test_unknown_word_tokens_are_wildcards_not_names() -> None:
+    src = [canonical_source("They enjoy 'ostentatious spending, exhibitionism and narcissism'.")]
+    assert quote_found("ostentatious spending , UNK and narcissism", src)
+    found = names.extract("UNK UNK was expelled from the Dubai Open.", set())
+    assert [n.tokens for n in found] == [("dubai", "open")]
+
+
+def test_dotted_acronyms_match_undotted() -> None:
+    (found,) = names.extract("On Friday, U.K. activists marched.", set())
+    assert names.check(found, names.all_words("UK activists marched"), set()) is None

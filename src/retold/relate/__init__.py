@@ -9,6 +9,7 @@ from retold.relate.embeddings import (
     Embedder,
     ModelMissing,
     default_embedder,
+    fast_embedder,
     from_blob,
     to_blob,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "VectorIndex",
     "VectorIndexError",
     "default_embedder",
+    "fast_embedder",
     "from_blob",
     "pick_related",
     "related_all",

@@ -9,6 +9,7 @@ for this model, so a dot product is a cosine.
 from __future__ import annotations
 
 import importlib.resources
+import logging
 import os
 import threading
 from collections.abc import Sequence
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from retold.onnx import cpu_session, unpadded_tokenizer
+from retold.onnx import cpu_session, dynamic_int8, unpadded_tokenizer
 
 MODEL_ID = "all-MiniLM-L6-v2"
 DIM = 384
@@ -146,8 +147,14 @@ class Embedder:
         return pooled / np.clip(norms, 1e-12, None)
 
 
-_default: Embedder | None = None
-_default_lock = threading.Lock()
+_embedders: dict[str, Embedder] = {}
+_embedders_lock = threading.Lock()
+log = logging.getLogger(__name__)
+
+
+def _threads() -> int | None:
+    threads = os.environ.get("RETOLD_EMBED_THREADS")
+    return int(threads) if threads else None
 
 
 def default_embedder() -> Embedder:
@@ -155,13 +162,40 @@ def default_embedder() -> Embedder:
 
     ``RETOLD_EMBED_THREADS`` caps ONNX Runtime's threads (default: its own choice).
     """
-    global _default
-    if _default is None:
-        with _default_lock:
-            if _default is None:
-                threads = os.environ.get("RETOLD_EMBED_THREADS")
-                _default = Embedder(threads=int(threads) if threads else None)
-    return _default
+    with _embedders_lock:
+        if "exact" not in _embedders:
+            _embedders["exact"] = Embedder(threads=_threads())
+        return _embedders["exact"]
+
+
+def model_cache_dir() -> Path:
+    """Where models derived from installed packages are kept: ``$RETOLD_CACHE_DIR``, else
+    ``$XDG_CACHE_HOME/retold``, else ``~/.cache/retold``."""
+    if os.environ.get("RETOLD_CACHE_DIR"):
+        return Path(os.environ["RETOLD_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "retold"
+
+
+def fast_embedder() -> Embedder:
+    """The same model with int8 activations too (:func:`retold.onnx.dynamic_int8`): ~2.3x
+    faster, vectors at cosine ~0.993 to :func:`default_embedder`'s.
+
+    The checker embeds every article sentence and only ranks passages with the vectors, so
+    it takes this one; related articles keep the exact model. Never mix the two's vectors.
+    Falls back to the exact model, with a warning, if the faster file can't be built.
+    """
+    with _embedders_lock:
+        if "fast" not in _embedders:
+            try:
+                path = dynamic_int8(_packaged_model_path(), model_cache_dir() / "models", MODEL_ID)
+                _embedders["fast"] = Embedder(model_path=path, threads=_threads())
+            except ModelMissing:
+                raise
+            except Exception as exc:  # noqa: BLE001 - any failure only costs speed
+                log.warning("Using the exact embedding model for checks (%s).", exc)
+                _embedders["fast"] = Embedder(threads=_threads())
+        return _embedders["fast"]
 
 
 def to_blob(vector: np.ndarray) -> bytes:

@@ -32,9 +32,9 @@ class Checker:
     @property
     def encoder(self) -> Encoder:
         if self._encoder is None:
-            from retold.relate.embeddings import default_embedder
+            from retold.relate.embeddings import fast_embedder
 
-            self._encoder = default_embedder()
+            self._encoder = fast_embedder()
         return self._encoder
 
     def analyse_many(

@@ -12,7 +12,7 @@ from retold.verify import names, numbers
 from retold.verify.evidence import Evidence
 from retold.verify.index import SourceIndex
 from retold.verify.quotes import quote_found, quoted_spans
-from retold.verify.textutil import NEGATIONS, STOPWORDS, content_stems, stem, words
+from retold.verify.textutil import NEGATIONS, STOPWORDS, UNKNOWN_WORDS, content_stems, stem, words
 
 # The order matters: scoring.py's weights follow it.
 FEATURES = (
@@ -49,7 +49,7 @@ def compute(
     indexes: Sequence[SourceIndex],
     known_names: set[str],
 ) -> Signals:
-    tokens = words(sentence)
+    tokens = [t for t in words(sentence) if t not in UNKNOWN_WORDS]
     stems = content_stems(tokens)
     top_units = [indexes[p.doc] for p in evidence.top]
     top_stems: set[str] = set().union(*(indexes[p.doc].unit_stems[p.unit] for p in evidence.top))
@@ -222,10 +222,17 @@ def _name_problems(
 
 def _negation_flip(tokens: list[str], best: list[str], top: list[list[str]]) -> str:
     """A negation the sentence adds or drops where the rest of the phrase matches the evidence."""
-    sentence_pairs = set(zip(tokens, tokens[1:], strict=False))
-    # dropped: evidence "is not about", sentence "is about"
+    sentence_triples = set(zip(tokens, tokens[1:], tokens[2:], strict=False))
+    sentence_ends = set(zip(tokens[-2:-1], tokens[-1:], strict=False))
+    # dropped: evidence "hasn't been seen", sentence "has been seen" (the word after the
+    # negation must match too: "has been struggling" is another clause)
     for i in range(1, len(best) - 1):
-        if best[i] in NEGATIONS and (best[i - 1], best[i + 1]) in sentence_pairs:
+        if best[i] not in NEGATIONS:
+            continue
+        after = (best[i - 1], best[i + 1], best[i + 2]) if i + 2 < len(best) else None
+        if (after in sentence_triples) or (
+            after is None and (best[i - 1], best[i + 1]) in sentence_ends
+        ):
             return f"the source says “{best[i - 1]} {best[i]} {best[i + 1]}”"
     # added: sentence "did not agree", evidence "did agree" / "agreed"
     evidence_pairs = set().union(*(set(zip(u, u[1:], strict=False)) for u in top))

@@ -10,6 +10,7 @@ from retold.text.numbers import count_word
 
 SEED_LABEL = "I imagined this. I have no way to verify it's accurate."
 
+
 def _sentences(n: int) -> str:
     return f"{n} sentence" if n == 1 else f"{n} sentences"
 

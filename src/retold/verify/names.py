@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from retold.verify.numbers import MONTHS, WEEKDAYS
-from retold.verify.textutil import edit_distance
+from retold.verify.textutil import UNKNOWN_WORDS, edit_distance
 
 _TOKEN = re.compile(r"[^\W\d_][\w'’.\-&]*|[.!?:;\"“”‘(]|\S", re.UNICODE)
 _CONNECTORS = frozenset(
@@ -49,10 +49,15 @@ class Name:
     tokens: tuple[str, ...]  # lower-cased words that must appear, titles dropped
 
 
+_ACRONYM = re.compile(r"(?:[^\W\d_]\.){2,}[^\W\d_]?\.?")
+
+
 def _clean(token: str) -> str:
     token = token.replace("’", "'")
     if token.endswith("'s"):
         token = token[:-2]
+    if _ACRONYM.fullmatch(token):  # "U.K." is "UK"
+        token = token.replace(".", "")
     return token.rstrip(".'-").lower()
 
 
@@ -103,7 +108,7 @@ def extract(sentence: str, known_names: set[str]) -> list[Name]:
     for tok in tokens:
         word = _clean(tok)
         at_start = previous in _SENTENCE_BREAK
-        is_cap = tok[:1].isupper() and tok[:1].isalpha()
+        is_cap = tok[:1].isupper() and tok[:1].isalpha() and word not in UNKNOWN_WORDS
         if is_cap and at_start:
             is_name = word in known_names and word not in _NOT_NAMES
         else:

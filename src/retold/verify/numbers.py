@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from retold.text.numbers import SCALES, SMALL, TENS
+from retold.verify.textutil import STOPWORDS
 
 _UNITS = {
     "%": "%",
@@ -283,7 +284,14 @@ def extract(text: str, *, capitalised_dates: bool = True) -> list[Quantity]:
                 and not toks[j + 1][:1].isdigit()
             ):
                 unit, j = _unit(toks[j + 1]), j + 2  # "23-year-old", "six-week"
-            elif nxt not in _SKIP_AFTER and not nxt[:1].isdigit() and nxt not in MONTHS:
+            elif (
+                nxt not in _SKIP_AFTER
+                and nxt not in STOPWORDS
+                and not nxt[:1].isdigit()
+                and nxt not in MONTHS
+                and not text[found[j - 1].end() : found[j].start()].strip()
+            ):
+                # the counted noun follows directly: "62 hangers", not "69, from" or "six has"
                 unit, j = _unit(nxt), j + 1
         if fraction:
             unit = unit if unit == "%" else "fraction"

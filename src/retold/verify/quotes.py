@@ -16,9 +16,12 @@ from retold.verify.textutil import normalise
 # "the workers' union" are not quotes. The tokenised `` ` ... ' `` form appears in datasets.
 _DOUBLE = re.compile(r"[\"“”„«»]\s*([^\"“”„«»]+?)\s*[\"“”„«»]")
 _SINGLE = re.compile(
-    r"(?:(?<=^)|(?<=[\s(\[—–]))['‘`]\s*([^'‘’`\n]*?[^\s'‘’`])\s*['’](?=[\s,.;:!?)\]—–]|$)"
+    r"(?:(?<=^)|(?<=[\s(\[—–]))(?!['’](?:s|re|ve|ll|d|m|t)\s)"  # tokenised "club 's", "we 're"
+    r"['‘`]\s*((?:[^'‘’`\n]|['’](?=(?:s|re|ve|ll|d|m|t)\s))*?[^\s'‘’`])"
+    r"\s*['’](?=[\s,.;:!?)\]—–]|$)"
 )
-_ELLIPSIS = re.compile(r"\.\s*\.\s*\.|…|\[\s*\.\.\.\s*\]")
+# An ellipsis, or a model's unknown-word token, stands for words left out.
+_ELLIPSIS = re.compile(r"\.\s*\.\s*\.|…|\[\s*\.\.\.\s*\]|\[UNK\]|<unk>|\bUNK\b")
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
@@ -30,8 +33,12 @@ def quoted_spans(text: str) -> list[str]:
     return [s for s in spans if _WORD.search(s)]
 
 
+_SPLIT_CONTRACTION = re.compile(r"(?<=\w)\s+(?=(?:['’](?:s|re|ve|ll|d|m|t)|n['’]t)\b)", re.I)
+
+
 def _canon(text: str) -> str:
-    return " ".join(w.lower() for w in _WORD.findall(normalise(text).replace("'", "")))
+    text = _SPLIT_CONTRACTION.sub("", normalise(text))  # tokenised "we 're", "do n't"
+    return " ".join(w.lower() for w in _WORD.findall(text.replace("'", "")))
 
 
 def canonical_source(text: str) -> str:

@@ -27,6 +27,9 @@ STOPWORDS = _set(
     """
 )
 
+# What summarisation models and datasets write for a word they could not produce.
+UNKNOWN_WORDS = frozenset({"unk", "[unk]", "<unk>"})
+
 # Words that flip a clause's polarity. "n't" is split off by the tokeniser below.
 NEGATIONS = _set(
     """
