@@ -49,3 +49,9 @@ def test_counted_noun_follows_directly() -> None:
     assert values("pat ingles , 69 , from edinburgh") == [(69.0, "")]
     assert values("the mother-of-six has made videos") == [(6.0, "")]
     assert values("62 hangers were replaced") == [(62.0, "hanger")]
+
+
+def test_a_lone_one_counts_when_it_measures() -> None:
+    assert values("the one-year anniversary") == [(1.0, "year")]
+    assert not matches(extract("the one month anniversary")[0], extract("a one-year wait")[0])
+    assert values("one of the men said") == []

@@ -242,7 +242,23 @@ def _negation_flip(tokens: list[str], best: list[str], top: list[list[str]]) -> 
         pair, triple = (tokens[i - 1], tokens[i + 1]), (tokens[i - 1], t, tokens[i + 1])
         if t in NEGATIONS and pair in evidence_pairs and triple not in evidence_triples:
             return f"the source does not say “{tokens[i - 1]} {t} {tokens[i + 1]}”"
+    # added, the verb reworded: sentence "pled not guilty", evidence "pleaded guilty"
+    for i in range(1, len(tokens) - 1):
+        before, t, after = tokens[i - 1], tokens[i], tokens[i + 1]
+        if t not in _PLAIN_NEGATIONS or after in STOPWORDS or len(before) < 3:
+            continue
+        for unit in top:
+            for j in range(1, len(unit)):
+                if (
+                    unit[j] == after
+                    and unit[j - 1][:3] == before[:3]
+                    and not NEGATIONS.intersection(unit[max(0, j - 3) : j])
+                ):
+                    return f"the source says “{unit[j - 1]} {after}”, not “{before} {t} {after}”"
     return ""
+
+
+_PLAIN_NEGATIONS = frozenset({"not", "n't", "never"})
 
 
 def _swapped(tokens: list[str], best: list[str], gap: int = 3) -> str:

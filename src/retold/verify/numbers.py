@@ -216,7 +216,11 @@ def extract(text: str, *, capitalised_dates: bool = True) -> list[Quantity]:
             value, fraction = _SMALL[tok] * _FRACTIONS[toks[i + 2]], True  # "two-thirds"
             i += 2
         elif (
-            value is None and tok in _SMALL and not (tok == "one" and _next_scale(toks, i) is None)
+            value is None
+            and tok in _SMALL
+            and not (
+                tok == "one" and _next_scale(toks, i) is None and not _measure_follows(toks, i)
+            )
         ):
             # words: "twenty five", "twenty-five", "three hundred and forty"
             value = float(_SMALL[tok])
@@ -299,6 +303,12 @@ def extract(text: str, *, capitalised_dates: bool = True) -> list[Quantity]:
         out.append(Quantity(value, unit, span, kind="number"))
         i = max(j, i + 1)
     return out
+
+
+def _measure_follows(toks: list[str], i: int) -> bool:
+    """ "one year", "one-month": a lone "one" counts only when it measures something."""
+    j = i + 2 if i + 1 < len(toks) and toks[i + 1] in ("-", "–") else i + 1
+    return j < len(toks) and _unit(toks[j]) in MEASURES
 
 
 def _next_scale(toks: list[str], i: int) -> float | None:

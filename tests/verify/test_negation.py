@@ -1,0 +1,31 @@
+"""Negations added or dropped against the evidence, and clauses that only look like it."""
+
+from __future__ import annotations
+
+from retold.verify.checker import Checker, check_text
+
+SOURCE = (
+    "An Australian pleaded guilty on Thursday to manslaughter in the death of an American "
+    "tourist. Since then Billy hasn't been seen and he isn't returning any phone calls. "
+    "The family say Billy has been struggling to find work."
+)
+
+
+def verdict(checker: Checker, sentence: str) -> tuple[str, str]:
+    (check,) = check_text(sentence, [SOURCE], checker=checker)
+    return check.verdict, check.reason
+
+
+def test_added_negation_with_a_reworded_verb(checker: Checker) -> None:
+    v, reason = verdict(checker, "An Australian has pled not guilty to manslaughter.")
+    assert v == "contradicted" and "pleaded guilty" in reason
+
+
+def test_dropped_negation(checker: Checker) -> None:
+    v, _ = verdict(checker, "Since then Billy has been seen.")
+    assert v == "contradicted"
+
+
+def test_same_words_in_another_clause_are_not_a_dropped_negation(checker: Checker) -> None:
+    v, reason = verdict(checker, "The family say Billy has been struggling to find work.")
+    assert v == "supported", reason
