@@ -229,9 +229,9 @@ def _negation_flip(tokens: list[str], best: list[str], top: list[list[str]]) -> 
     for i in range(1, len(best) - 1):
         if best[i] not in NEGATIONS:
             continue
-        after = (best[i - 1], best[i + 1], best[i + 2]) if i + 2 < len(best) else None
-        if (after in sentence_triples) or (
-            after is None and (best[i - 1], best[i + 1]) in sentence_ends
+        rest = (best[i - 1], best[i + 1], best[i + 2]) if i + 2 < len(best) else None
+        if (rest in sentence_triples) or (
+            rest is None and (best[i - 1], best[i + 1]) in sentence_ends
         ):
             return f"the source says “{best[i - 1]} {best[i]} {best[i + 1]}”"
     # added: sentence "did not agree", evidence "did agree" / "agreed"
