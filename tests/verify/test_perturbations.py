@@ -1,8 +1,9 @@
 """Faithful sentences from the sample stories pass; mutated ones are caught.
 
 Sentences are taken verbatim from each sample story and checked against that story;
-each mutation changes one fact. Quotes, numbers and names must be caught (≥ 99%);
-negations and swaps must at least score lower than the originals.
+each mutation changes one fact. Quotes, numbers, misspelled or invented names and added
+clauses must be caught (≥ 99%), added negations ≥ 95%; names swapped between roles or taken
+from elsewhere in the story at the rates measured (see SWAPS).
 """
 
 from __future__ import annotations
@@ -96,6 +97,40 @@ def negate(sentence: str, rng: random.Random) -> str | None:
     return sentence[: m.end(1)] + " not" + sentence[m.end(1) :]
 
 
+_FULL_NAME = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)+\b")
+
+
+def swap_names(sentence: str, source: str, rng: random.Random) -> str | None:
+    """Subject and object swapped: the first two names trade places."""
+    found = list(dict.fromkeys(m.group(0) for m in _FULL_NAME.finditer(sentence)))
+    if len(found) < 2:
+        return None
+    a, b = found[:2]
+    return sentence.replace(a, "\0").replace(b, a).replace("\0", b)
+
+
+def name_from_elsewhere(sentence: str, source: str, rng: random.Random) -> str | None:
+    """A name replaced by another one the same story mentions."""
+    found = list(_FULL_NAME.finditer(sentence))
+    if not found:
+        return None
+    m = rng.choice(found)
+    mine = {x.group(0) for x in found}
+    others = sorted(
+        o
+        for o in {x.group(0) for x in _FULL_NAME.finditer(source)} - mine
+        if not set(o.split()) & set(m.group(0).split()) and o.split()[0] not in ("The", "On", "In")
+    )
+    if not others:
+        return None
+    return sentence[: m.start()] + rng.choice(others) + sentence[m.end() :]
+
+
+# Measured on the samples: swapped 82%, from elsewhere 90% (a name next to words the
+# sources also write beside it, e.g. before "said", can't be told apart without parsing).
+SWAPS = {"swapped names": (swap_names, 0.75), "name from elsewhere": (name_from_elsewhere, 0.85)}
+
+
 HARD = {
     "number": change_number,
     "quote": alter_quote,
@@ -149,6 +184,17 @@ def test_hard_mutations_caught(kind: str, checker: Checker, corpus: list[tuple[s
     assert len(missed) <= 0.01 * len(checks), missed
 
 
+@pytest.mark.parametrize("kind", sorted(SWAPS))
+def test_name_swaps_caught(kind: str, checker: Checker, corpus: list[tuple[str, str]]) -> None:
+    mutate, rate = SWAPS[kind]
+    rng = random.Random(kind)
+    mutated = [(s, new) for s, t in corpus if (new := mutate(t, s, rng)) and new != t]
+    assert len(mutated) >= 20, f"too few sentences to mutate for {kind}"
+    checks = run(checker, mutated)
+    caught = [c for c in checks if c.verdict != "supported"]
+    assert len(caught) >= rate * len(checks), [c.text for c in checks if c not in caught]
+
+
 def test_soft_mutations_score_lower(
     checker: Checker, corpus: list[tuple[str, str]], originals: list[SentenceCheck]
 ) -> None:
@@ -160,7 +206,7 @@ def test_soft_mutations_score_lower(
     lower = sum(1 for c, (_, _, t) in zip(checks, pairs, strict=True) if c.score < base[t])
     caught = sum(1 for c in checks if c.verdict != "supported")
     assert lower >= 0.9 * len(checks)
-    assert caught >= 0.7 * len(checks)
+    assert caught >= 0.95 * len(checks)  # measured: all of them
 
 
 def test_check_text_reports_evidence_and_reasons(checker: Checker) -> None:

@@ -61,3 +61,17 @@ def test_unknown_word_tokens_are_wildcards_not_names() -> None:
 def test_dotted_acronyms_match_undotted() -> None:
     (found,) = names.extract("On Friday, U.K. activists marched.", set())
     assert names.check(found, names.all_words("UK activists marched"), set()) is None
+
+
+def test_a_name_where_the_evidence_has_another() -> None:
+    from retold.verify.textutil import words
+
+    source = "Harrowmere Athletic sacked their manager Dario Mendel on Friday night."
+    caps = names.capitalised_words("Then " + source)
+    index = [names.neighbours([words(source)], caps)]
+    swapped = words("Dario Mendel sacked their manager Harrowmere Athletic on Friday night.")
+    named = {"dario", "mendel", "harrowmere", "athletic"}
+    found = names.misplaced(swapped, [words(source)], index, caps, named)
+    assert found is not None and found[0] == "dario mendel"
+    faithful = words("Their manager Dario Mendel was sacked by Harrowmere Athletic.")
+    assert names.misplaced(faithful, [words(source)], index, caps, named) is None

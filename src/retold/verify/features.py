@@ -217,6 +217,23 @@ def _name_problems(
             problems.append(
                 Problem("name", "unsupported", f"“{problem.name}” is not in the source")
             )
+    if not problems and found:  # only where the sentence itself writes names
+        swapped = names.misplaced(
+            words(sentence),
+            [indexes[p.doc].unit_tokens[p.unit] for p in evidence.top],
+            [ix.name_neighbours for ix in indexes],
+            source_caps,
+            sentence_words,
+        )
+        if swapped:
+            name, word, rival = swapped
+            problems.append(
+                Problem(
+                    "name",
+                    "contradicted",
+                    f"the source has “{rival}” next to “{word}”, not “{name}”",
+                )
+            )
     return problems
 
 

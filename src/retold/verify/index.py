@@ -41,6 +41,7 @@ class SourceIndex:
     caps: set[str]  # words written capitalised mid-sentence
     canonical: str  # for quote search
     quantities: list[list[numbers.Quantity]]  # per unit
+    name_neighbours: names.Neighbours  # the words written next to each name
 
 
 def _bigrams(tokens: list[str]) -> set[tuple[str, str]]:
@@ -66,6 +67,7 @@ def build(text: str, url: str, sentence_vectors: np.ndarray, sentences: list[str
     unit_tokens = [words(u) for u in units]
     stems_per_unit = [content_stems(t) for t in unit_tokens]
     all_tokens = words(text)
+    caps = names.capitalised_words(text)
     return SourceIndex(
         url=url,
         units=units,
@@ -76,9 +78,10 @@ def build(text: str, url: str, sentence_vectors: np.ndarray, sentences: list[str
         stems=set(content_stems(all_tokens)),
         bigrams=_bigrams(all_tokens),
         words=names.all_words(text),
-        caps=names.capitalised_words(text),
+        caps=caps,
         canonical=canonical_source(text),
         quantities=[numbers.extract(u) for u in units],
+        name_neighbours=names.neighbours(unit_tokens[: len(sentences)], caps),
     )
 
 

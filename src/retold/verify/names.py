@@ -9,10 +9,11 @@ has no names to check.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from retold.verify.numbers import MONTHS, WEEKDAYS
-from retold.verify.textutil import UNKNOWN_WORDS, edit_distance
+from retold.verify.textutil import STOPWORDS, UNKNOWN_WORDS, edit_distance
 
 _TOKEN = re.compile(r"[^\W\d_][\w'’.\-&]*|[.!?:;\"“”‘(]|\S", re.UNICODE)
 _CONNECTORS = frozenset(
@@ -165,3 +166,88 @@ def _closest(word: str, candidates: set[str]) -> str | None:
 
 def _recase(fixed: str, original: str) -> str:
     return " ".join(w.capitalize() for w in fixed.split()) if original[:1].isupper() else fixed
+
+
+def _runs(tokens: Sequence[str], caps: set[str]) -> list[tuple[int, int]]:
+    """Spans of consecutive name words (written capitalised mid-sentence in the sources)."""
+    spans, start = [], None
+    for i, token in enumerate([*tokens, ""]):
+        is_name = token in caps and token not in STOPWORDS and token not in _NOT_NAMES
+        if is_name and start is None:
+            start = i
+        elif not is_name and start is not None:
+            spans.append((start, i))
+            start = None
+    return spans
+
+
+Neighbours = dict[tuple[str, str], list[tuple[str, ...]]]
+
+
+def neighbours(units: Iterable[Sequence[str]], caps: set[str]) -> Neighbours:
+    """(side, word) -> the names that word stands right before ("left") or after ("right")."""
+    out: Neighbours = {}
+    for tokens in units:
+        for s, e in _runs(tokens, caps):
+            name = tuple(tokens[s:e])
+            for side, at in (
+                ("left", _next_word(tokens, s, -1)),
+                ("right", _next_word(tokens, e - 1, 1)),
+            ):
+                if at is not None:
+                    out.setdefault((side, tokens[at]), []).append(name)
+    return out
+
+
+# Function words a name's context may reach past; never a form of "be" or "have", since
+# "Mendel was sacked" is the passive of "Athletic sacked Mendel", not a swap.
+_SKIPPABLE = STOPWORDS - {"is", "are", "was", "were", "be", "been", "being", "has", "have", "had"}
+
+
+def _next_word(tokens: Sequence[str], i: int, step: int, skip: int = 2) -> int | None:
+    """The position of the first word past ``i`` in direction ``step`` that is not a function
+    word ("the keeper at Gull Point": "keeper"), skipping at most ``skip`` of them."""
+    j = i + step
+    while 0 <= j < len(tokens) and tokens[j] in _SKIPPABLE and skip > 0:
+        j, skip = j + step, skip - 1
+    return j if 0 <= j < len(tokens) else None
+
+
+def misplaced(
+    sentence: Sequence[str],
+    evidence: Sequence[Sequence[str]],
+    sources: Sequence[Neighbours],
+    caps: set[str],
+    named: set[str],
+) -> tuple[str, str, str] | None:
+    """A name standing where the evidence has another one: "Mendel sacked their manager
+    Athletic" against "Athletic sacked their manager Dario Mendel" (swapped roles, or a name
+    from elsewhere in the story). Token lists are lower-cased words.
+
+    Returns (name, the word next to it, the evidence's name there) or None. Only a content
+    word the sources never write next to this name counts, so a sentence that merely mentions
+    two people in a new order is not flagged. ``sources``: :func:`neighbours` of each source;
+    ``caps``: the sources' name words; ``named``: the words the sentence writes as names.
+    """
+    near = neighbours(evidence, caps)
+    for s, e in _runs(sentence, caps & named):
+        name = set(sentence[s:e])
+        for side, at in (
+            ("left", _next_word(sentence, s, -1)),
+            ("right", _next_word(sentence, e - 1, 1)),
+        ):
+            if at is None:
+                continue
+            word = sentence[at]
+            if word in STOPWORDS or word in caps or len(word) < 3 or not word.isalpha():
+                continue
+            if any(
+                name.intersection(other)
+                for source in sources
+                for other in source.get((side, word), [])
+            ):
+                continue
+            rivals = [o for o in near.get((side, word), []) if not name.intersection(o)]
+            if rivals:
+                return " ".join(sentence[s:e]), word, " ".join(rivals[0])
+    return None
