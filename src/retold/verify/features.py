@@ -226,12 +226,12 @@ def _name_problems(
             sentence_words,
         )
         if swapped:
-            name, word, rival = swapped
+            written, word, rival = swapped
             problems.append(
                 Problem(
                     "name",
                     "contradicted",
-                    f"the source has “{rival}” next to “{word}”, not “{name}”",
+                    f"the source has “{rival}” next to “{word}”, not “{written}”",
                 )
             )
     return problems
