@@ -72,6 +72,6 @@ def test_a_name_where_the_evidence_has_another() -> None:
     swapped = words("Dario Mendel sacked their manager Harrowmere Athletic on Friday night.")
     named = {"dario", "mendel", "harrowmere", "athletic"}
     found = names.misplaced(swapped, [words(source)], index, caps, named)
-    assert found is not None and found[0] == "dario mendel"
+    assert found is not None and found == ("Dario Mendel", "sacked", "Harrowmere Athletic")
     faithful = words("Their manager Dario Mendel was sacked by Harrowmere Athletic.")
     assert names.misplaced(faithful, [words(source)], index, caps, named) is None

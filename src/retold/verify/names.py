@@ -249,5 +249,9 @@ def misplaced(
                 continue
             rivals = [o for o in near.get((side, word), []) if not name.intersection(o)]
             if rivals:
-                return " ".join(sentence[s:e]), word, " ".join(rivals[0])
+                return _title(sentence[s:e]), word, _title(rivals[0])
     return None
+
+
+def _title(tokens: Sequence[str]) -> str:
+    return " ".join(t.capitalize() for t in tokens)
