@@ -81,4 +81,7 @@ def dynamic_int8(model_file: Path, cache_dir: Path, name: str) -> Path:
         finally:
             root.setLevel(level)
         os.replace(quantized, target)  # atomic: a concurrent process sees all or nothing
+    for stale in cache_dir.glob(f"{name}-dyn-int8-*.onnx"):
+        if stale != target:  # built from an older package or ONNX Runtime
+            stale.unlink(missing_ok=True)
     return target

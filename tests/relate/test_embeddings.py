@@ -149,9 +149,13 @@ def test_fast_embedder_agrees_with_the_exact_one(
 
     monkeypatch.setenv("RETOLD_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(emb, "_embedders", {})
+    stale = tmp_path / "models" / f"{emb.MODEL_ID}-dyn-int8-0000-ort0.0.onnx"
+    stale.parent.mkdir()
+    stale.write_bytes(b"from an older onnxruntime")
     fast = emb.fast_embedder()
     assert fast is emb.fast_embedder()
     assert fast.model_path.parent == tmp_path / "models"  # built once, kept in the cache
+    assert not stale.exists()
     exact = Embedder().encode(SENTENCES)
     cosines = (fast.encode(SENTENCES) * exact).sum(axis=1)
     assert cosines.mean() > 0.985 and cosines.min() > 0.95
