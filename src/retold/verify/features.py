@@ -24,6 +24,7 @@ FEATURES = (
     "swap",  # two words around a third in mirrored order: subject/object swapped
     "numbers",  # numbers not matched in the evidence
     "names",  # names missing, misspelled or not in the evidence
+    "repetition",  # content words the sentence repeats: garbled generation ("glaciers of glaciers")
 )
 
 
@@ -85,6 +86,7 @@ def compute(
         "swap": 1.0 if swap else 0.0,
         "numbers": float(min(len(number_problems), 2)),
         "names": float(min(len(name_problems), 2)),
+        "repetition": float(min(len(stems) - len(set(stems)), 3)),
     }
     return Signals(values, problems)
 
