@@ -187,11 +187,10 @@ def fast_embedder() -> Embedder:
     """
     with _embedders_lock:
         if "fast" not in _embedders:
+            packaged = _packaged_model_path()  # missing: the user's to fix, not a fallback
             try:
-                path = dynamic_int8(_packaged_model_path(), model_cache_dir() / "models", MODEL_ID)
+                path = dynamic_int8(packaged, model_cache_dir() / "models", MODEL_ID)
                 _embedders["fast"] = Embedder(model_path=path, threads=_threads())
-            except ModelMissing:
-                raise
             except Exception as exc:  # noqa: BLE001 - any failure only costs speed
                 log.warning("Using the exact embedding model for checks (%s).", exc)
                 _embedders["fast"] = Embedder(threads=_threads())

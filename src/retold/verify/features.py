@@ -50,9 +50,9 @@ def compute(
     indexes: Sequence[SourceIndex],
     known_names: set[str],
 ) -> Signals:
-    tokens = [t for t in words(sentence) if t not in UNKNOWN_WORDS]
+    written = words(sentence)
+    tokens = [t for t in written if t not in UNKNOWN_WORDS]
     stems = content_stems(tokens)
-    top_units = [indexes[p.doc] for p in evidence.top]
     top_stems: set[str] = set().union(*(indexes[p.doc].unit_stems[p.unit] for p in evidence.top))
     pooled = _pooled(indexes)
     all_stems = pooled.stems
@@ -64,7 +64,7 @@ def compute(
     problems += _quote_problems(sentence, indexes)
     number_problems = _number_problems(sentence, evidence, indexes)
     problems += number_problems
-    name_problems = _name_problems(sentence, evidence, indexes, known_names, top_units)
+    name_problems = _name_problems(sentence, written, top_tokens, indexes, known_names)
     problems += name_problems
     negation = _negation_flip(tokens, best_tokens, top_tokens)
     if negation:
@@ -180,16 +180,15 @@ def _rival(q: numbers.Quantity, near: list[numbers.Quantity]) -> numbers.Quantit
 
 def _name_problems(
     sentence: str,
-    evidence: Evidence,
+    written: list[str],
+    top_tokens: list[list[str]],
     indexes: Sequence[SourceIndex],
     known_names: set[str],
-    top_units: list[SourceIndex],
 ) -> list[Problem]:
+    """``written``: the sentence's words; ``top_tokens``: the words of its evidence passages."""
     pooled = _pooled(indexes)
     source_words, source_caps = pooled.words, pooled.caps
-    near_words: set[str] = set()
-    for p in evidence.top:
-        near_words.update(indexes[p.doc].unit_tokens[p.unit])
+    near_words: set[str] = set().union(*top_tokens)
     problems = []
     found = names.extract(sentence, known_names | source_caps)
     sentence_words = {t for n in found for t in n.tokens}
@@ -221,36 +220,39 @@ def _name_problems(
             )
     if not problems and found:  # only where the sentence itself writes names
         swapped = names.misplaced(
-            words(sentence),
-            [indexes[p.doc].unit_tokens[p.unit] for p in evidence.top],
+            written,
+            top_tokens,
             [ix.name_neighbours for ix in indexes],
             source_caps,
             sentence_words,
         )
         if swapped:
-            written, word, rival = swapped
+            as_written, word, rival = swapped
             problems.append(
                 Problem(
                     "name",
                     "contradicted",
-                    f"the source has “{rival}” next to “{word}”, not “{written}”",
+                    f"the source has “{rival}” next to “{word}”, not “{as_written}”",
                 )
             )
     return problems
 
 
+_PLAIN_NEGATIONS = frozenset({"not", "n't", "never"})
+
+
 def _negation_flip(tokens: list[str], best: list[str], top: list[list[str]]) -> str:
     """A negation the sentence adds or drops where the rest of the phrase matches the evidence."""
     sentence_triples = set(zip(tokens, tokens[1:], tokens[2:], strict=False))
-    sentence_ends = set(zip(tokens[-2:-1], tokens[-1:], strict=False))
+    sentence_end = tuple(tokens[-2:])
     # dropped: evidence "hasn't been seen", sentence "has been seen" (the word after the
     # negation must match too: "has been struggling" is another clause)
     for i in range(1, len(best) - 1):
         if best[i] not in NEGATIONS:
             continue
         rest = (best[i - 1], best[i + 1], best[i + 2]) if i + 2 < len(best) else None
-        if (rest in sentence_triples) or (
-            rest is None and (best[i - 1], best[i + 1]) in sentence_ends
+        if rest in sentence_triples or (
+            rest is None and (best[i - 1], best[i + 1]) == sentence_end
         ):
             return f"the source says “{best[i - 1]} {best[i]} {best[i + 1]}”"
     # added: sentence "did not agree", evidence "did agree" / "agreed"
@@ -275,9 +277,6 @@ def _negation_flip(tokens: list[str], best: list[str], top: list[list[str]]) -> 
                 ):
                     return f"the source says “{unit[j - 1]} {after}”, not “{before} {t} {after}”"
     return ""
-
-
-_PLAIN_NEGATIONS = frozenset({"not", "n't", "never"})
 
 
 def _swapped(tokens: list[str], best: list[str], gap: int = 3) -> str:

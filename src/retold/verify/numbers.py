@@ -185,7 +185,8 @@ def _digits(token: str) -> float | None:
         return None
 
 
-_SKIP_AFTER = frozenset({"of", "to", "and", "or", "-", "–", "a", "an", "the", "more", "than"})
+# Never the counted noun: function words ("69, from", "six has") and dashes.
+_SKIP_AFTER = STOPWORDS | {"-", "–"}
 
 
 def extract(text: str, *, capitalised_dates: bool = True) -> list[Quantity]:
@@ -290,7 +291,6 @@ def extract(text: str, *, capitalised_dates: bool = True) -> list[Quantity]:
                 unit, j = _unit(toks[j + 1]), j + 2  # "23-year-old", "six-week"
             elif (
                 nxt not in _SKIP_AFTER
-                and nxt not in STOPWORDS
                 and not nxt[:1].isdigit()
                 and nxt not in MONTHS
                 and not text[found[j - 1].end() : found[j].start()].strip()

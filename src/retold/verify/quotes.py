@@ -15,9 +15,11 @@ from retold.verify.textutil import normalise
 # a quotation (after a space or bracket, before a space or punctuation), so "don't" and
 # "the workers' union" are not quotes. The tokenised `` ` ... ' `` form appears in datasets.
 _DOUBLE = re.compile(r"[\"“”„«»]\s*([^\"“”„«»]+?)\s*[\"“”„«»]")
+# A contraction split off by a tokeniser ("club 's", "we 're"): an apostrophe, not a quote mark.
+_CONTRACTION = r"['’](?:s|re|ve|ll|d|m|t)"
 _SINGLE = re.compile(
-    r"(?:(?<=^)|(?<=[\s(\[—–]))(?!['’](?:s|re|ve|ll|d|m|t)\s)"  # tokenised "club 's", "we 're"
-    r"['‘`]\s*((?:[^'‘’`\n]|['’](?=(?:s|re|ve|ll|d|m|t)\s))*?[^\s'‘’`])"
+    rf"(?:(?<=^)|(?<=[\s(\[—–]))(?!{_CONTRACTION}\s)"
+    rf"['‘`]\s*((?:[^'‘’`\n]|(?={_CONTRACTION}\s)['’])*?[^\s'‘’`])"
     r"\s*['’](?=[\s,.;:!?)\]—–]|$)"
 )
 # An ellipsis, or a model's unknown-word token, stands for words left out.
@@ -33,7 +35,7 @@ def quoted_spans(text: str) -> list[str]:
     return [s for s in spans if _WORD.search(s)]
 
 
-_SPLIT_CONTRACTION = re.compile(r"(?<=\w)\s+(?=(?:['’](?:s|re|ve|ll|d|m|t)|n['’]t)\b)", re.I)
+_SPLIT_CONTRACTION = re.compile(rf"(?<=\w)\s+(?=(?:{_CONTRACTION}|n['’]t)\b)", re.I)
 
 
 def _canon(text: str) -> str:
