@@ -25,7 +25,7 @@ from retold.verify.scoring import WEIGHTS_FILE
 DATA = Path("/work/shared/data/faithfulness")
 FILES = ("frank_valid.jsonl", "summedits_eval.jsonl")
 # For the "worst sentence" summary: low is bad for these, high is bad for the rest.
-HIGHER_IS_BETTER = {"similarity", "coverage_evidence", "coverage_source"}
+HIGHER_IS_BETTER = {"similarity", "coverage_evidence", "coverage_source", "token_match"}
 
 
 def load(name: str) -> list[dict]:  # type: ignore[type-arg]

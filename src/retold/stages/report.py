@@ -33,9 +33,9 @@ class RunReport:
             return "interrupted"
         if self.writer_unavailable:
             return "pending"
-        failed = self.failed_sources or self.counts["documents_failed"] or self.counts[
-            "stories_failed"
-        ]
+        failed = (
+            self.failed_sources or self.counts["documents_failed"] or self.counts["stories_failed"]
+        )
         return "partial" if failed else "ok"
 
     def as_dict(self) -> dict[str, Any]:

@@ -46,7 +46,7 @@ class Checker:
         built = self.cache.get_many(all_docs, self.encoder)
         indexes = {IndexCache.key(t, u): ix for (t, u), ix in zip(all_docs, built, strict=True)}
         flat = [s for paragraphs, _ in articles for para in paragraphs for s in para]
-        vectors = self.encoder.encode(flat) if flat else None
+        vectors, pieces = self.encoder.encode_with_tokens(flat) if flat else (None, [])
         out: list[list[tuple[int, str, features.Signals | None, str, str]]] = []
         row = 0
         for paragraphs, docs in articles:
@@ -61,7 +61,9 @@ class Checker:
                     else:
                         stems = content_stems(words(sentence))
                         found = evidence_mod.find(vectors[row], stems, doc_indexes)
-                        signals = features.compute(sentence, found, doc_indexes, article_caps)
+                        signals = features.compute(
+                            sentence, found, doc_indexes, article_caps, pieces[row]
+                        )
                         best = doc_indexes[found.best.doc]
                         rows.append((p, sentence, signals, best.units[found.best.unit], best.url))
                     row += 1

@@ -16,6 +16,7 @@ from typing import Protocol
 
 import numpy as np
 
+from retold.relate.embeddings import TokenStates
 from retold.verify import names, numbers
 from retold.verify.bm25 import BM25
 from retold.verify.quotes import canonical_source
@@ -26,6 +27,8 @@ from retold.verify.textutil import content_stems, words
 class Encoder(Protocol):
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
 
+    def encode_with_tokens(self, texts: Sequence[str]) -> tuple[np.ndarray, list[TokenStates]]: ...
+
 
 @dataclass
 class SourceIndex:
@@ -34,6 +37,7 @@ class SourceIndex:
     unit_tokens: list[list[str]]
     unit_stems: list[set[str]]
     vectors: np.ndarray  # (len(units), dim), unit length
+    token_vectors: list[np.ndarray]  # per sentence: its word pieces' states
     bm25: BM25
     stems: set[str]  # content stems of the whole document
     bigrams: set[tuple[str, str]]
@@ -56,7 +60,13 @@ def _units(sentences: list[str]) -> list[str]:
     return sentences + windows
 
 
-def build(text: str, url: str, sentence_vectors: np.ndarray, sentences: list[str]) -> SourceIndex:
+def build(
+    text: str,
+    url: str,
+    sentence_vectors: np.ndarray,
+    sentences: list[str],
+    sentence_tokens: list[TokenStates],
+) -> SourceIndex:
     units = _units(sentences)
     if len(sentences) > 1:
         pairs = sentence_vectors[:-1] + sentence_vectors[1:]
@@ -74,6 +84,7 @@ def build(text: str, url: str, sentence_vectors: np.ndarray, sentences: list[str
         unit_tokens=unit_tokens,
         unit_stems=[set(s) for s in stems_per_unit],
         vectors=vectors.astype(np.float32),
+        token_vectors=[t.vectors for t in sentence_tokens],
         bm25=BM25(stems_per_unit),
         stems=set(content_stems(all_tokens)),
         bigrams=_bigrams(all_tokens),
@@ -88,7 +99,8 @@ def build(text: str, url: str, sentence_vectors: np.ndarray, sentences: list[str
 class IndexCache:
     """Source indexes keyed by a hash of the text, so a document is embedded once."""
 
-    def __init__(self, size: int = 512) -> None:
+    # ~1 MB a document of news length (500 words), mostly word-piece states
+    def __init__(self, size: int = 256) -> None:
         self.size = size
         self._items: OrderedDict[str, SourceIndex] = OrderedDict()
         self._lock = threading.Lock()
@@ -105,13 +117,14 @@ class IndexCache:
         if missing:
             split = {k: split_sentences(t) or [t.strip() or " "] for k, (t, _) in missing.items()}
             flat = [s for k in split for s in split[k]]
-            vectors = encoder.encode(flat)
+            vectors, tokens = encoder.encode_with_tokens(flat)
             built: dict[str, SourceIndex] = {}
             start = 0
             for k, sentences in split.items():
                 text, url = missing[k]
-                built[k] = build(text, url, vectors[start : start + len(sentences)], sentences)
-                start += len(sentences)
+                end = start + len(sentences)
+                built[k] = build(text, url, vectors[start:end], sentences, tokens[start:end])
+                start = end
             with self._lock:
                 self._items.update(built)
                 while len(self._items) > self.size:
@@ -129,5 +142,14 @@ class IndexCache:
         out = []
         for text, url in docs:
             sentences = split_sentences(text) or [text.strip() or " "]
-            out.append(build(text, url, encoder.encode(sentences), sentences))
+            vectors, tokens = encoder.encode_with_tokens(sentences)
+            out.append(build(text, url, vectors, sentences, tokens))
         return out
+
+
+def unit_token_vectors(index: SourceIndex, unit: int) -> np.ndarray:
+    """The word-piece states of a unit (a sentence, or a window of two)."""
+    n = len(index.token_vectors)
+    if unit < n:
+        return index.token_vectors[unit]
+    return np.vstack(index.token_vectors[unit - n : unit - n + 2])

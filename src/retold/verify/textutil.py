@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -64,6 +65,7 @@ def words(text: str) -> list[str]:
 _NUMBER_WORDS = {w: str(v) for w, v in {**SMALL, "twenty": 20}.items()}
 
 
+@functools.lru_cache(maxsize=1 << 16)  # called for every word of every sentence checked
 def stem(word: str) -> str:
     """A deliberately crude stem: "closures" meets "closure"; "ran" and "runs" stay apart."""
     if word in _NUMBER_WORDS:  # "eighteen months" and "18 months" make the same word pair
