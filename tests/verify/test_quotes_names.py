@@ -75,3 +75,33 @@ def test_a_name_where_the_evidence_has_another() -> None:
     assert found is not None and found == ("Dario Mendel", "sacked", "Harrowmere Athletic")
     faithful = words("Their manager Dario Mendel was sacked by Harrowmere Athletic.")
     assert names.misplaced(faithful, [words(source)], index, caps, named) is None
+
+
+def test_a_name_standing_in_another_names_place() -> None:
+    source = (
+        "The National Bank held its main rate at 3.25%, Governor Leopold Haar told Metro Wire. "
+        "Banks, Nordmark Bank and Harrowmere Savings Bank said "
+        "payments failed. A great-grandson of Anders Fjeld, Mikael Fjeld, 58, spoke."
+    )
+    caps = names.capitalised_words(source)
+    sentences = source.split(". ")
+    evidence = [slot for s in sentences for slot in names.slots(s, caps)]
+    known = [set(evidence)]
+
+    def check(sentence: str) -> tuple[str, str] | None:
+        return names.substituted(names.slots(sentence, caps), evidence, known)
+
+    assert ("^", ("national", "bank"), "held") in evidence
+    swapped = "Metro Wire held its main rate at 3.25%, Governor Leopold Haar told the National Bank"
+    assert check(swapped) == ("Metro Wire", "National Bank")
+    assert check("A great-grandson of Mikael Fjeld, Anders Fjeld, 58, spoke") == (
+        "Mikael Fjeld",
+        "Anders Fjeld",
+    )
+    # the same words as the source, a paraphrase, a shorter form, a reordered list: all fine
+    assert (
+        check("The National Bank held its main rate at 3.25%, Leopold Haar told Metro Wire") is None
+    )
+    assert check("The central bank held its rate, Governor Leopold Haar said") is None
+    assert check("The rate was held, Haar said") is None
+    assert check("Banks, Harrowmere Savings Bank and Nordmark Bank said payments failed") is None

@@ -13,7 +13,7 @@ import numpy as np
 from retold.relate.embeddings import TokenStates
 from retold.verify import names, numbers
 from retold.verify.evidence import Evidence
-from retold.verify.index import SourceIndex, unit_token_vectors
+from retold.verify.index import SourceIndex, unit_slots, unit_token_vectors
 from retold.verify.quotes import quote_found, quoted_spans
 from retold.verify.textutil import NEGATIONS, STOPWORDS, UNKNOWN_WORDS, content_stems, stem, words
 
@@ -71,7 +71,7 @@ def compute(
     problems += _quote_problems(sentence, indexes)
     number_problems = _number_problems(sentence, evidence, indexes)
     problems += number_problems
-    name_problems = _name_problems(sentence, written, top_tokens, indexes, known_names)
+    name_problems = _name_problems(sentence, written, evidence, top_tokens, indexes, known_names)
     problems += name_problems
     negation = _negation_flip(tokens, best_tokens, top_tokens)
     if negation:
@@ -210,6 +210,7 @@ def _rival(q: numbers.Quantity, near: list[numbers.Quantity]) -> numbers.Quantit
 def _name_problems(
     sentence: str,
     written: list[str],
+    evidence: Evidence,
     top_tokens: list[list[str]],
     indexes: Sequence[SourceIndex],
     known_names: set[str],
@@ -262,6 +263,22 @@ def _name_problems(
                     "name",
                     "contradicted",
                     f"the source has “{rival}” next to “{word}”, not “{as_written}”",
+                )
+            )
+    if not problems and found:
+        best = indexes[evidence.best.doc]
+        substitute = names.substituted(
+            names.slots(sentence, known_names | source_caps),
+            unit_slots(best, evidence.best.unit),
+            (ix.slot_set for ix in indexes),
+        )
+        if substitute:
+            as_written, rival = substitute
+            problems.append(
+                Problem(
+                    "name",
+                    "contradicted",
+                    f"the source has “{rival}” where this says “{as_written}”",
                 )
             )
     return problems

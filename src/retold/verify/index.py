@@ -46,6 +46,8 @@ class SourceIndex:
     canonical: str  # for quote search
     quantities: list[list[numbers.Quantity]]  # per unit
     name_neighbours: names.Neighbours  # the words written next to each name
+    name_slots: list[list[names.Slot]]  # per sentence: where each name stands
+    slot_set: set[names.Slot]  # all of them
 
 
 def _bigrams(tokens: list[str]) -> set[tuple[str, str]]:
@@ -78,6 +80,7 @@ def build(
     stems_per_unit = [content_stems(t) for t in unit_tokens]
     all_tokens = words(text)
     caps = names.capitalised_words(text)
+    slots = [names.slots(sentence, caps) for sentence in sentences]
     return SourceIndex(
         url=url,
         units=units,
@@ -93,6 +96,8 @@ def build(
         canonical=canonical_source(text),
         quantities=[numbers.extract(u) for u in units],
         name_neighbours=names.neighbours(unit_tokens[: len(sentences)], caps),
+        name_slots=slots,
+        slot_set={slot for sentence in slots for slot in sentence},
     )
 
 
@@ -147,9 +152,20 @@ class IndexCache:
         return out
 
 
-def unit_token_vectors(index: SourceIndex, unit: int) -> np.ndarray:
-    """The word-piece states of a unit (a sentence, or a window of two)."""
+def unit_sentences(index: SourceIndex, unit: int) -> range:
+    """The sentences a unit is made of: itself, or the two of a window."""
     n = len(index.token_vectors)
-    if unit < n:
-        return index.token_vectors[unit]
-    return np.vstack(index.token_vectors[unit - n : unit - n + 2])
+    return range(unit, unit + 1) if unit < n else range(unit - n, unit - n + 2)
+
+
+def unit_token_vectors(index: SourceIndex, unit: int) -> np.ndarray:
+    """The word-piece states of a unit."""
+    parts = unit_sentences(index, unit)
+    if len(parts) == 1:
+        return index.token_vectors[parts[0]]
+    return np.vstack([index.token_vectors[i] for i in parts])
+
+
+def unit_slots(index: SourceIndex, unit: int) -> list[names.Slot]:
+    """Where the unit's names stand (:func:`names.slots`)."""
+    return [slot for i in unit_sentences(index, unit) for slot in index.name_slots[i]]

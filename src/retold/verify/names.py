@@ -81,32 +81,42 @@ def all_words(text: str) -> set[str]:
 def extract(sentence: str, known_names: set[str]) -> list[Name]:
     """Names in one sentence. ``known_names``: words known to be names (capitalised mid-sentence
     in the sources or the article), which makes a sentence-initial word count as a name."""
+    return [name for _, _, name in _spans(_tokens(sentence), known_names)]
+
+
+def _tokens(sentence: str) -> list[str]:
     if not any(c.isupper() for c in sentence) or sentence.isupper():
-        return []
-    tokens = [m.group(0) for m in _TOKEN.finditer(sentence)]
-    names: list[Name] = []
-    run: list[str] = []
+        return []  # lower-cased or shouted text: no names can be told apart
+    return [m.group(0) for m in _TOKEN.finditer(sentence)]
+
+
+def _spans(tokens: list[str], known_names: set[str]) -> list[tuple[int, int, Name]]:
+    """(start, end, name): each name and the token span it was read from."""
+    names: list[tuple[int, int, Name]] = []
+    run: list[int] = []  # token positions
     previous = "."
 
     def flush() -> None:
-        while run and _clean(run[-1]) in _CONNECTORS:
+        while run and _clean(tokens[run[-1]]) in _CONNECTORS:
             run.pop()
         words = tuple(
             w
-            for w in (_clean(t) for t in run)
+            for w in (_clean(tokens[i]) for i in run)
             if w
             and w not in TITLES
             and w not in _CONNECTORS
             and w not in MONTHS
             and w not in WEEKDAYS
         )
-        while run and _clean(run[0]) in TITLES:  # "Mayor Tobias Brandt" is shown as the name
-            run.pop(0)
         if words:
-            names.append(Name(" ".join(run).replace("’s", "").replace("'s", ""), words))
+            start = run[0]
+            while run and _clean(tokens[run[0]]) in TITLES:  # "Mayor Tobias Brandt": shown
+                run.pop(0)  # as the name, and the title is part of the span
+            text = " ".join(tokens[i] for i in run).replace("’s", "").replace("'s", "")
+            names.append((start, run[-1] + 1, Name(text, words)))
         run.clear()
 
-    for tok in tokens:
+    for i, tok in enumerate(tokens):
         word = _clean(tok)
         at_start = previous in _SENTENCE_BREAK
         is_cap = tok[:1].isupper() and tok[:1].isalpha() and word not in UNKNOWN_WORDS
@@ -115,12 +125,68 @@ def extract(sentence: str, known_names: set[str]) -> list[Name]:
         else:
             is_name = is_cap and word not in ("i",)
         if is_name or run and word in _CONNECTORS and not at_start:
-            run.append(tok)
+            run.append(i)
         else:
             flush()
         previous = tok
     flush()
     return names
+
+
+# Where a name stands: the token before it, its words, the token after it ("^"/"$" at the
+# sentence's ends; articles skipped). "(Metro Wire) - The National Bank held" has
+# ("(", ("metro", "wire"), ")") and ("-", ("national", "bank"), "held").
+Slot = tuple[str, tuple[str, ...], str]
+_ARTICLES = frozenset({"the", "a", "an"})
+_COORDINATORS = frozenset({"and", "or", "&"})
+
+
+def slots(sentence: str, known_names: set[str]) -> list[Slot]:
+    tokens = _tokens(sentence)
+    out = []
+    for start, end, name in _spans(tokens, known_names):
+        words = name.tokens[1:] if name.tokens[0] in _ARTICLES else name.tokens
+        if words:  # "The National Bank" mid-sentence is the same as "the National Bank"
+            out.append((_beside(tokens, start - 1, -1), words, _beside(tokens, end, 1)))
+    return out
+
+
+def _beside(tokens: list[str], i: int, step: int) -> str:
+    while 0 <= i < len(tokens) and _clean(tokens[i]) in _ARTICLES:
+        i += step
+    if not 0 <= i < len(tokens):
+        return "^" if step < 0 else "$"
+    return _clean(tokens[i]) or tokens[i]
+
+
+def substituted(
+    sentence: Sequence[Slot], evidence: Sequence[Slot], sources: Iterable[set[Slot]]
+) -> tuple[str, str] | None:
+    """A name standing exactly where the evidence passage has a different one, with the same
+    word on both sides ("(Metro Wire) -" written as "(Harrowmere Marine Institute) -"), in a
+    place no source ever puts it: roles swapped, or a name brought in from elsewhere.
+
+    Returns (the sentence's name, the evidence's) or None. Both neighbours must match, so a
+    paraphrase that moves words around is left alone; names listed together ("A and B" for
+    "B and A") are not a swap; a shorter form of the same name ("Fjeld" for "Anders Fjeld")
+    is not a rival.
+    """
+    sources = list(sources)
+    listed = {name for before, name, after in evidence if {before, after} & _COORDINATORS}
+    for before, name, after in sentence:
+        if any((before, name, after) in known for known in sources):
+            continue
+        for e_before, rival, e_after in evidence:
+            if (e_before, e_after) != (before, after) or _same_entity(name, rival):
+                continue
+            if {before, after} & _COORDINATORS and name in listed:
+                continue
+            return _title(name), _title(rival)
+    return None
+
+
+def _same_entity(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    return set(a) <= set(b) or set(b) <= set(a)
 
 
 @dataclass(frozen=True)
