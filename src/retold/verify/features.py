@@ -53,10 +53,10 @@ def compute(
     evidence: Evidence,
     indexes: Sequence[SourceIndex],
     known_names: set[str],
-    pieces: TokenStates | None = None,
+    pieces: TokenStates,
 ) -> Signals:
-    """``pieces``: the sentence's word pieces and their states (from the same model run that
-    embedded it); without them ``token_match`` is neutral (1.0)."""
+    """``pieces``: the sentence's word pieces and their states, from the model run that
+    embedded it."""
     written = words(sentence)
     tokens = [t for t in written if t not in UNKNOWN_WORDS]
     stems = content_stems(tokens)
@@ -94,9 +94,7 @@ def compute(
         "numbers": float(min(len(number_problems), 2)),
         "names": float(min(len(name_problems), 2)),
         "repetition": float(min(len(stems) - len(set(stems)), 3)),
-        "token_match": token_match(pieces, unit_token_vectors(best, evidence.best.unit))
-        if pieces is not None
-        else 1.0,
+        "token_match": token_match(pieces, unit_token_vectors(best, evidence.best.unit)),
     }
     return Signals(values, problems)
 
