@@ -134,8 +134,9 @@ def _spans(tokens: list[str], known_names: set[str]) -> list[tuple[int, int, Nam
 
 
 # Where a name stands: the token before it, its words, the token after it ("^"/"$" at the
-# sentence's ends; articles skipped). "(Metro Wire) - The National Bank held" has
-# ("(", ("metro", "wire"), ")") and ("-", ("national", "bank"), "held").
+# sentence's ends; articles skipped). "The National Bank held its rate, Leopold Haar told
+# Metro Wire." has ("^", ("national", "bank"), "held"), (",", ("leopold", "haar"), "told")
+# and ("told", ("metro", "wire"), "$").
 Slot = tuple[str, tuple[str, ...], str]
 _ARTICLES = frozenset({"the", "a", "an"})
 _COORDINATORS = frozenset({"and", "or", "&"})
@@ -163,7 +164,7 @@ def substituted(
     sentence: Sequence[Slot], evidence: Sequence[Slot], sources: Iterable[set[Slot]]
 ) -> tuple[str, str] | None:
     """A name standing exactly where the evidence passage has a different one, with the same
-    word on both sides ("(Metro Wire) -" written as "(Harrowmere Marine Institute) -"), in a
+    word on both sides ("the Marine Institute said" written as "the Metro Wire said"), in a
     place no source ever puts it: roles swapped, or a name brought in from elsewhere.
 
     Returns (the sentence's name, the evidence's) or None. Both neighbours must match, so a
