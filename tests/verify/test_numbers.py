@@ -55,3 +55,28 @@ def test_a_lone_one_counts_when_it_measures() -> None:
     assert values("the one-year anniversary") == [(1.0, "year")]
     assert not matches(extract("the one month anniversary")[0], extract("a one-year wait")[0])
     assert values("one of the men said") == []
+
+
+def test_halves_of_a_measure() -> None:
+    assert values("a year and a half") == values("one and a half years") == [(1.5, "year")]
+    assert values("two and a half hours") == values("2 and a half hours") == [(2.5, "hour")]
+    assert values("half a day") == [(0.5, "day")]
+    assert values("a half of voters") == [(0.5, "fraction")]
+
+
+def test_measures_that_convert() -> None:
+    months = extract("eighteen months")[0]
+    assert matches(months, extract("a year and a half")[0])
+    assert matches(months, extract("1.5 years")[0])
+    assert not matches(months, extract("two years")[0])
+    assert not matches(months, extract("18 weeks")[0])
+    assert matches(extract("40 kilometres")[0], extract("25 miles")[0])  # as copy rounds
+    assert not matches(extract("40 kilometres")[0], extract("40 miles")[0])
+    assert not matches(extract("3 tonnes")[0], extract("3 hours")[0])
+
+
+def test_seasons_are_dates() -> None:
+    spring, autumn = extract("work starts in the spring")[0], extract("in the autumn")[0]
+    assert (spring.kind, autumn.kind) == ("season", "season")
+    assert not matches(spring, autumn)
+    assert extract("a summer camp") == [] and extract("prices fall") == []

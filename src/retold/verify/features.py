@@ -172,7 +172,12 @@ def _number_problems(
         if any(numbers.matches(q, e) for e in near):
             continue
         # elsewhere in the sources, it must be the same thing counted ("62 hangers")
-        if any(numbers.same_value(q, e) and (e.unit == q.unit or _is_year(q)) for e in anywhere):
+        if any(
+            numbers.same_value(q, e)
+            and (e.unit == q.unit or _is_year(q))
+            or numbers.converted(q, e)
+            for e in anywhere
+        ):
             continue
         rival = _rival(q, near)
         if rival is not None:
@@ -198,6 +203,10 @@ def _rival(q: numbers.Quantity, near: list[numbers.Quantity]) -> numbers.Quantit
             and q.unit
             or (not numbers.compatible_units(q, e) and numbers.same_value(q, e))
         ):
+            return e
+    dimension = numbers.dimension(q)
+    for e in same_kind:  # "2028" against "2027", "two years" against "eighteen months"
+        if _is_year(q) and _is_year(e) or dimension and numbers.dimension(e) == dimension:
             return e
     for e in same_kind:
         if not e.unit or not q.unit:

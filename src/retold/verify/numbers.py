@@ -1,7 +1,9 @@
-"""Numbers, amounts, percentages, dates and durations, in digits or words, normalised.
+"""Numbers, amounts, percentages, dates, seasons and durations, in digits or words, normalised.
 
 "eighteen months" and "18 months" give the same :class:`Quantity`; so do "4.2 million"
 and "4,200,000", "a third" and "33%" (compared with a tolerance), "£5m" and "5 million pounds".
+Times, lengths and masses in different units match when they convert ("a year and a half" =
+"18 months", "40 kilometres" ~ "25 miles").
 """
 
 from __future__ import annotations
@@ -88,6 +90,30 @@ _UNITS = {
 # (months vs years, km vs miles); any other following noun is just what is counted.
 MEASURES = frozenset(_UNITS.values())
 
+# Measures that convert into each other: (dimension, size in a base unit). Copy rounds
+# ("40 kilometres (25 miles)", "a year and a half" for "18 months"), hence a tolerance.
+_CONVERSIONS = {
+    "second": ("time", 1.0),
+    "minute": ("time", 60.0),
+    "hour": ("time", 3600.0),
+    "day": ("time", 86400.0),
+    "week": ("time", 7 * 86400.0),
+    "month": ("time", 365.25 / 12 * 86400),
+    "year": ("time", 365.25 * 86400),
+    "decade": ("time", 3652.5 * 86400),
+    "century": ("time", 36525 * 86400),
+    "mm": ("length", 0.001),
+    "cm": ("length", 0.01),
+    "m": ("length", 1.0),
+    "km": ("length", 1000.0),
+    "ft": ("length", 0.3048),
+    "mile": ("length", 1609.344),
+    "g": ("mass", 0.001),
+    "kg": ("mass", 1.0),
+    "tonne": ("mass", 1000.0),
+}
+_CONVERSION_TOLERANCE = 0.03
+
 # Spoken numbers, plus "dozen", which news copy uses as one.
 _SMALL = {**SMALL, **TENS, "dozen": 12}
 _SCALES = {
@@ -128,6 +154,11 @@ MONTHS = {
     )
     for m in names
 }
+# Seasons are dates too ("in the spring" is not "in the autumn"); "fall" is too often a verb.
+SEASONS = {"spring": 1, "summer": 2, "autumn": 3, "winter": 4}
+_BEFORE_SEASON = frozenset(
+    {"in", "this", "last", "next", "the", "by", "until", "from", "early", "late", "over", "during"}
+)
 WEEKDAYS = {
     d: i
     for i, names in enumerate(
@@ -155,7 +186,7 @@ class Quantity:
     value: float
     unit: str  # a MEASURES unit, "month"/"weekday" names, or the counted noun ("" if none)
     text: str  # as written, for reasons
-    kind: str = "number"  # "number", "month" (a month name), "weekday"
+    kind: str = "number"  # "number", "month" (a month name), "weekday", "season"
 
     @property
     def measured(self) -> bool:
@@ -207,6 +238,20 @@ def extract(text: str, *, capitalised_dates: bool = True) -> list[Quantity]:
             tok = toks[i]
         value: float | None = _digits(tok) if tok[:1].isdigit() else None
         fraction = False
+        if value is None and tok in SEASONS and i and toks[i - 1] in _BEFORE_SEASON:
+            out.append(Quantity(float(SEASONS[tok]), "season", raw[i], kind="season"))
+            i += 1
+            continue
+        if value is None and tok in ("a", "an", "one", "half") and _measure_follows(toks, i):
+            if tok == "half":  # "half a year"
+                start, i = i, i + 1
+                value = 0.5
+            elif toks[i + 2 : i + 5] == ["and", "a", "half"]:  # "a year and a half"
+                unit = _unit(toks[i + 1])
+                span = text[found[i].start() : found[i + 4].end()]
+                out.append(Quantity(1.5, unit, span, kind="number"))
+                i += 5
+                continue
         if (
             value is None
             and tok in _SMALL
@@ -220,7 +265,10 @@ def extract(text: str, *, capitalised_dates: bool = True) -> list[Quantity]:
             value is None
             and tok in _SMALL
             and not (
-                tok == "one" and _next_scale(toks, i) is None and not _measure_follows(toks, i)
+                tok == "one"
+                and _next_scale(toks, i) is None
+                and not _measure_follows(toks, i)
+                and toks[i + 1 : i + 4] != ["and", "a", "half"]
             )
         ):
             # words: "twenty five", "twenty-five", "three hundred and forty"
@@ -271,6 +319,9 @@ def extract(text: str, *, capitalised_dates: bool = True) -> list[Quantity]:
         if value is None:
             i += 1
             continue
+        if not fraction and toks[i + 1 : i + 4] == ["and", "a", "half"]:
+            value += 0.5  # "two and a half years"
+            i += 3
         # scale words: "4.2 million", "£5m", "2bn"
         j = i + 1
         scale = _next_scale(toks, i)
@@ -306,8 +357,9 @@ def extract(text: str, *, capitalised_dates: bool = True) -> list[Quantity]:
 
 
 def _measure_follows(toks: list[str], i: int) -> bool:
-    """ "one year", "one-month": a lone "one" counts only when it measures something."""
-    j = i + 2 if i + 1 < len(toks) and toks[i + 1] in ("-", "–") else i + 1
+    """ "one year", "one-month": a lone "one" counts only when it measures something.
+    ("half a year": the unit comes after the article.)"""
+    j = i + 2 if i + 1 < len(toks) and toks[i + 1] in ("-", "–", "a", "an") else i + 1
     return j < len(toks) and _unit(toks[j]) in MEASURES
 
 
@@ -353,8 +405,23 @@ def compatible_units(a: Quantity, b: Quantity) -> bool:
     return not (a.measured and b.measured)
 
 
+def dimension(q: Quantity) -> str | None:
+    """ "time", "length" or "mass" for a measure that converts; else None."""
+    found = _CONVERSIONS.get(q.unit) if q.kind == "number" else None
+    return found[0] if found else None
+
+
+def converted(a: Quantity, b: Quantity) -> bool:
+    """The same amount in two units that convert ("18 months" and "1.5 years")."""
+    if a.unit == b.unit or dimension(a) is None or dimension(a) != dimension(b):
+        return False
+    ca, cb = _CONVERSIONS[a.unit], _CONVERSIONS[b.unit]
+    va, vb = a.value * ca[1], b.value * cb[1]
+    return abs(va - vb) <= _CONVERSION_TOLERANCE * max(abs(va), abs(vb))
+
+
 def matches(a: Quantity, b: Quantity) -> bool:
-    return same_value(a, b) and compatible_units(a, b)
+    return same_value(a, b) and compatible_units(a, b) or converted(a, b)
 
 
 def describe(q: Quantity) -> str:
