@@ -80,3 +80,23 @@ def test_seasons_are_dates() -> None:
     assert (spring.kind, autumn.kind) == ("season", "season")
     assert not matches(spring, autumn)
     assert extract("a summer camp") == [] and extract("prices fall") == []
+
+
+def test_a_hedge_licenses_rounding_not_a_new_figure() -> None:
+    def backed(claim: str, source: str) -> bool:
+        return matches(extract(claim)[0], extract(source)[0])
+
+    assert backed("more than 20,000 cars", "22,000 cars")
+    assert backed("about 4m crowns", "4.2 million crowns")
+    assert backed("under 5%", "4.3%")
+    assert not backed("more than 20,000 cars", "35,000 cars")  # would be "more than 30,000"
+    assert not backed("fewer than 20,000 cars", "22,000 cars")
+    assert not backed("fewer than 6%", "fewer than 4%")  # not rounder: a new figure
+    assert not backed("about 40 million crowns", "about 38 million crowns")  # rounded twice
+    assert not backed("up to 50001 crowns", "4.9 crowns")
+    assert not backed("22,000 cars", "more than 20,000 cars")  # only the claim's hedge counts
+
+
+def test_money_scales_and_metres() -> None:
+    assert values("4.2m crowns") == [(4_200_000.0, "crown")]
+    assert values("a 400m race") == [(400.0, "m")]

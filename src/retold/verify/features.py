@@ -15,7 +15,15 @@ from retold.verify import names, numbers
 from retold.verify.evidence import Evidence
 from retold.verify.index import SourceIndex, unit_slots, unit_token_vectors
 from retold.verify.quotes import quote_found, quoted_spans
-from retold.verify.textutil import NEGATIONS, STOPWORDS, UNKNOWN_WORDS, content_stems, stem, words
+from retold.verify.textutil import (
+    NEGATIONS,
+    OPPOSITES,
+    STOPWORDS,
+    UNKNOWN_WORDS,
+    content_stems,
+    stem,
+    words,
+)
 
 # The order matters: scoring.py's weights follow it.
 FEATURES = (
@@ -73,7 +81,7 @@ def compute(
     problems += number_problems
     name_problems = _name_problems(sentence, written, evidence, top_tokens, indexes, known_names)
     problems += name_problems
-    negation = _negation_flip(tokens, best_tokens, top_tokens)
+    negation = _negation_flip(tokens, best_tokens, top_tokens) or _opposite(tokens, top_tokens)
     if negation:
         problems.append(Problem("negation", "contradicted", negation))
     swap = _swapped(tokens, best_tokens)
@@ -176,6 +184,7 @@ def _number_problems(
             numbers.same_value(q, e)
             and (e.unit == q.unit or _is_year(q))
             or numbers.converted(q, e)
+            or numbers.within_bound(q, e)
             for e in anywhere
         ):
             continue
@@ -208,6 +217,9 @@ def _rival(q: numbers.Quantity, near: list[numbers.Quantity]) -> numbers.Quantit
     for e in same_kind:  # "2028" against "2027", "two years" against "eighteen months"
         if _is_year(q) and _is_year(e) or dimension and numbers.dimension(e) == dimension:
             return e
+    same_unit = [e for e in same_kind if e.unit == q.unit]
+    if same_unit:  # the closest figure: "41 to 14" against "31 to 14", not "Nov 18"
+        return min(same_unit, key=lambda e: abs(e.value - q.value))
     for e in same_kind:
         if not e.unit or not q.unit:
             return e
@@ -294,26 +306,38 @@ def _name_problems(
 _PLAIN_NEGATIONS = frozenset({"not", "n't", "never"})
 
 
+# Forms of one auxiliary: "is not about to" and "was about to" differ in tense, not polarity.
+_AUXILIARIES = {
+    **dict.fromkeys(("is", "was", "are", "were", "am", "be", "been", "'s", "'re"), "be"),
+    **dict.fromkeys(("has", "have", "had"), "have"),
+    **dict.fromkeys(("does", "did", "do"), "do"),
+    **dict.fromkeys(("will", "would", "shall", "'ll"), "will"),
+    **dict.fromkeys(("can", "could"), "can"),
+}
+
+
 def _negation_flip(tokens: list[str], best: list[str], top: list[list[str]]) -> str:
     """A negation the sentence adds or drops where the rest of the phrase matches the evidence."""
-    sentence_triples = set(zip(tokens, tokens[1:], tokens[2:], strict=False))
-    sentence_end = tuple(tokens[-2:])
+    said, source = _lemmas(tokens), _lemmas(best)
+    sentence_triples = set(zip(said, said[1:], said[2:], strict=False))
+    sentence_end = tuple(said[-2:])
     # dropped: evidence "hasn't been seen", sentence "has been seen" (the word after the
     # negation must match too: "has been struggling" is another clause)
     for i in range(1, len(best) - 1):
         if best[i] not in NEGATIONS:
             continue
-        rest = (best[i - 1], best[i + 1], best[i + 2]) if i + 2 < len(best) else None
+        rest = (source[i - 1], source[i + 1], source[i + 2]) if i + 2 < len(best) else None
         if rest in sentence_triples or (
-            rest is None and (best[i - 1], best[i + 1]) == sentence_end
+            rest is None and (source[i - 1], source[i + 1]) == sentence_end
         ):
             return f"the source says “{best[i - 1]} {best[i]} {best[i + 1]}”"
     # added: sentence "did not agree", evidence "did agree" / "agreed"
-    evidence_pairs = set().union(*(set(zip(u, u[1:], strict=False)) for u in top))
-    evidence_triples = set().union(*(set(zip(u, u[1:], u[2:], strict=False)) for u in top))
+    lemmas = [_lemmas(u) for u in top]
+    evidence_pairs = set().union(*(set(zip(u, u[1:], strict=False)) for u in lemmas))
+    evidence_triples = set().union(*(set(zip(u, u[1:], u[2:], strict=False)) for u in lemmas))
     for i in range(1, len(tokens) - 1):
         t = tokens[i]
-        pair, triple = (tokens[i - 1], tokens[i + 1]), (tokens[i - 1], t, tokens[i + 1])
+        pair, triple = (said[i - 1], said[i + 1]), (said[i - 1], t, said[i + 1])
         if t in NEGATIONS and pair in evidence_pairs and triple not in evidence_triples:
             return f"the source does not say “{tokens[i - 1]} {t} {tokens[i + 1]}”"
     # added, the verb reworded: sentence "pled not guilty", evidence "pleaded guilty"
@@ -330,6 +354,41 @@ def _negation_flip(tokens: list[str], best: list[str], top: list[list[str]]) -> 
                 ):
                     return f"the source says “{unit[j - 1]} {after}”, not “{before} {t} {after}”"
     return ""
+
+
+def _opposite(tokens: list[str], top: list[list[str]]) -> str:
+    """A word whose opposite the evidence writes in the same place ("the west bank" where
+    the evidence has "the east bank"): a content word beside it, or both neighbours, agree."""
+    evidence_words = set().union(*top)
+    for i, word in enumerate(tokens):
+        rivals = OPPOSITES.get(word, frozenset()) - set(tokens)
+        if not rivals or word in evidence_words:
+            continue
+        before = tokens[i - 1] if i else "^"
+        after = tokens[i + 1] if i + 1 < len(tokens) else "$"
+        for unit in top:
+            for j, other in enumerate(unit):
+                if other not in rivals:
+                    continue
+                b = unit[j - 1] if j else "^"
+                a = unit[j + 1] if j + 1 < len(unit) else "$"
+                same_before, same_after = b == before, a == after
+                if (
+                    same_before
+                    and same_after
+                    or same_before
+                    and before not in STOPWORDS
+                    and before != "^"
+                    or same_after
+                    and after not in STOPWORDS
+                    and after != "$"
+                ):
+                    return f"the source says “{other}”, not “{word}”"
+    return ""
+
+
+def _lemmas(tokens: list[str]) -> list[str]:
+    return [_AUXILIARIES.get(t, t) for t in tokens]
 
 
 def _swapped(tokens: list[str], best: list[str], gap: int = 3) -> str:

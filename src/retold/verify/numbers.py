@@ -89,6 +89,7 @@ _UNITS = {
 # Units that measure something: two different ones here are a real conflict
 # (months vs years, km vs miles); any other following noun is just what is counted.
 MEASURES = frozenset(_UNITS.values())
+_CURRENCIES = frozenset({"pound", "dollar", "euro", "yen", "crown"})
 
 # Measures that convert into each other: (dimension, size in a base unit). Copy rounds
 # ("40 kilometres (25 miles)", "a year and a half" for "18 months"), hence a tolerance.
@@ -113,6 +114,32 @@ _CONVERSIONS = {
     "tonne": ("mass", 1000.0),
 }
 _CONVERSION_TOLERANCE = 0.03
+
+# Words before a figure that make it approximate or a bound: "about 4.2m", "more than 20,000".
+_HEDGES = {
+    "about": "about",
+    "around": "about",
+    "roughly": "about",
+    "approximately": "about",
+    "nearly": "about",
+    "almost": "about",
+    "some": "about",
+    "over": "over",
+    "above": "over",
+    "exceeding": "over",
+    "under": "under",
+    "below": "under",
+}
+_HEDGE_PAIRS = {
+    ("more", "than"): "over",
+    ("at", "least"): "over",
+    ("less", "than"): "under",
+    ("fewer", "than"): "under",
+    ("up", "to"): "under",
+    ("close", "to"): "about",
+}
+_ABOUT = 0.1  # how far "about" may be from the source's figure
+_HALF_OF = frozenset({"of", "the", "its", "their", "his", "her", "our", "all"})
 
 # Spoken numbers, plus "dozen", which news copy uses as one.
 _SMALL = {**SMALL, **TENS, "dozen": 12}
@@ -187,6 +214,7 @@ class Quantity:
     unit: str  # a MEASURES unit, "month"/"weekday" names, or the counted noun ("" if none)
     text: str  # as written, for reasons
     kind: str = "number"  # "number", "month" (a month name), "weekday", "season"
+    bound: str = ""  # "about", "over" or "under" when the text hedges ("more than 20,000")
 
     @property
     def measured(self) -> bool:
@@ -306,6 +334,8 @@ def extract(text: str, *, capitalised_dates: bool = True) -> list[Quantity]:
             prev = toks[i - 1] if i else ""
             if prev in ("a", "one", "an"):
                 value, fraction, start = _FRACTIONS[tok], True, i - 1
+            elif tok == "half" and i + 1 < n and toks[i + 1] in _HALF_OF:
+                value, fraction = 0.5, True  # "half of the budget", "half its staff"
             elif prev in _SMALL and _SMALL[prev] < 10 and tok not in ("half",):
                 value, fraction = _SMALL[prev] * _FRACTIONS[tok], True
                 start = i - 1
@@ -351,7 +381,7 @@ def extract(text: str, *, capitalised_dates: bool = True) -> list[Quantity]:
         if fraction:
             unit = unit if unit == "%" else "fraction"
         span = text[found[start].start() : found[max(start, j - 1)].end()]
-        out.append(Quantity(value, unit, span, kind="number"))
+        out.append(Quantity(value, unit, span, kind="number", bound=_bound(toks, start)))
         i = max(j, i + 1)
     return out
 
@@ -366,11 +396,20 @@ def _measure_follows(toks: list[str], i: int) -> bool:
 def _next_scale(toks: list[str], i: int) -> float | None:
     if i + 1 < len(toks) and toks[i + 1] in _SCALES:
         word = toks[i + 1]
-        # a bare "m" / "b" after a number is a scale only when glued to money or followed by nothing
+        # a bare "m" / "b" after a number is a scale only when glued to money ("£4.2m",
+        # "4.2m crowns") or followed by nothing; "400m race" is metres
         if word in ("m", "b") and (i + 2 < len(toks) and toks[i + 2] not in ("-", "–")):
-            return _SCALES[word] if word == "m" and i > 0 and toks[i - 1] in "£$€" else None
+            money = i > 0 and toks[i - 1] in "£$€" or _unit(toks[i + 2]) in _CURRENCIES
+            return _SCALES[word] if word == "m" and money else None
         return _SCALES[word]
     return None
+
+
+def _bound(toks: list[str], start: int) -> str:
+    before = toks[max(0, start - 2) : start]
+    if len(before) == 2 and tuple(before) in _HEDGE_PAIRS:
+        return _HEDGE_PAIRS[before[0], before[1]]
+    return _HEDGES.get(before[-1], "") if before else ""
 
 
 def _looks_verb(raw: list[str], i: int) -> bool:
@@ -420,8 +459,51 @@ def converted(a: Quantity, b: Quantity) -> bool:
     return abs(va - vb) <= _CONVERSION_TOLERANCE * max(abs(va), abs(vb))
 
 
-def matches(a: Quantity, b: Quantity) -> bool:
-    return same_value(a, b) and compatible_units(a, b) or converted(a, b)
+def within_bound(claim: Quantity, source: Quantity) -> bool:
+    """A hedged claim the source's figure satisfies: "more than 20,000" for 22,000, "about
+    4m" for 4.2m. Units must agree, and the claim's figure must be rounder than the
+    source's: a hedge licenses rounding an exact figure, not a new one ("fewer than 6%" for
+    "fewer than 4%", "about 40 million" for "about 38 million")."""
+    if claim.kind != "number" or source.kind != "number" or not claim.bound:
+        return False
+    if source.bound or _step(claim.value) <= _step(source.value):
+        return False  # an approximate source figure is not rounded again
+    if not (claim.unit == source.unit or {claim.unit, source.unit} <= {"fraction", "%"}):
+        return False
+    c, s = claim.value, source.value
+    if {claim.unit, source.unit} == {"fraction", "%"}:
+        c, s = (c * 100, s) if claim.unit == "fraction" else (c, s * 100)
+    step = _step(claim.value)  # the claim is the source's figure rounded to this
+    if claim.bound == "over":
+        return c <= s < c + step
+    if claim.bound == "under":
+        return c - step < s <= c
+    return abs(s - c) <= _ABOUT * max(abs(s), abs(c))
+
+
+def _step(value: float) -> float:
+    """The largest power of ten ``value`` is a whole multiple of: 20,000 -> 10,000,
+    22,000 -> 1,000, 4.2 -> 0.1."""
+    if value == 0:
+        return float("inf")
+    step = 10.0 ** (len(str(int(abs(value)))) - 1) if abs(value) >= 1 else 1.0
+    while step > 1e-6:
+        ratio = value / step
+        if abs(ratio - round(ratio)) < 1e-6 * max(1.0, abs(ratio)):
+            return step
+        step /= 10
+    return step
+
+
+def matches(claim: Quantity, source: Quantity) -> bool:
+    """Does the source's figure back the claim's? (Not symmetric: only the claim's hedge
+    counts, "more than 20,000" is backed by 22,000 but not the other way round.)"""
+    return (
+        same_value(claim, source)
+        and compatible_units(claim, source)
+        or converted(claim, source)
+        or within_bound(claim, source)
+    )
 
 
 def describe(q: Quantity) -> str:
