@@ -372,17 +372,9 @@ def _opposite(tokens: list[str], top: list[list[str]]) -> str:
                     continue
                 b = unit[j - 1] if j else "^"
                 a = unit[j + 1] if j + 1 < len(unit) else "$"
-                same_before, same_after = b == before, a == after
-                if (
-                    same_before
-                    and same_after
-                    or same_before
-                    and before not in STOPWORDS
-                    and before != "^"
-                    or same_after
-                    and after not in STOPWORDS
-                    and after != "$"
-                ):
+                content_before = b == before and before not in STOPWORDS and b != "^"
+                content_after = a == after and after not in STOPWORDS and a != "$"
+                if content_before or content_after or (b, a) == (before, after):
                     return f"the source says “{other}”, not “{word}”"
     return ""
 

@@ -466,14 +466,14 @@ def within_bound(claim: Quantity, source: Quantity) -> bool:
     "fewer than 4%", "about 40 million" for "about 38 million")."""
     if claim.kind != "number" or source.kind != "number" or not claim.bound:
         return False
-    if source.bound or _step(claim.value) <= _step(source.value):
-        return False  # an approximate source figure is not rounded again
     if not (claim.unit == source.unit or {claim.unit, source.unit} <= {"fraction", "%"}):
         return False
     c, s = claim.value, source.value
     if {claim.unit, source.unit} == {"fraction", "%"}:
         c, s = (c * 100, s) if claim.unit == "fraction" else (c, s * 100)
-    step = _step(claim.value)  # the claim is the source's figure rounded to this
+    step = _step(c)  # the claim is the source's figure rounded to this
+    if source.bound or step <= _step(s):
+        return False  # an approximate source figure is not rounded again
     if claim.bound == "over":
         return c <= s < c + step
     if claim.bound == "under":
