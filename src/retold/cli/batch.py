@@ -40,11 +40,25 @@ def check(
     jsonl: Path = typer.Option(
         ..., "--jsonl", help='Lines of {"id", "source", "text"}; - for stdin.'
     ),
+    judge: str = typer.Option(
+        "none", "--judge", help="A second opinion: none, likelihood, nli or llm (slower)."
+    ),
+    judge_model: str = typer.Option(
+        "",
+        "--judge-model",
+        help="The judge's model: a GGUF file (likelihood) or a directory (nli).",
+    ),
+    judge_weight: float = typer.Option(
+        0.5, "--judge-weight", min=0.0, max=1.0, help="How much the judge's opinion counts."
+    ),
 ) -> None:
     """Check sentences against a source text, one JSON line out per line in."""
     from ..verify.batch import check_jsonl
+    from ..verify.judges import JudgeSettings, get_judge
 
+    settings = JudgeSettings(nli_model_path=judge_model, likelihood_model_path=judge_model)
+    chosen = get_judge(judge, settings)
     with _open(jsonl) as inp:
-        check_jsonl(inp, sys.stdout, sys.stderr)
+        check_jsonl(inp, sys.stdout, sys.stderr, judge=chosen, weight=judge_weight)
     # Bad rows were answered and reported on stderr; the batch itself succeeded.
     raise typer.Exit(0)

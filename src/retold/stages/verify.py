@@ -30,11 +30,15 @@ def sentences_of(paragraphs: list[str]) -> list[list[str]]:
 def open_judge(room: Newsroom) -> Judge | None:
     """The optional stronger judge from [checker] judge (None when off, the default)."""
     cfg = room.settings.checker
-    path = cfg.nli_model_path
-    if path and not Path(path).is_absolute():
-        path = str(room.root / path)
+
+    def local(path: str) -> str:  # relative paths are the newsroom's
+        return str(room.root / path) if path and not Path(path).is_absolute() else path
+
     settings = JudgeSettings(
-        writer=writer_settings(room), nli_model_path=path, batch_size=cfg.judge_batch
+        writer=writer_settings(room),
+        nli_model_path=local(cfg.nli_model_path),
+        likelihood_model_path=local(cfg.likelihood_model_path),
+        batch_size=cfg.judge_batch,
     )
     return get_judge(cfg.judge, settings)
 

@@ -3,7 +3,8 @@
 Input lines: {"id", "source", "text"}. Output, in input order:
 {"id", "score", "supported", "sentences": [{"text", "score", "verdict", "reason", "evidence"}]}.
 Lines are checked in chunks so the embedder sees large batches; each distinct source is
-embedded once.
+embedded once. An optional judge (``--judge``) gives each chunk's sentences a second
+opinion in one call, combined exactly as in a newsroom run.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
+from retold.models import SentenceCheck
 from retold.verify.checker import Checker, split_article
+from retold.verify.judges import DEFAULT_WEIGHT, Judge, judge_checks
 
 CHUNK = 128
 
@@ -53,7 +56,29 @@ def _result(row: dict[str, Any], checks: list[Any]) -> dict[str, Any]:
     }
 
 
-def check_jsonl(inp: TextIO, out: TextIO, err: TextIO, *, checker: Checker | None = None) -> int:
+def _judged(
+    judge: Judge | None, weight: float, articles: list[list[SentenceCheck]]
+) -> list[list[SentenceCheck]]:
+    """Every article's checks after one judge call over all of them (unchanged without one)."""
+    if judge is None:
+        return articles
+    flat = judge_checks(judge, [c for checks in articles for c in checks], weight=weight)
+    out, start = [], 0
+    for checks in articles:
+        out.append(flat[start : start + len(checks)])
+        start += len(checks)
+    return out
+
+
+def check_jsonl(
+    inp: TextIO,
+    out: TextIO,
+    err: TextIO,
+    *,
+    checker: Checker | None = None,
+    judge: Judge | None = None,
+    weight: float = DEFAULT_WEIGHT,
+) -> int:
     """Returns the exit status: 0 when every line was checked, 1 if any line was bad
     (bad lines get an output line with an "error" and score 0, so ids stay aligned)."""
     checker = checker or Checker()
@@ -71,7 +96,8 @@ def check_jsonl(inp: TextIO, out: TextIO, err: TextIO, *, checker: Checker | Non
             )
             for _, row in good
         ]
-        results = iter(checker.check_many(articles)) if articles else iter(())
+        checked = _judged(judge, weight, checker.check_many(articles)) if articles else []
+        results = iter(checked)
         for _n, row, error in pending:
             if row is None:
                 out.write(

@@ -1,7 +1,8 @@
 """Stronger, optional judges for the checker: a second opinion on each sentence.
 
-Off by default (``[checker] judge = "none"``). Built in: ``llm`` (the writer's model)
-and ``nli`` (an ONNX cross-encoder from a local directory). Plugins add more through
+Off by default (``[checker] judge = "none"``). Built in: ``llm`` (the writer's model),
+``nli`` (an ONNX cross-encoder from a local directory) and ``likelihood`` (a local GGUF
+model's PMI of claim and evidence). Plugins add more through
 the ``register_judges`` hook. Use::
 
     judge = get_judge("nli", JudgeSettings(nli_model_path="/models/nli"))
@@ -17,10 +18,11 @@ from retold.verify.judges.base import (
     JudgeVerdict,
     UnknownJudge,
 )
-from retold.verify.judges.combine import combine, judge_checks, rule_failure
+from retold.verify.judges.combine import DEFAULT_WEIGHT, combine, judge_checks, rule_failure
 from retold.verify.judges.registry import get_judge, judge_names, registrations
 
 __all__ = [
+    "DEFAULT_WEIGHT",
     "LABELS",
     "Judge",
     "JudgeError",

@@ -50,6 +50,7 @@ class JudgeSettings:
 
     writer: WriterSettings = field(default_factory=WriterSettings)  # the llm judge's model
     nli_model_path: str = ""  # a local directory with an ONNX cross-encoder
+    likelihood_model_path: str = ""  # a GGUF file; "" = the packaged SmolLM2
     batch_size: int = 8  # claims per llm request; the nli judge runs 4x as many per pass
     threads: int | None = None  # ONNX Runtime intra-op threads; None = its default
 
