@@ -35,6 +35,17 @@ def default_model_path() -> str:
     return ""
 
 
+def load_llama(path: str, error: type[Exception], **options: Any) -> Any:
+    """A llama-cpp-python model from the GGUF file at ``path``; ``error`` with one sentence
+    when llama.cpp refuses it (not a GGUF file, an unknown architecture, too little memory)."""
+    from llama_cpp import Llama
+
+    try:
+        return Llama(model_path=path, verbose=False, **options)
+    except (ValueError, RuntimeError) as exc:
+        raise error(f"llama.cpp could not load {path} ({exc}).") from None
+
+
 class LocalWriter(ModelWriter):
     name = "local"
 
@@ -61,18 +72,9 @@ class LocalWriter(ModelWriter):
 
     def _load(self) -> Any:
         if self._llm is None:
-            from llama_cpp import Llama
-
-            try:
-                self._llm = Llama(
-                    model_path=self.settings.model_path,
-                    n_ctx=self.settings.n_ctx,
-                    verbose=False,
-                )
-            except (ValueError, RuntimeError) as exc:
-                raise WriterConfigError(
-                    f"llama.cpp could not load {self.settings.model_path}: {exc}."
-                ) from None
+            self._llm = load_llama(
+                self.settings.model_path, WriterConfigError, n_ctx=self.settings.n_ctx
+            )
         return self._llm
 
     def _run(self, messages: list[dict[str, str]], schema: dict[str, Any]) -> Completion:

@@ -32,7 +32,7 @@ from retold.plugins import hookimpl
 from retold.verify.judges.base import JudgeModelError, JudgeSettings, JudgeVerdict
 
 PRIOR = "Summary:"
-CONTEXT = 1024  # tokens: an evidence passage (two sentences) plus a claim fits many times
+CONTEXT = 1024  # tokens: BOS, the evidence prompt (at most 700) and a claim (at most 200)
 MAX_CONTEXT_TOKENS = 700  # evidence tokens kept (the end, nearest the claim)
 MAX_CLAIM_TOKENS = 200
 MEMO = 4096  # (evidence, claim) pairs remembered
@@ -101,20 +101,15 @@ class LikelihoodJudge:
 
     def _load(self) -> Any:
         if self._llm is None:
-            from llama_cpp import Llama
+            from retold.write.default_plugins.local_gguf import load_llama
 
-            try:
-                self._llm = Llama(
-                    model_path=self.model_path,
-                    n_ctx=CONTEXT,
-                    logits_all=True,  # every claim token's distribution, in one pass
-                    n_threads=self.threads,
-                    verbose=False,
-                )
-            except (ValueError, RuntimeError) as exc:
-                raise JudgeModelError(
-                    f"llama.cpp could not load {self.model_path} ({exc})."
-                ) from None
+            self._llm = load_llama(
+                self.model_path,
+                JudgeModelError,
+                n_ctx=CONTEXT,
+                logits_all=True,  # every claim token's distribution, in one pass
+                n_threads=self.threads,
+            )
         return self._llm
 
     def gains(self, pairs: Sequence[tuple[str, str]]) -> list[Gain]:
