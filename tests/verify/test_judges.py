@@ -77,7 +77,7 @@ def test_judge_config_errors_are_one_sentence(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
     cases = [
-        ("nli", JudgeSettings(), "needs checker.nli_model_path"),
+        ("nli", JudgeSettings(), r"needs a directory .*\(checker.nli_model_path, or --judge"),
         ("llm", JudgeSettings(), "needs a model writer"),
         ("llm", JudgeSettings(writer=WriterSettings(backend="openai")), "needs an API key"),
     ]

