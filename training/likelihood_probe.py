@@ -21,7 +21,6 @@ import argparse
 import hashlib
 import itertools
 import json
-import math
 import random
 import sys
 from pathlib import Path
@@ -90,8 +89,7 @@ def blended(per: list[dict], c: Constants) -> Row:  # type: ignore[type-arg]
     mean_slope, lowest_slope, bias, weight = c
     out = []
     for s in per:
-        z = mean_slope * s["gain"].mean + lowest_slope * s["gain"].lowest + bias
-        p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        p = s["gain"].support(mean_slope, lowest_slope, bias)
         verdict = JudgeVerdict("supported" if p >= 0.5 else "unsupported", p, "", "likelihood")
         out.append(combine(s["check"], verdict, weight=weight))
     return min(c.score for c in out), all(c.verdict == "supported" for c in out)

@@ -53,7 +53,11 @@ class Gain:
 
     @property
     def probability(self) -> float:
-        z = MEAN_SLOPE * self.mean + MIN_SLOPE * self.lowest + BIAS
+        return self.support(MEAN_SLOPE, MIN_SLOPE, BIAS)
+
+    def support(self, mean_slope: float, lowest_slope: float, bias: float) -> float:
+        """p(support) under the given constants (the probe refits them)."""
+        z = mean_slope * self.mean + lowest_slope * self.lowest + bias
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
