@@ -123,6 +123,9 @@ class ArticlePage:
     backend: str = "extractive"
     held: bool = False
     reviewed_on: datetime | None = None
+    # `published` is only when Retold first saw the sources (they gave no plausible date):
+    # pages say "First seen", JSON-LD and feeds claim no publication date, listings put it last.
+    first_seen: bool = False
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ import feedparser
 import lxml.html
 import pytest
 
+from retold.write.headlines import HARD_MAX_HEADLINE
 from tests.conftest import free_port
 
 SHARE_LABELS = ["𝕏 X", "Facebook", "WhatsApp", "LinkedIn", "Copy link"]
@@ -121,7 +122,7 @@ def test_every_article_page_has_the_whole_anatomy(newsroom: tuple[Path, int, dic
         ), file
 
         assert label.text_content().strip().startswith("AI I ")
-        assert headline.text_content().strip() and len(headline.text_content().strip()) <= 80
+        assert 0 < len(headline.text_content().strip()) <= HARD_MAX_HEADLINE
         assert standfirst.text_content().strip()
         paragraphs = body.findall("p")
         assert 3 <= len(paragraphs) <= 6, file

@@ -10,6 +10,7 @@ import pytest
 from retold.models import SourceDoc
 from retold.write import WriteBrief, WriterSettings, get_writer
 from retold.write.extractive import document_units, facts, trim_sentence, write_extractive
+from retold.write.headlines import HARD_MAX_HEADLINE
 from retold.write.sentences import split_sentences
 
 from .conftest import all_samples, load_sample
@@ -48,7 +49,7 @@ def test_every_body_sentence_is_copied_verbatim(rel: str) -> None:
 def test_article_shape_fits_the_page(rel: str) -> None:
     doc = load_sample(rel)
     draft = write_extractive([doc], WriteBrief())
-    assert 0 < len(draft.headline) <= 80
+    assert 0 < len(draft.headline) <= HARD_MAX_HEADLINE
     assert 0 < len(draft.standfirst) <= 160
     assert 0 < len(draft.teaser) <= 110
     assert 3 <= len(draft.paragraphs) <= 6
@@ -138,7 +139,7 @@ def test_clickbait_title_falls_back_to_the_lede() -> None:
     )
     draft = write_extractive([bait], WriteBrief())
     assert "believe" not in draft.headline.lower()
-    assert 0 < len(draft.headline) <= 80
+    assert 0 < len(draft.headline) <= HARD_MAX_HEADLINE
     assert not draft.headline.endswith(("!", "."))
 
 
@@ -165,10 +166,11 @@ def test_short_excerpt_is_imagined_and_honest() -> None:
     assert "short" in draft.note
 
 
-def test_empty_source_gives_an_empty_imagined_draft() -> None:
+def test_empty_source_gives_an_empty_draft_not_an_imagined_one() -> None:
     doc = SourceDoc(id=1, url="https://x.example/a", title="Council meets", text="")
     draft = write_extractive([doc], WriteBrief())
-    assert draft.imagined and draft.paragraphs == [] and draft.headline == "Council meets"
+    assert not draft.imagined and draft.paragraphs == [] and draft.headline == "Council meets"
+    assert write_extractive([doc], WriteBrief(imagine=True)).imagined
 
 
 def test_feed_category_leads_the_topics(bridge: SourceDoc) -> None:

@@ -47,7 +47,10 @@ def join_paragraphs(paras: Iterable[str]) -> str:
 
 
 def word_count(text: str) -> int:
-    return len(text.split())
+    # One convention for every script (CJK and Thai have no spaces between words).
+    from retold.text.scripts import word_count as count
+
+    return count(text)
 
 
 def html_to_text(fragment: str) -> str:

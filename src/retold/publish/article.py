@@ -55,6 +55,7 @@ class ArticleView:
     related: Markup  # <li> items; empty when none is published
     published_iso: str
     published_human: str
+    date_phrase: str  # "Published", or "First seen" when the sources gave no date
     updated_iso: str
     updated_human: str  # empty when the article was never updated on a later day
 
@@ -253,6 +254,7 @@ def article_view(
         related=safe(_related(site, page, published_slugs)),
         published_iso=dates.iso(page.published),
         published_human=published,
+        date_phrase=dates.date_phrase(page.first_seen),
         updated_iso=dates.iso(page.updated),
         updated_human=updated if updated != published else "",
     )

@@ -273,7 +273,8 @@ class _Build:
     def _listing_key(self, lp: ListingPage, intro: str) -> str:
         listing = lp.listing
         items = tuple(
-            (e.slug, e.headline, e.standfirst, e.label, e.published.timestamp()) for e in lp.items
+            (e.slug, e.headline, e.standfirst, e.label, e.published.timestamp(), e.first_seen)
+            for e in lp.items
         )
         return of_values(
             self.base, listing.kind, listing.title, listing.heading, listing.base_rel,

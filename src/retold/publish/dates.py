@@ -56,3 +56,8 @@ def human(moment: datetime) -> str:
 
 def month_name(month: int) -> str:
     return _MONTH_NAMES[month - 1]
+
+
+def date_phrase(first_seen: bool) -> str:
+    """The words before an article's date: what the date is."""
+    return "First seen" if first_seen else "Published"

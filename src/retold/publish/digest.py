@@ -55,6 +55,7 @@ def _plain(page: ArticlePage) -> tuple[Any, ...]:
         page.backend,
         page.held,
         _when(page.reviewed_on),
+        page.first_seen,  # the date reads differently
     )
 
 

@@ -83,7 +83,8 @@ def rss(site: SiteInfo, spec: FeedSpec, content: ContentFn) -> bytes:
         _sub(item, "title", page.headline)
         _sub(item, "link", url)
         _sub(item, "guid", url, isPermaLink="true")
-        _sub(item, "pubDate", format_datetime(dates.as_utc(page.published)))
+        if not page.first_seen:  # an undated source's article claims no publication date
+            _sub(item, "pubDate", format_datetime(dates.as_utc(page.published)))
         _sub(item, "description", metadata.description(page))
         _sub(item, f"{{{CONTENT}}}encoded", content(page))
         for topic in page.topics:
@@ -120,7 +121,8 @@ def atom(site: SiteInfo, spec: FeedSpec, content: ContentFn) -> bytes:
         _sub(entry, "link", rel="alternate", type="text/html", href=url)
         for source in page.sources:
             _sub(entry, "link", rel="related", href=source.url)
-        _sub(entry, "published", dates.iso(page.published))
+        if not page.first_seen:
+            _sub(entry, "published", dates.iso(page.published))
         _sub(entry, "updated", dates.iso(page.updated))
         _sub(entry, "summary", metadata.description(page))
         _sub(entry, "content", content(page), type="html")
@@ -139,9 +141,10 @@ def json_feed(site: SiteInfo, spec: FeedSpec, content: ContentFn) -> bytes:
             "title": page.headline,
             "summary": metadata.description(page),
             "content_html": content(page),
-            "date_published": dates.iso(page.published),
             "date_modified": dates.iso(page.updated),
         }
+        if not page.first_seen:
+            item["date_published"] = dates.iso(page.published)
         if page.sources:
             item["external_url"] = page.sources[0].url  # the original reporting
         if page.topics:

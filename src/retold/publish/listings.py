@@ -30,6 +30,7 @@ class Entry:
     topics: tuple[str, ...]
     sources: tuple[SourceLink, ...]
     image: str
+    first_seen: bool = False  # ``published`` is only when Retold first saw the sources
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,12 +65,17 @@ def entry(page: ArticlePage) -> Entry:
         topics=tuple(page.topics),
         sources=tuple(page.sources),
         image=page.image,
+        first_seen=page.first_seen,
     )
 
 
 def latest_first(entries: list[Entry]) -> None:
-    """Sort in place, newest first (ties by slug, so every build orders them the same)."""
-    entries.sort(key=lambda e: (e.published, e.slug), reverse=True)
+    """Sort in place, newest first (ties by slug, so every build orders them the same).
+
+    Articles dated only by when Retold first saw them come after every dated one: an
+    undated page may be old, and must not lead the front page as if it were new.
+    """
+    entries.sort(key=lambda e: (not e.first_seen, e.published, e.slug), reverse=True)
 
 
 def entries_html(site: SiteInfo, items: Sequence[Entry]) -> str:
@@ -78,8 +84,8 @@ def entries_html(site: SiteInfo, items: Sequence[Entry]) -> str:
         f'<li>\n<h2><a href="{esc(urls.href(site, urls.article_rel(e.slug)))}">'
         f"{esc(e.headline)}</a></h2>\n"
         f'<p class="standfirst">{esc(e.standfirst)}</p>\n'
-        f'<p class="meta"><time datetime="{dates.iso(e.published)}">'
-        f"{dates.human(e.published)}</time> · "
+        f'<p class="meta">{dates.date_phrase(e.first_seen)} '
+        f'<time datetime="{dates.iso(e.published)}">{dates.human(e.published)}</time> · '
         f'<span class="entry-label">{esc(e.label)}</span></p>\n</li>\n'
         for e in items
     )

@@ -37,7 +37,6 @@ def json_ld(site: SiteInfo, page: ArticlePage) -> dict[str, Any]:
         "description": description(page),
         "url": url,
         "mainEntityOfPage": url,
-        "datePublished": dates.iso(page.published),
         "dateModified": dates.iso(page.updated),
         "inLanguage": site.language,
         "author": organisation,
@@ -45,6 +44,8 @@ def json_ld(site: SiteInfo, page: ArticlePage) -> dict[str, Any]:
         "isBasedOn": [source.url for source in page.sources],
         "digitalSourceType": TRAINED_ALGORITHMIC_MEDIA,
     }
+    if not page.first_seen:  # only a date the sources gave is a publication date
+        data["datePublished"] = dates.iso(page.published)
     if page.image:
         data["image"] = [page.image]
     if page.topics:
@@ -69,9 +70,10 @@ def social_tags(site: SiteInfo, page: ArticlePage) -> list[tuple[str, str, str]]
         ("property", "og:description", summary),
         ("property", "og:url", urls.article_url(site, page.slug)),
         ("property", "og:locale", site.language.replace("-", "_")),
-        ("property", "article:published_time", dates.iso(page.published)),
         ("property", "article:modified_time", dates.iso(page.updated)),
     ]
+    if not page.first_seen:
+        tags.insert(-1, ("property", "article:published_time", dates.iso(page.published)))
     tags += [("property", "article:tag", topic) for topic in page.topics]
     if page.image:
         tags.append(("property", "og:image", page.image))

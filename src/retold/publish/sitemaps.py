@@ -66,6 +66,8 @@ def sitemaps(
 def news_sitemap(site: SiteInfo, pages: Sequence[Entry]) -> bytes:
     """Articles published within two days of the newest one (Google News reads only those)."""
     root = ET.Element(_s("urlset"))
+    # Google News needs a publication date: an article of an undated source has none.
+    pages = [p for p in pages if not p.first_seen]
     if pages:
         newest = max(p.published for p in pages)
         recent = [p for p in pages if p.published >= newest - NEWS_WINDOW]

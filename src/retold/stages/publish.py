@@ -51,6 +51,7 @@ def article_page(
     updated = (
         max(published, aware(version.created_at)) if article.current_version > 1 else published
     )
+    # An article of undated sources is dated by when Retold first saw them, and says so.
     return ArticlePage(
         slug=article.slug,
         headline=version.headline,
@@ -69,6 +70,7 @@ def article_page(
         version=version.version,
         backend=version.backend,
         reviewed_on=aware(article.reviewed_at) if article.reviewed_at else None,
+        first_seen=article.date_kind == "first_seen",
     )
 
 

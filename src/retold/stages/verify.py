@@ -11,14 +11,17 @@ from ..models import Draft, SentenceCheck, SourceDoc
 from ..newsroom import Newsroom
 from ..store import articles as articles_store
 from ..store import documents as docs_store
+from ..store.documents import first_seen, plausible_date
 from ..store.schema import Article, ArticleVersion, Document, Story, aware, utcnow
+from ..text.scripts import checker_supports, dominant_script, script_name
+from ..text.sentences import match_key
 from ..verify.checker import check_article
 from ..verify.judges import Judge, JudgeSettings, get_judge, judge_checks
 from ..verify.label import label_for
 from ..verify.policy import decide, repair_by_dropping, repair_from_evidence
 from ..write.sentences import split_sentences
 from .report import RunReport
-from .write import writer_settings
+from .write import MIN_SENTENCES, writer_settings
 
 Progress = Callable[[str, int, int], None]
 
@@ -51,6 +54,10 @@ def verify_articles(room: Newsroom, report: RunReport, progress: Progress | None
     judge = open_judge(room)
 
     def check(paragraphs: list[str], docs: list[SourceDoc]) -> list[SentenceCheck]:
+        script = dominant_script("\n\n".join(d.text for d in docs))
+        if not checker_supports(script):
+            # The rules read Latin letters: elsewhere only a verbatim copy can be checked.
+            return verbatim_checks(sentences_of(paragraphs), docs, script)
         checks = check_article(sentences_of(paragraphs), docs)
         return judge_checks(judge, checks, weight=room.settings.checker.judge_weight)
 
@@ -63,10 +70,47 @@ def verify_articles(room: Newsroom, report: RunReport, progress: Progress | None
             progress("articles", done, len(todo))
 
 
+def verbatim_checks(
+    paragraphs: list[list[str]], docs: list[SourceDoc], script: str
+) -> list[SentenceCheck]:
+    """Each sentence is supported when it appears word for word in a source, else not.
+
+    For scripts the checker's rules can't read: the extractive writer's copies pass, and
+    anything reworded is marked rather than trusted.
+    """
+    sources = [(match_key(d.text), d.url) for d in docs]
+    checks = []
+    for index, sentences in enumerate(paragraphs):
+        for sentence in sentences:
+            key = match_key(sentence)
+            url = next((u for text, u in sources if key and key in text), "")
+            checks.append(
+                SentenceCheck(
+                    paragraph=index,
+                    text=sentence,
+                    verdict="supported" if url else "unsupported",
+                    score=1.0 if url else 0.0,
+                    reason=(
+                        "Found word for word in the source."
+                        if url
+                        else f"Not found word for word in the source, and {script_name(script)} "
+                        "text can only be checked word for word."
+                    ),
+                    evidence=sentence if url else "",
+                    source_url=url,
+                )
+            )
+    return checks
+
+
 def _docs_for(session: Session, version: ArticleVersion) -> list[SourceDoc]:
+    return [docs_store.as_source_doc(d) for d in _documents_for(session, version)]
+
+
+def _documents_for(session: Session, version: ArticleVersion) -> list[Document]:
     ids = [s["document_id"] for s in version.sources]
     docs = [session.get(Document, i) for i in ids]
-    return [docs_store.as_source_doc(d) for d in docs if d is not None]
+    return [d for d in docs if d is not None]
 
 
 def _verify_one(
@@ -86,10 +130,14 @@ def _verify_one(
         version.label = label_for(
             None, backend=version.backend, imagined=version.imagined, reviewed_on=reviewed_on
         )
-        _publish(article, version, _docs_for(session, version), report)
+        if _too_short(article, version, list(version.paragraphs), report):
+            return
+        _publish(session, article, version, report)
         return
     docs = _docs_for(session, version)
     paragraphs = list(version.paragraphs)
+    if _too_short(article, version, paragraphs, report):
+        return
     checks = first_checks = check(paragraphs, docs)
     # An editor approved this text: publish it as approved, marks and all; never rewrite it.
     policy = "mark" if article.reviewed_at else cfg.policy
@@ -135,7 +183,7 @@ def _verify_one(
         report.count("articles_held")
         report.problem(f"Held for an editor: '{version.headline}' ({_failing(checks)}).")
     else:
-        _publish(article, version, docs, report)
+        _publish(session, article, version, report)
 
 
 def _failing(checks: list[SentenceCheck]) -> str:
@@ -143,15 +191,44 @@ def _failing(checks: list[SentenceCheck]) -> str:
     return f"{len(bad)} of {len(checks)} sentences could not be matched to the source"
 
 
+def _too_short(
+    article: Article, version: ArticleVersion, paragraphs: list[str], report: RunReport
+) -> bool:
+    """Hold a body too short to be an article (the writer stage normally skips these first).
+
+    An imagined item from a teaser may be short, but never empty. Nothing is labelled:
+    an empty body must never carry a label that reads as if it were an article.
+    """
+    sentences = sum(len(s) for s in sentences_of(paragraphs))
+    if sentences >= (1 if version.imagined else MIN_SENTENCES) or article.reviewed_at:
+        return False
+    version.checked = True
+    version.label = ""
+    article.status = "held"
+    report.count("articles_held")
+    report.problem(
+        f"Held for an editor: '{version.headline}' (only {sentences} sentence"
+        f"{'' if sentences == 1 else 's'} of body)."
+    )
+    return True
+
+
 def _publish(
-    article: Article, version: ArticleVersion, docs: list[SourceDoc], report: RunReport
+    session: Session, article: Article, version: ArticleVersion, report: RunReport
 ) -> None:
     article.status = "published"
     article.updated_at = utcnow()
-    if article.published_at is None:
+    if article.date_kind == "first_seen" or plausible_date(article.published_at) is None:
         # The story's own date orders the index; a retelling is news when its source is.
-        dates = [d.published for d in docs if d.published]
-        article.published_at = min(max(dates), utcnow()) if dates else utcnow()
+        # Without a plausible one, the date is when Retold first saw the sources, and the
+        # site says "First seen" rather than pretend it is a publication date.
+        documents = _documents_for(session, version)
+        dates = [d for d in (plausible_date(doc.published) for doc in documents) if d]
+        if dates:
+            article.published_at, article.date_kind = min(max(dates), utcnow()), "published"
+        else:
+            article.published_at = first_seen(documents) or utcnow()
+            article.date_kind = "first_seen"
     report.count("articles_published")
 
 

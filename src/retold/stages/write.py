@@ -7,6 +7,7 @@ import dataclasses
 import hashlib
 import json
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
 from ..errors import RetoldError
@@ -15,6 +16,8 @@ from ..newsroom import Newsroom
 from ..store import articles as articles_store
 from ..store import documents as docs_store
 from ..store.schema import Story, utcnow
+from ..text.scripts import checker_supports, dominant_script, script_name
+from ..text.sentences import split_sentences
 from ..write.backend import WriteBrief, WriterBackend, WriterSettings
 from ..write.cache import cache_key
 from ..write.errors import WriterError, WriterFailed, WriterUnavailable
@@ -23,6 +26,10 @@ from ..write.registry import get_writer
 from .report import RunReport
 
 Progress = Callable[[str, int, int], None]
+
+# An article needs at least this many body sentences: fewer is a list, a table, a caption
+# or a page that failed to extract, and publishing it would be an empty article.
+MIN_SENTENCES = 3
 
 
 def writer_settings(room: Newsroom) -> WriterSettings:
@@ -79,17 +86,13 @@ async def write_stories(
 ) -> None:
     settings = writer_settings(room)
     writer = writer or open_writer(room)
+    first_seen: dict[int, datetime] = {}  # the date of a story whose sources have none
     with room.db.transaction() as session:
-        todo = [
-            (
-                story.id,
-                [
-                    docs_store.as_source_doc(d)
-                    for d in docs_store.story_documents(session, story.id)
-                ],
-            )
-            for story in articles_store.stories_to_write(session)
-        ]
+        todo = []
+        for story in articles_store.stories_to_write(session):
+            documents = docs_store.story_documents(session, story.id)
+            todo.append((story.id, [docs_store.as_source_doc(d) for d in documents]))
+            first_seen[story.id] = docs_store.first_seen(documents) or utcnow()
     cap = room.settings.writer.max_per_run
     writable = [row for row in todo if _writable(room, row[1])]
     if cap and len(writable) > cap:
@@ -106,7 +109,7 @@ async def write_stories(
         async with limit:
             if report.writer_unavailable:
                 return  # the circuit is open: leave the story pending, not lost
-            await _write_one(room, settings, writer, report, story_id, docs)
+            await _write_one(room, settings, writer, report, story_id, docs, first_seen[story_id])
         done += 1
         if progress:
             progress("stories", done, len(todo))
@@ -135,19 +138,23 @@ async def _write_one(
     report: RunReport,
     story_id: int,
     docs: list[SourceDoc],
+    first_seen: datetime,
 ) -> None:
     usable = [d for d in docs if d.text.strip() and not d.excerpt_only]
     imagined = False
     if not usable:
         if not room.settings.writer.imagine:
-            with room.db.transaction() as session:
-                story = session.get(Story, story_id)
-                assert story is not None
-                story.status, story.needs_write = "skipped", False
-                story.note = "Only an excerpt of this story is available (paywall or teaser)."
+            note = "Only an excerpt of this story is available (paywall or teaser)."
+            _skip(room, story_id, note)
             report.count("stories_skipped_excerpt")
             return
         usable, imagined = [d for d in docs if d.text.strip()], True
+    unchecked = _unchecked_language(room, settings, usable) if not imagined else ""
+    if unchecked:
+        _skip(room, story_id, unchecked)
+        report.count("stories_skipped_language")
+        report.problem(f"Story {story_id} skipped: {unchecked}")
+        return
     brief = WriteBrief(
         language=room.settings.site.language, site_title=room.settings.site.title, imagine=imagined
     )
@@ -167,12 +174,25 @@ async def _write_one(
             report.problem(f"Story {story_id}: {err}")
             report.count("stories_failed")
             return
-        if imagined and not draft.imagined:
-            draft = dataclasses.replace(draft, imagined=True)
         report.count("model_calls" if draft.backend != "extractive" else "drafts_extractive")
-        if draft.note:
-            report.problem(f"Story {story_id}: {draft.note}")
-    when = max((d.published for d in usable if d.published), default=utcnow())
+    # Only imagine mode makes an imagined article (and its seed label): a writer that found
+    # nothing usable in a full page made an empty draft, which is skipped below.
+    draft = dataclasses.replace(draft, imagined=imagined)
+    sentences = sum(len(split_sentences(p)) for p in draft.paragraphs)
+    if sentences < (1 if imagined else MIN_SENTENCES):
+        note = (
+            f"Too little to retell: the article would have {sentences} "
+            f"sentence{'' if sentences == 1 else 's'} of body (the source is a list, a table "
+            "or a very short page)."
+        )
+        _skip(room, story_id, note)
+        report.count("stories_skipped_short")
+        report.problem(f"Story {story_id} skipped: {note}")
+        return
+    if draft.note and cached is None:
+        report.problem(f"Story {story_id}: {draft.note}")
+    # The sources' date, else when Retold first saw them: never a placeholder like 0001-01-01.
+    when = max((d.published for d in usable if d.published), default=first_seen)
     sources = [
         {"document_id": d.id, "url": d.url, "title": d.title, "site_name": d.site_name}
         for d in usable
@@ -185,3 +205,28 @@ async def _write_one(
         articles_store.add_version(session, story, draft, sources, when)
         story.status, story.needs_write, story.note = "written", False, draft.note
     report.count("articles_written")
+
+
+def _skip(room: Newsroom, story_id: int, note: str) -> None:
+    """Leave the story unwritten with the reason (`retold status` shows it), not failed."""
+    with room.db.transaction() as session:
+        story = session.get(Story, story_id)
+        assert story is not None
+        story.status, story.needs_write, story.note = "skipped", False, note
+
+
+def _unchecked_language(room: Newsroom, settings: WriterSettings, docs: list[SourceDoc]) -> str:
+    """Why a story in a script the checker can't read can't be written ("" when it can).
+
+    The extractive writer copies sentences, which are matched to the source verbatim in
+    any script; a model's retelling in such a script could not be checked at all.
+    """
+    if settings.backend == "extractive" or not room.settings.checker.enabled:
+        return ""
+    script = dominant_script("\n\n".join(d.text for d in docs))
+    if checker_supports(script):
+        return ""
+    return (
+        f"The sources are in {script_name(script)} script, and the checker can only check "
+        "a retelling of Latin-script text; the extractive writer can publish them."
+    )

@@ -7,11 +7,13 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Draft, SentenceCheck
+from .documents import plausible_date
 from .schema import Article, ArticleVersion, SentenceCheckRow, Story, WriteCache, utcnow
 
 
@@ -38,8 +40,19 @@ def slugify(text: str, max_len: int = 70) -> str:
     return slug[:max_len].rstrip("-") or "article"
 
 
-def unique_slug(session: Session, headline: str, when: datetime) -> str:
-    base = f"{when:%Y/%m}/{slugify(headline)}"
+def unique_slug(session: Session, headline: str, when: datetime, source_url: str = "") -> str:
+    """``yyyy/mm/words-of-the-headline``, numbered when taken.
+
+    A headline with no Latin letters (Japanese, Thai) gives no words: the last segment of
+    the source's URL often has some ("night-market-reopens", "k10014767891000").
+    """
+    # The year and month of a URL are a real date: never /1/01/ from a placeholder date.
+    when = plausible_date(when) or utcnow()
+    words = slugify(headline)
+    if words == "article" and source_url:
+        segment = urlsplit(source_url).path.rstrip("/").rsplit("/", 1)[-1]
+        words = slugify(segment.rsplit(".", 1)[0] if "." in segment else segment)
+    base = f"{when.year:04d}/{when.month:02d}/{words}"
     slug, n = base, 1
     while session.scalar(select(Article.id).where(Article.slug == slug)) is not None:
         n += 1
@@ -53,7 +66,8 @@ def add_version(
     """Append a new version of the story's article (creating the article the first time)."""
     article = session.scalar(select(Article).where(Article.story_id == story.id))
     if article is None:
-        article = Article(story_id=story.id, slug=unique_slug(session, draft.headline, when))
+        url = sources[0].get("url", "") if sources else ""
+        article = Article(story_id=story.id, slug=unique_slug(session, draft.headline, when, url))
         session.add(article)
         session.flush()
     article.current_version += 1

@@ -4,13 +4,30 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ..models import Extracted, FeedItem, SourceDoc
 from .schema import Document, DocumentVersion, Story, aware, utcnow
+
+# News on the web is younger than this; an earlier date is a placeholder ("0001-01-01")
+# or a misread field, never a publication date.
+EARLIEST_DATE = datetime(1990, 1, 1, tzinfo=UTC)
+# Publishers ahead of UTC (up to +14 h) stamp pages with tomorrow's date; beyond a day
+# ahead, a date is an error or an embargo we can't honour.
+FUTURE_SLACK = timedelta(days=1)
+
+
+def plausible_date(moment: datetime | None, now: datetime | None = None) -> datetime | None:
+    """``moment`` (as UTC) when it can be a publication date, else None (unknown)."""
+    if moment is None:
+        return None
+    moment = aware(moment)
+    if moment < EARLIEST_DATE or moment > (now or utcnow()) + FUTURE_SLACK:
+        return None
+    return moment
 
 
 def upsert_stub(
@@ -32,7 +49,7 @@ def upsert_stub(
         doc = Document(url=url, fetch_url=fetch_url, source_id=source_id)
         if item is not None:
             doc.feed_title, doc.feed_summary = item.title, item.summary
-            doc.feed_content, doc.published = item.content_html, item.published
+            doc.feed_content, doc.published = item.content_html, plausible_date(item.published)
             doc.author, doc.image = item.author, item.image
         session.add(doc)
         session.flush()
@@ -93,7 +110,9 @@ def store_extraction(
     doc.text = extracted.text
     doc.title = extracted.title or doc.feed_title
     doc.author = extracted.author or doc.author
-    doc.published = extracted.date or doc.published
+    # The page's own date, else the feed's (stored at the stub), else unknown: the article
+    # then says when Retold first saw the page instead.
+    doc.published = plausible_date(extracted.date) or plausible_date(doc.published)
     doc.language = extracted.language
     doc.site_name = extracted.site_name
     doc.image = extracted.image or doc.image
@@ -133,11 +152,16 @@ def as_source_doc(doc: Document) -> SourceDoc:
         text=doc.text,
         site_name=doc.site_name,
         author=doc.author,
-        published=aware(doc.published) if doc.published else None,
+        published=plausible_date(doc.published),
         excerpt_only=doc.excerpt_only,
     )
 
 
 def latest_published(docs: Sequence[Document]) -> datetime | None:
-    dates = [aware(d.published) for d in docs if d.published]
+    dates = [d for d in (plausible_date(doc.published) for doc in docs) if d is not None]
     return max(dates) if dates else None
+
+
+def first_seen(docs: Sequence[Document]) -> datetime | None:
+    """When Retold first saw any of ``docs``: the honest date of an undated story."""
+    return min((aware(d.first_seen) for d in docs), default=None)

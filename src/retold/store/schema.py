@@ -142,6 +142,11 @@ class Article(Base):
     published_at: Mapped[datetime | None] = mapped_column(default=None)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     reviewed_at: Mapped[datetime | None] = mapped_column(default=None)
+    # What published_at is: "published" (the sources' date) or "first_seen" (the sources
+    # gave no plausible date; it is when Retold first saw them, and the site says so).
+    date_kind: Mapped[str] = mapped_column(
+        String(16), default="published", server_default="published"
+    )
     embedding: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
     related: Mapped[list[int]] = mapped_column(JSON, default=list)
 

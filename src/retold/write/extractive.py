@@ -22,10 +22,16 @@ import numpy as np
 
 from retold.models import Draft, SourceDoc
 from retold.text.numbers import SCALES, SMALL, TENS
+from retold.text.scripts import word_count
+from retold.text.sentences import ends_sentence, join_sentences, sentence_spans
 from retold.write.backend import WriteBrief
-from retold.write.headlines import MAX_HEADLINE, clean_headline, looks_like_clickbait, shorten
+from retold.write.headlines import (
+    clean_headline,
+    headline_from_lede,
+    looks_like_clickbait,
+    shorten,
+)
 from retold.write.ranking import lexrank, mmr_select, tfidf_matrix
-from retold.write.sentences import sentence_spans
 from retold.write.teasers import make_teaser
 from retold.write.topics import pick_topics
 from retold.write.wordlists import wordset
@@ -128,7 +134,7 @@ def document_units(doc_index: int, text: str) -> list[Unit]:
 
 
 def _make_unit(doc: int, position: int, paragraph: int, text: str, balance: int) -> Unit:
-    words = len(text.split())
+    words = word_count(text)
     first = re.sub(r"^[\"“‘'(\[]+", "", text).split(" ", 1)[0].lower().strip(",;:")
     quote = any(q in text for q in '“”"')
     starts_with_quote = text[:1] in '“"'
@@ -146,7 +152,7 @@ def _make_unit(doc: int, position: int, paragraph: int, text: str, balance: int)
         or balance > 0  # a quotation that never closes
         or words < 4
         or words > 80
-        or text[-1:] not in '.!?”"’)…'  # headings, captions, bylines
+        or not ends_sentence(text)  # headings, captions, bylines
     )
     return Unit(doc, position, paragraph, text, words, quote, dangling, junk)
 
@@ -230,7 +236,9 @@ def write_extractive(docs: Sequence[SourceDoc], brief: WriteBrief) -> Draft:
     """An article made only of source sentences (see the module docstring)."""
     units = [u for i, d in enumerate(docs) for u in document_units(i, d.text)]
     titles = [d.title for d in docs]
-    imagined = brief.imagine or all(d.excerpt_only for d in docs) or not units
+    # Only imagine mode (or nothing but excerpts, which reach a writer only in that mode)
+    # makes an imagined draft: an empty one is just empty, and the stage skips it.
+    imagined = brief.imagine or all(d.excerpt_only for d in docs)
     site_names = [d.site_name for d in docs]
     all_text = "\n\n".join(d.text for d in docs)
 
@@ -240,11 +248,11 @@ def write_extractive(docs: Sequence[SourceDoc], brief: WriteBrief) -> Draft:
             headline=headline,
             standfirst="",
             paragraphs=[],
-            teaser=make_teaser(headline, all_text, site_names, url=_url(docs), imagined=True),
+            teaser=make_teaser(headline, all_text, site_names, url=_url(docs), imagined=imagined),
             topics=pick_topics(" ".join(titles), all_text, brief.category),
             backend="extractive",
             prompt_version=ALGORITHM_VERSION,
-            imagined=True,
+            imagined=imagined,
             note="The sources had no usable sentences.",
         )
 
@@ -310,7 +318,7 @@ def write_extractive(docs: Sequence[SourceDoc], brief: WriteBrief) -> Draft:
         headline = _headline_from(units[picked[0]].text if picked else standfirst)
 
     notes = []
-    words = sum(len(p.split()) for p in paragraphs)
+    words = sum(word_count(p) for p in paragraphs)
     if words < brief.min_words:
         notes.append(f"The sources were short: {words} words retold.")
     return Draft(
@@ -351,26 +359,24 @@ def _standfirst(
 
 
 def _headline_from(sentence: str) -> str:
-    return trim_sentence(sentence, MAX_HEADLINE).rstrip(".…") if sentence else "Untitled story"
+    return headline_from_lede(sentence) or "Untitled story"
 
 
 def _best_title(
     docs: Sequence[SourceDoc], units: Sequence[Unit], centroid: np.ndarray | None
 ) -> str:
-    cleaned = [clean_headline(d.title, d.site_name, limit=10_000) for d in docs]
-    fitting = [c for c in cleaned if c and not looks_like_clickbait(c) and len(c) <= MAX_HEADLINE]
-    usable = fitting or [
-        shorten(c, MAX_HEADLINE) for c in cleaned if c and not looks_like_clickbait(c)
-    ]
+    # Titles are shortened only where a clause ends, never cut mid-phrase (see headlines).
+    cleaned = [clean_headline(d.title, d.site_name, url=d.url) for d in docs]
+    usable = [c for c in cleaned if c and not looks_like_clickbait(c)]
     if not usable:
         return ""
     if centroid is None or len(usable) == 1:
         return usable[0]
     mat = tfidf_matrix(usable + [" ".join(u.text for u in units)])
     sims = mat[:-1] @ mat[-1]
-    # Short, central titles win; one over the limit was cut already.
+    # Short, central titles win.
     best = max(range(len(usable)), key=lambda i: (sims[i], -len(usable[i])))
-    return usable[best][:MAX_HEADLINE]
+    return usable[best]
 
 
 def _paragraphs(units: Sequence[Unit], picked: Sequence[int], brief: WriteBrief) -> list[str]:
@@ -416,4 +422,4 @@ def _paragraphs(units: Sequence[Unit], picked: Sequence[int], brief: WriteBrief)
             acc = 0
         groups[-1].append(chain)
         acc += sum(units[i].words for i in chain)
-    return [" ".join(units[i].text for chain in g for i in chain) for g in groups]
+    return [join_sentences([units[i].text for chain in g for i in chain]) for g in groups]

@@ -1,191 +1,24 @@
-"""Split text into paragraphs and sentences, keeping character offsets.
+"""The shared sentence segmenter, which now lives in :mod:`retold.text.sentences`.
 
-A careful rule-based segmenter: it knows abbreviations ("Dr.", "Mr.", "Inc."),
-initials ("J. K. Rowling"), decimals ("4.2"), ellipses and quotations
-(“Why?” she asked.), and never lets a sentence cross a paragraph break.
-It is shared by the writer (to copy sentences verbatim) and the checker
-(to split an article into the sentences it checks), so both see the same units.
-
-It is pure Python and fast (well under a millisecond per paragraph), which
-matters because the checker segments every source and every article.
+Kept so that ``retold.write.sentences`` (imported by the checker and by plugins) still works.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
-from retold.write.wordlists import wordset
-
-# Abbreviations that are (almost) never the end of a sentence: titles and
-# words that are followed by a name or a number.
-_NEVER_FINAL = wordset(
-    """
-    mr mrs ms mx dr prof st mt ft fr gen sen rep gov lt col capt cpt sgt cmdr adm maj
-    rev hon pres supt insp det cllr messrs mme mlle sr jr
-    cf vs v approx dept univ assn bros ave blvd
-    e.g i.e viz
-    """
+from retold.text.sentences import (
+    Span,
+    join_sentences,
+    paragraph_spans,
+    sentence_spans,
+    split_paragraphs,
+    split_sentences,
 )
-# Abbreviations that stand before a number ("No. 5", "Jan. 12", "p. 4"); they
-# are ordinary words otherwise ("art.", "no.").
-_BEFORE_NUMBER = wordset(
-    "no nos vol vols fig figs p pp para art sec ch op "
-    "jan feb mar apr jun jul aug sep sept oct nov dec"
-)
-# Abbreviations that often end a sentence too: split after them only when the
-# next word starts with a capital letter.
-_MAYBE_FINAL = wordset("etc inc ltd co corp plc llc gmbh ag bhd a.m p.m am pm")
-# Jr/Sr mostly follow a name mid-sentence, but "Smith Jr. The" ends one.
-_NAME_SUFFIX = frozenset({"jr", "sr"})
 
-_OPENERS = "\"“‘'([«„"
-_CLOSERS = "\"”’')]»"
-
-# A candidate boundary: terminal punctuation, optional closing quotes/brackets,
-# then whitespace.
-_BOUNDARY = re.compile(r"(?:\.{3}|…|[.!?]+)[\"”’')\]»]*(?=\s)")
-_PARA_BREAK = re.compile(r"\n[ \t]*\n+")
-_SPACE = re.compile(r"\s+")
-_BULLET = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+")
-_INITIALS = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]?$")
-
-
-@dataclass(frozen=True)
-class Span:
-    """A sentence (or paragraph) and where it sits in the original text."""
-
-    start: int
-    end: int
-    text: str
-    paragraph: int = 0
-
-
-def paragraph_spans(text: str) -> list[Span]:
-    """Paragraphs separated by blank lines; list items and headings stand alone."""
-    spans: list[Span] = []
-    pos = 0
-    blocks: list[tuple[int, int]] = []
-    for m in _PARA_BREAK.finditer(text):
-        blocks.append((pos, m.start()))
-        pos = m.end()
-    blocks.append((pos, len(text)))
-    for start, end in blocks:
-        for s, e in _split_lines(text, start, end):
-            raw = text[s:e]
-            stripped = raw.strip()
-            if not stripped:
-                continue
-            lead = len(raw) - len(raw.lstrip())
-            s2 = s + lead
-            spans.append(Span(s2, s2 + len(stripped), _SPACE.sub(" ", stripped), len(spans)))
-    return spans
-
-
-def _split_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Join wrapped lines of one block, but keep headings and bullets apart."""
-    parts: list[tuple[int, int]] = []
-    line_start = start
-    cur_start = start
-    while True:
-        nl = text.find("\n", line_start, end)
-        line_end = end if nl == -1 else nl
-        line = text[line_start:line_end].rstrip()
-        nxt = text[line_end + 1 : end].lstrip() if nl != -1 else ""
-        hard = False
-        if nl != -1 and nxt:
-            ends_open = bool(line) and line[-1] not in '.!?:;,”"’)…' and not line[-1].islower()
-            hard = bool(_BULLET.match(nxt)) or ends_open and nxt[:1].isupper()
-            hard = hard or bool(_BULLET.match(text[cur_start:line_end]))
-        if nl == -1:
-            parts.append((cur_start, end))
-            return parts
-        if hard:
-            parts.append((cur_start, line_end))
-            cur_start = line_end + 1
-        line_start = line_end + 1
-
-
-def sentence_spans(text: str) -> list[Span]:
-    """Every sentence of ``text`` with its offsets and paragraph index."""
-    out: list[Span] = []
-    for para in paragraph_spans(text):
-        raw = text[para.start : para.end]
-        for s, e in _segment(raw):
-            piece = raw[s:e]
-            out.append(Span(para.start + s, para.start + e, _SPACE.sub(" ", piece), para.paragraph))
-    return out
-
-
-def split_sentences(text: str) -> list[str]:
-    """The sentences of ``text``, whitespace normalised, in order."""
-    return [s.text for s in sentence_spans(text)]
-
-
-def split_paragraphs(text: str) -> list[list[str]]:
-    """The sentences of ``text`` grouped by paragraph."""
-    paras: dict[int, list[str]] = {}
-    for s in sentence_spans(text):
-        paras.setdefault(s.paragraph, []).append(s.text)
-    return list(paras.values())
-
-
-def _segment(para: str) -> list[tuple[int, int]]:
-    bounds: list[tuple[int, int]] = []
-    start = 0
-    for m in _BOUNDARY.finditer(para):
-        if _is_boundary(para, m):
-            bounds.append((start, m.end()))
-            start = m.end()
-            while start < len(para) and para[start].isspace():
-                start += 1
-    if start < len(para):
-        bounds.append((start, len(para)))
-    return [(s, e) for s, e in bounds if para[s:e].strip()]
-
-
-def _next_word(para: str, pos: int) -> str:
-    rest = para[pos:].lstrip()
-    rest = rest.lstrip(_OPENERS)
-    m = re.match(r"\S+", rest)
-    return m.group(0) if m else ""
-
-
-def _is_boundary(para: str, m: re.Match[str]) -> bool:
-    nxt = _next_word(para, m.end())
-    if not nxt:
-        return False
-    first = nxt[0]
-    # “Why?” she asked. / a lowercase continuation is never a new sentence.
-    if first.islower():
-        return False
-    if not (first.isupper() or first.isdigit() or not first.isalnum()):
-        return False
-    punct = m.group(0).rstrip(_CLOSERS)
-    if punct != ".":
-        return True  # ! ? ?! … and "..." followed by a capital
-    # A plain full stop: look at the word before it.
-    before = para[: m.start()]
-    wm = re.search(r"(\S+)$", before)
-    if not wm:
-        return True
-    word = wm.group(1).lstrip(_OPENERS)
-    low = word.lower()
-    if low in _NEVER_FINAL and low not in _NAME_SUFFIX:
-        return False
-    if low in _BEFORE_NUMBER and first.isdigit():
-        return False
-    if low in _NAME_SUFFIX or low in _MAYBE_FINAL:
-        return first.isupper() and not _looks_like_name_part(nxt)
-    if len(word) == 1 and word.isalpha() and word.isupper():
-        return False  # an initial: "J. K. Rowling"
-    if _INITIALS.match(word):
-        # "U.S." or "e.g." mid-sentence; "a.m." handled above.
-        return low.rstrip(".") in {"a.m", "p.m"}
-    return True
-
-
-def _looks_like_name_part(word: str) -> bool:
-    # After "Inc." or "Jr." a capitalised word may still be mid-sentence
-    # ("Acme Inc. Chief Executive"); treat titles and names conservatively.
-    return word.rstrip(",;:") in {"Chief", "President", "Director", "Chairman"}
+__all__ = [
+    "Span",
+    "join_sentences",
+    "paragraph_spans",
+    "sentence_spans",
+    "split_paragraphs",
+    "split_sentences",
+]
