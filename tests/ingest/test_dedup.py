@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from retold.ingest.dedup import (
+    FINGERPRINT_BYTES,
+    FINGERPRINT_TAG,
+    PERMUTATIONS,
     canonical_url,
     content_hash,
     fingerprint,
+    is_current_fingerprint,
     is_near_duplicate,
+    jaccard,
+    shingles,
     similarity,
 )
 from retold.ingest.extract import extract
@@ -60,10 +70,78 @@ def test_canonical_url_is_idempotent() -> None:
 
 def test_fingerprint_shape_and_stability() -> None:
     fp = fingerprint("The quick brown fox jumps over the lazy dog near the river bank.")
-    assert isinstance(fp, bytes) and len(fp) == 512
+    assert isinstance(fp, bytes) and len(fp) == FINGERPRINT_BYTES
+    assert fp.startswith(FINGERPRINT_TAG) and is_current_fingerprint(fp)
     assert fp == fingerprint("The quick brown fox jumps over the lazy dog near the river bank.")
     assert similarity(fp, fp) == 1.0
     assert similarity("", "anything at all here") == 0.0
+
+
+def test_fingerprints_of_the_first_construction_are_refused() -> None:
+    # The first scheme stored 128 bare uint32 values; comparing them with these would
+    # give chance agreement, so they must be recomputed, never compared.
+    legacy = np.arange(PERMUTATIONS, dtype=np.uint32).tobytes()
+    assert not is_current_fingerprint(legacy)
+    with pytest.raises(ValueError, match="older construction"):
+        similarity(legacy, fingerprint("any text at all will do here"))
+
+
+def test_shingle_hashes_use_64_bits_and_word_order() -> None:
+    hashes = shingles("one two three four five six seven eight nine ten " * 20)
+    assert len(hashes) == 10
+    assert max(hashes) >= 1 << 40  # not 32-bit values
+    assert shingles("alpha beta gamma") != shingles("gamma beta alpha")
+
+
+def _text_pair(rng: random.Random, size: int, shared: int) -> tuple[str, str]:
+    """Two texts of `size` distinct words that share `shared` of them (in one run)."""
+    common = [f"c{rng.getrandbits(48):x}" for _ in range(shared)]
+    a = [f"a{rng.getrandbits(48):x}" for _ in range(size - shared)]
+    b = [f"b{rng.getrandbits(48):x}" for _ in range(size - shared)]
+    cut_a, cut_b = rng.randint(0, len(a)), rng.randint(0, len(b))
+    return (
+        " ".join(a[:cut_a] + common + a[cut_a:]),
+        " ".join(b[:cut_b] + common + b[cut_b:]),
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    size=st.integers(30, 400),
+    fraction=st.floats(0.0, 1.0),
+)
+def test_estimate_tracks_true_jaccard(seed: int, size: int, fraction: float) -> None:
+    a, b = _text_pair(random.Random(seed), size, round(size * fraction))
+    true = jaccard(a, b)
+    # 128 independent permutations: standard error <= 0.045, so 0.2 is > 4 sigma.
+    assert abs(similarity(a, b) - true) <= 0.2, (true, similarity(a, b))
+
+
+def test_estimate_is_unbiased_on_average() -> None:
+    rng = random.Random(20261126)
+    errors, signed = [], []
+    for _ in range(150):
+        shared = rng.randint(0, 300)
+        a, b = _text_pair(rng, 300, shared)
+        diff = similarity(a, b) - jaccard(a, b)
+        errors.append(abs(diff))
+        signed.append(diff)
+    assert sum(errors) / len(errors) < 0.04
+    assert abs(sum(signed) / len(signed)) < 0.015
+
+
+def test_one_common_shingle_does_not_make_texts_similar() -> None:
+    # The bug that merged five unrelated real pages: all opened with "i think the", whose
+    # tiny 32-bit hash won most permutations. Unrelated texts must still estimate ~0.
+    rng = random.Random(5)
+    texts = [
+        "I think the " + " ".join(f"w{rng.getrandbits(40):x}" for _ in range(rng.randint(40, 900)))
+        for _ in range(12)
+    ]
+    fps = [fingerprint(t) for t in texts]
+    worst = max(similarity(fps[i], fps[j]) for i in range(12) for j in range(i + 1, 12))
+    assert worst <= 0.05
 
 
 def test_light_edits_are_near_duplicates() -> None:

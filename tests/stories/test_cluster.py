@@ -102,3 +102,71 @@ def test_time_window_and_wire_copies() -> None:
     much_later = signature("d", title, reworded_text, day + timedelta(days=40))
     assert assign(much_later, [StorySignature("s1", [a])]) is None
     assert assign(a, []) is None
+
+
+BRIDGE = (
+    "Harrowmere City Council will close the Old Harbour Bridge for six weeks from Monday. "
+    "City engineer Aurelia Voss said 14 of the 62 steel hangers were corroded. "
+    "The repairs will cost 4.2 million crowns and a free shuttle ferry "
+    "will run every 15 minutes."
+)
+BRIDGE_REWORDED = (
+    "Aurelia Voss, the city engineer, found corrosion in 14 of 62 hangers on the Old Harbour "
+    "Bridge. Harrowmere will shut the crossing for six weeks; repairs cost 4.2 million crowns, "
+    "and a shuttle ferry leaving every 15 minutes replaces it."
+)
+
+
+def test_undated_documents_join_only_as_copies() -> None:
+    day = datetime(2026, 11, 18, 8)
+    dated = signature("a", "Bridge to close", BRIDGE, day)
+    title = "Voss: hangers corroded on Old Harbour Bridge"
+    # The same event in other words, but nothing says when: vocabulary is not enough.
+    undated = signature("b", title, BRIDGE_REWORDED, None)
+    assert compare(undated, dated, build_idf([undated, dated])).same_story is False
+    assert assign(undated, [StorySignature("s1", [dated])]) is None
+    # Dated the same day, it is the same event.
+    assert assign(signature("c", title, BRIDGE_REWORDED, day), [StorySignature("s1", [dated])])
+    # A copy is a copy with or without a date.
+    assert assign(signature("d", "Bridge to close", BRIDGE, None), [StorySignature("s1", [dated])])
+
+
+def test_title_case_vocabulary_is_not_a_name() -> None:
+    sig = signature(
+        "a",
+        "Home Renovation Cost: A Complete Budget Guide",
+        "Planning a home renovation starts with a budget and a complete plan. The cost depends "
+        "on Anna Kowalski's crew in Sacramento and on the guide you follow.",
+    )
+    assert {"anna", "kowalski", "sacramento"} <= sig.names
+    assert not sig.names & {"home", "renovation", "cost", "complete", "budget", "guide"}
+
+
+def test_two_guides_on_one_topic_published_together_stay_apart() -> None:
+    # Real pages that merged before: listicles on one topic share title-case headings,
+    # round figures and the big brands, but report no common event.
+    day = datetime(2025, 12, 18)
+    a = signature(
+        "a",
+        "Best Long-Distance Moving Companies 2026",
+        "Moving Costs\n\nA long-distance move costs between $1,000 and $5,000 for a small "
+        "flat, and 10% more in summer. Allied Van Lines and United Van Lines lead our ranking "
+        "for interstate moving companies; both price by weight, about 7,400 pounds for a "
+        "family home. Packing Services\n\nFull packing adds 25% to the bill. Moving "
+        "companies that hold a federal licence must give a binding estimate.",
+        day,
+    )
+    b = signature(
+        "b",
+        "Best Moving Companies in New York (2025)",
+        "Moving Costs\n\nIn New York a local move runs $1,000 for a studio, 10% above the "
+        "national average. Allied Van Lines and United Van Lines also work in Manhattan, "
+        "where parking permits take 48 hours. Packing Services\n\nMost movers sell 100 "
+        "boxes for a flat fee; 25% of our readers pack themselves. Moving companies in the "
+        "city must show their state licence number.",
+        day + timedelta(days=1),
+    )
+    match = compare(a, b, build_idf([a, b]))
+    assert match.near_duplicate < 0.2
+    assert match.shared_numbers < 3  # $1,000, 10%, 25%, 100 are round: not evidence
+    assert not match.same_story

@@ -18,6 +18,9 @@ CANDIDATE_WINDOW = timedelta(days=14)
 
 
 def _signature(doc: Document) -> DocSignature:
+    # Built from the stored text on every run, never stored: a change to the fingerprint
+    # construction (see ingest.dedup.FINGERPRINT_TAG) needs no migration, and old and
+    # new fingerprints can never meet. An unknown date stays None (no event evidence).
     published = aware(doc.published) if doc.published else None
     return signature(doc.id, doc.title, doc.text, published)
 
