@@ -31,7 +31,7 @@ def test_the_scaffold_is_valid_and_complete() -> None:
          "Invalid value for 'checker.policy' in retold.toml: Input should be 'mark', "
          "'repair' or 'hold'."),
         ({"site": {"base_url": "news.example.org"}},
-         "Invalid value for 'site.base_url' in retold.toml: Value error, base_url must start "
+         "Invalid value for 'site.base_url' in retold.toml: base_url must start "
          "with http:// or https://."),
     ],
 )

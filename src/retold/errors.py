@@ -19,3 +19,9 @@ class ConfigError(RetoldError):
 
 class NotANewsroom(RetoldError):
     pass
+
+
+class NewsroomLocked(RetoldError):
+    """Another process holds the newsroom lock (see retold.lock)."""
+
+    exit_code = 4

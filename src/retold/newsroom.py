@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .config import CONFIG_NAME, DATABASE_NAME, Settings, default_toml, load_settings
-from .errors import NotANewsroom, RetoldError
+from .errors import ConfigError, NotANewsroom, RetoldError
+from .lock import NewsroomLock
 from .store.db import Database
 
 
@@ -16,6 +19,10 @@ class Newsroom:
     root: Path
     settings: Settings
     db: Database
+    lock: NewsroomLock = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.lock = NewsroomLock(self.root)
 
     @property
     def output_dir(self) -> Path:
@@ -35,6 +42,7 @@ class Newsroom:
                 f"{root} is not a newsroom (no {CONFIG_NAME}); create one with `retold init DIR`."
             )
         settings = load_settings(config)
+        _check_output_dir(root, settings)
         return cls(root, settings, Database.open(root / DATABASE_NAME))
 
     @classmethod
@@ -49,5 +57,27 @@ class Newsroom:
         (root / "prompts").mkdir(exist_ok=True)
         return cls.open(root)
 
+    @contextmanager
+    def writing(self, command: str) -> Iterator[None]:
+        """Hold the newsroom lock while `command` writes the store or the site.
+
+        Raises NewsroomLocked (exit 4) at once if another process holds it.
+        """
+        with self.lock.hold(command):
+            yield
+
     def close(self) -> None:
+        self.lock.release(all_levels=True)
         self.db.close()
+
+
+def _check_output_dir(root: Path, settings: Settings) -> None:
+    """The site directory is rewritten and pruned: it must not hold the newsroom itself."""
+    out = Path(settings.site.output_dir)
+    out = (out if out.is_absolute() else root / out).resolve()
+    if out == root or out in root.parents or out == Path(out.anchor):
+        raise ConfigError(
+            f"Invalid value for 'site.output_dir' in {root / CONFIG_NAME}: "
+            f"{settings.site.output_dir!r} would put the site over the newsroom itself; "
+            'use a folder of its own such as "site".'
+        )

@@ -6,6 +6,7 @@ import typer
 
 from ..newsroom import Newsroom
 from ..pipeline import run as run_pipeline
+from ..pipeline import stop_signals_interrupt
 from ..stages.publish import publish
 from ..stages.report import RunReport
 from .output import OK, PARTIAL, WRITER_UNAVAILABLE, State, emit_json, progress_bar, state
@@ -24,8 +25,10 @@ def exit_code(report: RunReport) -> int:
 
 def summarise(st: State, report: RunReport) -> None:
     c = report.counts
+    # Documents built from a feed's full text (page unreachable) are new documents too.
+    new_documents = c["documents_extracted"] + c["documents_from_feed"]
     st.console.print(
-        f"[bold]{report.status}[/]: {c['documents_extracted']} new documents, "
+        f"[bold]{report.status}[/]: {new_documents} new documents, "
         f"{c['documents_changed']} changed, {c['articles_written']} articles written, "
         f"{c['articles_published']} published, {c['articles_held']} held, "
         f"{c['stories_skipped_excerpt']} skipped (excerpt only), "
@@ -63,7 +66,9 @@ def run(
     st = state(ctx)
     room = Newsroom.open(st.dir)
     try:
-        report = run_room(st, room, force=force)
+        # Taken here too (the pipeline's hold is re-entrant), so a refused run draws nothing.
+        with room.writing("run"):
+            report = run_room(st, room, force=force)
     finally:
         room.close()
     if json_out:
@@ -83,7 +88,8 @@ def build(
     room = Newsroom.open(st.dir)
     report = RunReport()
     try:
-        result = publish(room, report)
+        with room.writing("build"), stop_signals_interrupt():
+            result = publish(room, report)
     finally:
         room.close()
     if json_out:

@@ -2,7 +2,10 @@
 
 feedparser handles the XML dialects (RSS 0.9x/1.0/2.0, Atom 0.3/1.0) and is
 forgiving with broken ones; JSON Feed 1.0/1.1 is small enough to read here.
-Every item link comes out absolute, resolved against the feed URL.
+Every item link comes out absolute, resolved against the feed URL, and http(s):
+an item whose link is anything else (``javascript:``, ``data:``, ``file:``, ...) is
+skipped with a warning, because its link would become a document URL and a
+clickable "Original source" on the site (see :mod:`retold.ingest.urls`).
 """
 
 from __future__ import annotations
@@ -10,16 +13,17 @@ from __future__ import annotations
 import calendar
 import io
 import json
+import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
 from retold.ingest.clean import html_to_text, normalise_space
+from retold.ingest.urls import safe_http_url
 from retold.models import FeedItem
 
 MAX_FEED_BYTES = 32 * 1024 * 1024
@@ -30,6 +34,26 @@ _XML_PROLOGUE = re.compile(
     rb"^(?:\s+|<\?[^>]*\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[[^\]]*\])?>)*", re.DOTALL
 )
 _FEED_TYPES = ("rss", "atom", "rdf", "feed+json", "jsonfeed")
+
+log = logging.getLogger("retold")
+
+
+class UnsafeLink(Exception):
+    """An item's link is not an http(s) URL; the item is skipped."""
+
+    def __init__(self, link: str) -> None:
+        super().__init__(link)
+        self.link = link
+
+
+def _unsafe_warning(count: int, example: str) -> str:
+    # Only the scheme is shown: the rest is attacker-controlled text.
+    scheme = example.strip().split(":", 1)[0][:20] if ":" in example else "relative"
+    sentence = (
+        f"{count} item(s) had a link that is not an http(s) URL (e.g. {scheme}:…) and were skipped."
+    )
+    log.warning(sentence)
+    return sentence
 
 
 class FeedError(ValueError):
@@ -101,14 +125,21 @@ def _parse_xml_feed(body: bytes, url: str) -> ParsedFeed:
     meta = parsed.get("feed") or {}
     items: list[FeedItem] = []
     skipped = 0
+    unsafe: list[str] = []
     for entry in entries:
-        item = _xml_item(entry, url)
+        try:
+            item = _xml_item(entry, url)
+        except UnsafeLink as bad:
+            unsafe.append(bad.link)
+            continue
         if item is None:
             skipped += 1
         else:
             items.append(item)
     if skipped:
         warnings.append(f"{skipped} item(s) had no link and were skipped.")
+    if unsafe:
+        warnings.append(_unsafe_warning(len(unsafe), unsafe[0]))
     if not items:
         warnings.append("The feed has no items.")
     kind = "atom" if version.startswith("atom") else "cdf" if version == "cdf" else "rss"
@@ -135,6 +166,9 @@ def _xml_item(entry: Mapping[str, Any], feed_url: str) -> FeedItem | None:
             link = guid
     if not link:
         return None
+    safe = safe_http_url(link, feed_url)
+    if safe is None:
+        raise UnsafeLink(link)
     content_html = ""
     for content in entry.get("content") or []:
         value = str(content.get("value") or "")
@@ -148,7 +182,7 @@ def _xml_item(entry: Mapping[str, Any], feed_url: str) -> FeedItem | None:
     if not summary and content_html:
         summary = _first_words(html_to_text(content_html), 60)
     return FeedItem(
-        url=_abs(feed_url, link),
+        url=safe,
         title=normalise_space(html_to_text(str(entry.get("title") or ""))),
         summary=summary,
         author=_xml_author(entry),
@@ -225,7 +259,7 @@ def _parse_json_feed(body: bytes, url: str) -> ParsedFeed:
     base = url
     feed_url = data.get("feed_url")
     if isinstance(feed_url, str) and feed_url:
-        base = _abs(url, feed_url)
+        base = _abs(url, feed_url) or url
     raw_items = data.get("items")
     if not isinstance(raw_items, list):
         warnings.append("The feed has no items list.")
@@ -233,14 +267,21 @@ def _parse_json_feed(body: bytes, url: str) -> ParsedFeed:
     feed_authors = _json_authors(data)
     items: list[FeedItem] = []
     skipped = 0
+    unsafe: list[str] = []
     for raw in raw_items:
-        item = _json_item(raw, base, feed_authors) if isinstance(raw, dict) else None
+        try:
+            item = _json_item(raw, base, feed_authors) if isinstance(raw, dict) else None
+        except UnsafeLink as bad:
+            unsafe.append(bad.link)
+            continue
         if item is None:
             skipped += 1
         else:
             items.append(item)
     if skipped:
         warnings.append(f"{skipped} item(s) had no usable link and were skipped.")
+    if unsafe:
+        warnings.append(_unsafe_warning(len(unsafe), unsafe[0]))
     if not items:
         warnings.append("The feed has no items.")
     return ParsedFeed(
@@ -261,6 +302,9 @@ def _json_item(raw: Mapping[str, Any], base: str, feed_authors: str) -> FeedItem
             link = ident
     if not link:
         return None
+    safe = safe_http_url(link, base)
+    if safe is None:
+        raise UnsafeLink(link)
     content_html = _str(raw.get("content_html"))
     if not content_html and raw.get("content_text"):
         text = _str(raw.get("content_text"))
@@ -281,7 +325,7 @@ def _json_item(raw: Mapping[str, Any], base: str, feed_authors: str) -> FeedItem
                 image = _str(att.get("url"))
                 break
     return FeedItem(
-        url=_abs(base, link),
+        url=safe,
         title=normalise_space(html_to_text(_str(raw.get("title")))),
         summary=summary,
         author=_json_authors(raw) or feed_authors,
@@ -318,15 +362,8 @@ def _iso_date(value: str) -> datetime | None:
 
 
 def _abs(base: str, link: str) -> str:
-    link = link.strip()
-    if not link:
-        return ""
-    try:
-        joined = urljoin(base, link)
-        scheme = urlsplit(joined).scheme
-    except ValueError:
-        return link
-    return joined if scheme in ("http", "https", "file") or not scheme else link
+    """`link` made absolute against `base`, or "" when it is not http(s)."""
+    return safe_http_url(link, base) or ""
 
 
 def _str(value: Any) -> str:

@@ -32,6 +32,7 @@ import httpx
 from retold.ingest import charset
 from retold.ingest.netguard import AddressGuard, BlockedAddressError, GuardedTransport, Resolver
 from retold.ingest.robots import ROBOTS_MAX_BYTES, RobotsCache
+from retold.ingest.urls import safe_http_url
 
 Kind = Literal["page", "feed", "any"]
 
@@ -415,6 +416,12 @@ class Fetcher:
                         status=answer.status,
                     )
                 target = _clean_url(_join(current, location))
+                if safe_http_url(target) is None:  # file:, data:, javascript:, ...
+                    scheme = target.split(":", 1)[0][:20]
+                    raise BlockedAddress(
+                        f"{first} redirects to a {scheme}: URL; Retold follows only http(s).",
+                        url=current,
+                    )
                 redirects.append(current)
                 if target in redirects:
                     raise TooManyRedirects(
@@ -585,6 +592,12 @@ class Fetcher:
                 raise Unreachable(f"{url} could not be reached ({exc}).", url=url) from None
             except httpx.TransportError as exc:
                 raise Unreachable(f"{url} broke off the exchange ({exc}).", url=url) from None
+            except httpx.InvalidURL as exc:
+                # httpx builds the next request from a Location header even when it does
+                # not follow it, and a hostile "javascript:x" there is an InvalidURL.
+                raise BlockedAddress(
+                    f"{url} redirects to a URL that is not a valid http(s) URL ({exc}).", url=url
+                ) from None
 
     async def _request(
         self, url: str, kind: Kind, headers: dict[str, str], max_bytes: int, truncate: bool

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -9,6 +10,10 @@ from email.utils import format_datetime
 from xml.sax.saxutils import quoteattr
 
 from lxml import etree
+
+from .urls import safe_http_url
+
+log = logging.getLogger("retold")
 
 
 class OpmlError(ValueError):
@@ -22,8 +27,14 @@ class OpmlFeed:
     html_url: str = ""
 
 
-def read_opml(body: bytes) -> list[OpmlFeed]:
-    """Every feed outline (one with an `xmlUrl`) at any depth, in document order, once each."""
+def read_opml(body: bytes, base: str = "") -> list[OpmlFeed]:
+    """Every feed outline (one with an `xmlUrl`) at any depth, in document order, once each.
+
+    Only http(s) feed URLs are read (relative ones resolve against `base`, the OPML
+    file's own URL): an OPML file is someone else's list, and a `file:` or
+    `javascript:` xmlUrl is never a feed Retold should open or link to. Outlines
+    with any other URL are skipped with a logged warning.
+    """
     if not body or not body.strip():
         raise OpmlError("The OPML file is empty.")
     # No network, no entities, no DTDs: an OPML file is user input.
@@ -42,16 +53,29 @@ def read_opml(body: bytes) -> list[OpmlFeed]:
         raise OpmlError("The file is not OPML (its root element is not <opml>).")
     feeds: list[OpmlFeed] = []
     seen: set[str] = set()
+    unsafe = 0
     for outline in root.iter("{*}outline"):
         attrs = {
             k.lower(): (v or "").strip() for k, v in outline.attrib.items() if isinstance(k, str)
         }
-        xml_url = attrs.get("xmlurl", "")
-        if not xml_url or xml_url in seen:
+        raw_url = attrs.get("xmlurl", "")
+        if not raw_url:
+            continue
+        xml_url = safe_http_url(raw_url, base or None)
+        if xml_url is None:
+            unsafe += 1
+            continue
+        if xml_url in seen:
             continue
         seen.add(xml_url)
         title = attrs.get("title") or attrs.get("text") or xml_url
-        feeds.append(OpmlFeed(title=title, xml_url=xml_url, html_url=attrs.get("htmlurl", "")))
+        html_url = safe_http_url(attrs.get("htmlurl", ""), base or None) or ""
+        feeds.append(OpmlFeed(title=title, xml_url=xml_url, html_url=html_url))
+    if unsafe:
+        log.warning(
+            "%d OPML outline(s) had a feed URL that is not an http(s) URL and were skipped.",
+            unsafe,
+        )
     return feeds
 
 
