@@ -24,7 +24,6 @@ and every figure below is read from what it stored and published. One line per f
 from __future__ import annotations
 
 import argparse
-import gzip
 import html
 import json
 import re
@@ -37,21 +36,19 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
-from email.utils import format_datetime
 from datetime import UTC, datetime
+from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import realweb  # noqa: E402
+from retold.write.headlines import headline_problems  # noqa: E402
+from retold.write.teasers import teaser_problems  # noqa: E402
 
 RSS_BUDGET_MB = 600
 FLAGGED_TARGET = 0.005
-FUNCTION_WORDS = frozenset(
-    "a an the and or but of to in on at by for from with as that which who is are was were "
-    "will has have had after before about into over than".split()
-)
 
 
 class PageServer:
@@ -210,7 +207,7 @@ def extraction_figures(
     )
     missing = len(pages) - len(docs)
     failed = sum(1 for r in docs.values() if r["status"] != "ready")
-    line("documents", f"{len(docs)} stored of {len(pages)} pages, {failed} not ready, {missing} missing")
+    line("documents", f"{len(docs)} stored of {len(pages)}, {failed} not ready, {missing} missing")
     excerpts = [r for r in docs.values() if r["excerpt_only"]]
     reasons = ", ".join(sorted({r["excerpt_reason"] for r in excerpts})) or "none"
     line(
@@ -233,7 +230,7 @@ def _same_author(found: str, truth: str) -> bool:
     return bool(a) and (a == b or a in b or b in a)
 
 
-def story_figures(db: sqlite3.Connection, docs: dict[str, sqlite3.Row], pages: Sequence[realweb.Page]) -> None:
+def story_figures(docs: dict[str, sqlite3.Row], pages: Sequence[realweb.Page]) -> None:
     truth_text = {p.id: _squash(p.text)[:2000] for p in pages}
     by_story: dict[int, list[str]] = {}
     for pid, row in docs.items():
@@ -277,7 +274,8 @@ def article_figures(db: sqlite3.Connection) -> None:
         print(f"#   flagged: {c['text'][:100]!r} ({c['reason'][:80]})")
 
     published = db.execute(
-        "SELECT a.slug, a.published_at, v.headline, v.paragraphs, v.label, v.imagined, v.teaser "
+        "SELECT a.slug, a.published_at, v.headline, v.paragraphs, v.label, v.imagined, v.teaser, "
+        "v.sources "
         "FROM articles a JOIN article_versions v ON v.article_id = a.id "
         "AND v.version = a.current_version WHERE a.status = 'published'"
     ).fetchall()
@@ -293,13 +291,16 @@ def article_figures(db: sqlite3.Connection) -> None:
         f"{imagined_label} labelled imagined without imagine mode",
     )
     lengths = [len(r["headline"]) for r in published]
-    dangling = sum(
-        (r["headline"].split() or [""])[-1].lower().strip(".,:;") in FUNCTION_WORDS
-        for r in published
-    )
+    bad_headlines = bad_teasers = 0
+    for r in published:
+        source = (json.loads(r["sources"]) or [{}])[0]
+        title, site = source.get("title", ""), source.get("site_name", "")
+        bad_headlines += bool(title and headline_problems(title, r["headline"], site))
+        bad_teasers += bool(teaser_problems(r["teaser"]))
     line(
         "headlines",
-        f"{dangling} end on a function word; longest {max(lengths, default=0)} chars, "
+        f"{bad_headlines} headlines cut unsafely, hanging or re-cased; {bad_teasers} teasers "
+        f"failing the English checks; longest {max(lengths, default=0)} chars, "
         f"median {statistics.median(lengths) if lengths else 0:.0f}",
     )
     now = datetime.now(UTC).isoformat()
@@ -380,7 +381,7 @@ def main() -> None:
             db.row_factory = sqlite3.Row
             docs = stored_documents(db, server)
             extraction_figures(pages, docs, trafilatura_texts(pages))
-            story_figures(db, docs, pages)
+            story_figures(docs, pages)
             article_figures(db)
             db.close()
         naive = naive_seconds(server, pages)
