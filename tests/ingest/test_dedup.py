@@ -54,6 +54,8 @@ REPO = Path(__file__).resolve().parents[2]
         ("https://example.com/", "https://example.com/"),
         ("https://example.com", "https://example.com/"),
         ("https://example.com/news/index.html", "https://example.com/news"),
+        ("http://[2001:db8::1]:8080/a", "http://[2001:db8::1]:8080/a"),
+        ("http://[2001:DB8::1]:80/a", "http://[2001:db8::1]/a"),
         ("mailto:desk@example.com", "mailto:desk@example.com"),
         ("not a url", "not a url"),
     ],

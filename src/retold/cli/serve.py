@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 
 from ..config import CONFIG_NAME, DATABASE_NAME, ConfigError, load_settings
-from ..errors import RetoldError
+from ..errors import NewsroomLocked, RetoldError
 from ..newsroom import Newsroom
 from ..preview import make_server, serve_forever, watch
 from ..stages.publish import publish
@@ -31,7 +31,8 @@ def serve(
     st = state(ctx)
     room = Newsroom.open(st.dir)
     if not room.output_dir.exists():
-        publish(room, RunReport())
+        with room.writing("serve"):
+            publish(room, RunReport())
     serve_site(room, port, rebuild=rebuild, console=st.console)
 
 
@@ -50,7 +51,12 @@ def serve_site(room: Newsroom, port: int, *, rebuild: bool, console: Console) ->
                 room.settings = load_settings(room.root / CONFIG_NAME)
             except ConfigError as err:
                 console.print(f"[yellow]Kept the previous settings[/]: {err}")
-            result = publish(room, RunReport())
+            try:
+                with room.writing("serve"):
+                    result = publish(room, RunReport())
+            except NewsroomLocked:  # the run's own writes wake the watcher again afterwards
+                console.print("[yellow]A run is working; rebuilding after it.[/]")
+                return
             console.print(f"Rebuilt: {result}.")
 
         paths = [

@@ -104,6 +104,8 @@ def canonical_url(url: str) -> str:
         return url
     host = (parts.hostname or "").rstrip(".")
     host = _MOBILE_HOST.sub("", host)
+    if ":" in host:  # an IPv6 literal: its brackets are part of the URL
+        host = f"[{host}]"
     netloc = host
     if port is not None and port != _DEFAULT_PORTS.get(scheme):
         netloc = f"{host}:{port}"

@@ -16,6 +16,7 @@ from ..ingest.extract import extract, extract_feed_content
 from ..ingest.feeds import FeedError, ParsedFeed, looks_like_feed, parse_feed
 from ..ingest.fetch import Fetcher, FetchError, FetchResult
 from ..ingest.opml import OpmlError, read_opml
+from ..ingest.urls import safe_http_url
 from ..models import FeedItem
 from ..newsroom import Newsroom
 from ..store import documents as docs_store
@@ -128,7 +129,7 @@ def _record_listing(
 ) -> int:
     """Turn a source's body into document stubs (or more sources, for OPML)."""
     if looks_like_opml(body):
-        feeds = read_opml(body)
+        feeds = read_opml(body, base=url)
         for feed in feeds:
             _, created = sources_store.add_source(session, feed.xml_url, "auto", feed.title)
             report.count("sources_added", int(created))
@@ -169,6 +170,9 @@ def _record_items(
 ) -> None:
     revisit = timedelta(hours=room.settings.fetch.revisit_hours)
     for item in parsed.items:
+        if safe_http_url(item.url) is None:  # the feed parser refuses these; never store one
+            report.problem(f"Source {source.url}: skipped an item whose link is not http(s).")
+            continue
         _, created = docs_store.upsert_stub(
             session,
             url=canonical_url(item.url),
@@ -191,7 +195,10 @@ def _store_page(
     last_modified: str = "",
 ) -> None:
     # The charset the page really uses (header, meta, BOM or detection), also for local files.
-    extracted = extract(decode(body, ctype).text, url)
+    decoded = decode(body, ctype, url=url)
+    if decoded.warning:  # an uncertain charset: stored, but the operator should know
+        report.problem(decoded.warning)
+    extracted = extract(decoded.text, url)
     if word_count(extracted.text) < MIN_WORDS or extracted.excerpt_reason == "empty page":
         docs_store.record_fetch_failure(doc, f"{url} has no extractable text.")
         report.problem(f"Document {url}: no extractable text.")
