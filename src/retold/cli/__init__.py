@@ -55,7 +55,8 @@ def main() -> None:
         sys.exit(INTERRUPTED)
     except typer.Exit as done:
         sys.exit(done.exit_code)
-    except typer.Abort:
+    except typer.Abort:  # Click's form of Ctrl-C (and of SIGTERM, which the run maps to it)
+        typer.secho("Interrupted; everything finished so far is saved.", err=True)
         sys.exit(INTERRUPTED)
     except Exception as err:  # Click usage errors carry their own message and exit code
         import click
