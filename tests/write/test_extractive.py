@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 
+import numpy as np
 import pytest
 
 from retold.models import SourceDoc
@@ -216,6 +217,45 @@ def test_outlet_names_never_get_a_second_article() -> None:
     from retold.write.teasers import _outlets, outlet_possessive
 
     assert _outlets(["The Valley Ledger", "Northfield Courier"]) == (
-        "The Valley Ledger and the Northfield Courier")
+        "The Valley Ledger and the Northfield Courier"
+    )
     assert outlet_possessive("The Harbour Gazette") == "The Harbour Gazette's"
     assert outlet_possessive("Harbour Gazette") == "the Harbour Gazette's"
+
+
+def test_only_the_first_units_of_a_long_document_are_considered(bridge: SourceDoc) -> None:
+    from retold.text.clip import MAX_SOURCE_CHARS, clip_text
+    from retold.write.extractive import MAX_UNITS_PER_DOC
+
+    long_text = "\n\n".join([bridge.text] * 400)  # far past both caps
+    units = document_units(0, long_text)
+    assert len(units) == MAX_UNITS_PER_DOC
+    assert units[: len(document_units(0, bridge.text))] == document_units(0, bridge.text)
+    clipped = clip_text(long_text)
+    assert len(clipped) <= MAX_SOURCE_CHARS and long_text.startswith(clipped)
+    assert long_text[len(clipped)] == "\n"  # cut where a paragraph ends
+
+
+def test_similarities_in_blocks_equal_the_dense_product(bridge: SourceDoc) -> None:
+    from retold.write.ranking import tfidf_gram, tfidf_matrix
+
+    texts = [u.text for u in document_units(0, bridge.text)] + [bridge.title]
+    dense = tfidf_matrix(texts)
+    assert np.allclose(tfidf_gram(texts, block=7), dense @ dense.T, atol=1e-12)
+    assert np.array_equal(tfidf_gram(texts), dense @ dense.T)  # one block: the same numbers
+
+
+def test_fact_overlap_is_the_share_of_facts_already_told() -> None:
+    from retold.write.extractive import fact_overlap
+
+    units = document_units(
+        0,
+        "The bridge cost 12 million pounds in 2019 after 18 months of work. "
+        "Officials said the 12 million pounds covered 18 months of repairs. "
+        "It reopened in March with 4 lanes and 2 footpaths. "
+        "Nothing else changed on the river that year.",
+    )
+    r = fact_overlap(units)
+    assert r.shape == (4, 4) and np.all(np.diag(r) == 0)
+    assert r[0, 1] == 1.0  # the second sentence tells nothing the first did not
+    assert r[2, 0] == 0.0 and r[3, 2] == 0.0  # unrelated facts, and a sentence with none

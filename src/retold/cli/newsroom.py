@@ -14,6 +14,7 @@ from ..ingest.opml import OpmlError, OpmlFeed, read_opml, write_opml
 from ..newsroom import Newsroom
 from ..pipeline import last_runs
 from ..stages.ingest import looks_like_opml
+from ..store import articles as articles_store
 from ..store import sources as sources_store
 from ..store.schema import Article, ArticleVersion, Document, Story, utcnow
 from .output import State, emit_json, state
@@ -161,10 +162,20 @@ def _counts(room: Newsroom) -> dict[str, int]:
             "documents_failed": count(Document, Document.status == "failed"),
             "stories": count(Story),
             "stories_skipped": count(Story, Story.status == "skipped"),
-            "stories_pending": count(Story, Story.needs_write.is_(True)),
+            "stories_pending": count(
+                Story, Story.needs_write.is_(True), Story.status != articles_store.QUARANTINED
+            ),
+            "stories_quarantined": count(Story, Story.status == articles_store.QUARANTINED),
             "articles_published": count(Article, Article.status == "published"),
             "articles_held": count(Article, Article.status == "held"),
+            "articles_quarantined": count(Article, Article.status == articles_store.QUARANTINED),
         }
+
+
+def _quarantined(room: Newsroom) -> list[dict[str, Any]]:
+    """Stories and articles set aside after failing or crashing, with the reasons."""
+    with room.db.transaction() as session:
+        return articles_store.quarantined(session)
 
 
 def _held(room: Newsroom) -> list[dict[str, str]]:
@@ -182,10 +193,11 @@ def status(
     ctx: typer.Context,
     json_out: bool = typer.Option(False, "--json", help="Print as JSON."),
 ) -> None:
-    """What the newsroom holds, what is held for an editor, and what the last runs did."""
+    """What the newsroom holds, what is held for an editor or quarantined (with the
+    reason), and what the last runs did."""
     st = state(ctx)
     room = open_room(st)
-    counts, held = _counts(room), _held(room)
+    counts, held, quarantined = _counts(room), _held(room), _quarantined(room)
     runs: list[dict[str, Any]] = [
         {
             "id": r.id,
@@ -199,12 +211,17 @@ def status(
     ]
     room.close()
     if json_out:
-        emit_json({"counts": counts, "held": held, "runs": runs})
+        emit_json({"counts": counts, "held": held, "quarantined": quarantined, "runs": runs})
         return
     for key, value in counts.items():
         st.console.print(f"{key.replace('_', ' '):<20} {value}")
     for article in held:
         st.console.print(f"held: {article['slug']}  {article['headline']}")
+    for item in quarantined:
+        name = item.get("slug") or f"story {item['id']}"
+        # Whole lines, never wrapped mid-reason: people grep these.
+        st.console.print(f"quarantined: {name}  {item['title']}", markup=False, soft_wrap=True)
+        st.console.print(f"  {item['reason']}", markup=False, soft_wrap=True)
     for run in runs:
         st.console.print(f"run {run['id']}: {run['status']} ({len(run['problems'])} problems)")
 

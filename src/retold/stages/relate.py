@@ -12,18 +12,31 @@ from ..store.schema import aware
 from .report import RunReport
 
 RELATED_K = 7
+EMBED_BATCH = 256
 
 
 def relate_articles(room: Newsroom, report: RunReport) -> None:
     with room.db.transaction() as session:
+        missing = [
+            a.id for a, _ in articles_store.published_articles(session) if a.embedding is None
+        ]
+    if missing:
+        embedder = default_embedder()
+        for start in range(0, len(missing), EMBED_BATCH):
+            # A batch at a time, each committed: memory stays flat however many articles wait
+            # (a new newsroom, a model change), and an interrupted run keeps what it embedded.
+            with room.db.transaction() as session:
+                batch = missing[start : start + EMBED_BATCH]
+                rows = articles_store.published_articles(session, batch)
+                texts = [
+                    text_for_embedding(v.headline, v.standfirst, v.paragraphs) for _, v in rows
+                ]
+                vectors = embedder.encode(texts)
+                for (article, _), vector in zip(rows, vectors, strict=True):
+                    article.embedding = np.asarray(vector, dtype=np.float32).tobytes()
+            report.count("articles_embedded", len(rows))
+    with room.db.transaction() as session:
         rows = articles_store.published_articles(session)
-        missing = [(a, v) for a, v in rows if a.embedding is None]
-        if missing:
-            texts = [text_for_embedding(v.headline, v.standfirst, v.paragraphs) for _, v in missing]
-            vectors = default_embedder().encode(texts)
-            for (article, _), vector in zip(missing, vectors, strict=True):
-                article.embedding = np.asarray(vector, dtype=np.float32).tobytes()
-            report.count("articles_embedded", len(missing))
         ids = {a.id for a, _ in rows}
         stale = missing or any(not a.related or not set(a.related) <= ids for a, _ in rows)
         if not rows or not stale:

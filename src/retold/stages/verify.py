@@ -1,4 +1,9 @@
-"""Check every unchecked article version against its sources; repair, hold or publish."""
+"""Check every unchecked article version against its sources; repair, hold or publish.
+
+Each check is a counted attempt, like a write (see stages/write.py): an article whose
+check raises is left for the next run while the others go on, and one that fails or
+kills the process on MAX_ATTEMPTS tries is quarantined with its reason.
+"""
 
 from __future__ import annotations
 
@@ -20,8 +25,8 @@ from ..verify.judges import Judge, JudgeSettings, get_judge, judge_checks
 from ..verify.label import label_for
 from ..verify.policy import decide, repair_by_dropping, repair_from_evidence
 from ..write.sentences import split_sentences
-from .report import RunReport
-from .write import MIN_SENTENCES, writer_settings
+from .report import Failures, RunReport, error_sentence, item_fault
+from .write import MIN_SENTENCES, settle_failures, uncount_attempt, writer_settings
 
 Progress = Callable[[str, int, int], None]
 
@@ -48,7 +53,19 @@ def open_judge(room: Newsroom) -> Judge | None:
 
 def verify_articles(room: Newsroom, report: RunReport, progress: Progress | None = None) -> None:
     with room.db.transaction() as session:
-        todo = [v.id for v in articles_store.unchecked_versions(session)]
+        todo: list[tuple[int, int]] = []
+        suspects: list[tuple[int, int]] = []  # tried before and never finished: go last
+        for v in articles_store.unchecked_versions(session):
+            article = session.get(Article, v.article_id)
+            assert article is not None
+            if article.attempts >= articles_store.MAX_ATTEMPTS:
+                # Its last check never finished (the process died): set it aside for good.
+                reason = articles_store.quarantine(article)
+                report.count("articles_quarantined")
+                report.problem(f"Article {article.slug}: {reason}")
+                continue
+            (suspects if article.attempts else todo).append((v.id, article.id))
+        todo += suspects
     if not todo:
         return
     judge = open_judge(room)
@@ -61,13 +78,40 @@ def verify_articles(room: Newsroom, report: RunReport, progress: Progress | None
         checks = check_article(sentences_of(paragraphs), docs)
         return judge_checks(judge, checks, weight=room.settings.checker.judge_weight)
 
-    for done, version_id in enumerate(todo, 1):
-        with room.db.transaction() as session:  # one article, one transaction
-            version = session.get(ArticleVersion, version_id)
-            assert version is not None
-            _verify_one(room, session, version, report, check)
+    failures = Failures()
+    for done, (version_id, article_id) in enumerate(todo, 1):
+        with room.db.transaction() as session:  # counted before the check: a crash counts
+            article = session.get(Article, article_id)
+            assert article is not None
+            articles_store.begin_attempt(article)
+        # What a failed check counted is rolled back with it.
+        counts, problems = report.counts.copy(), len(report.problems)
+        try:
+            with room.db.transaction() as session:  # one article, one transaction
+                version = session.get(ArticleVersion, version_id)
+                assert version is not None
+                _verify_one(room, session, version, report, check)
+                article = session.get(Article, article_id)
+                assert article is not None
+                articles_store.end_attempt(article)
+        except Exception as err:  # noqa: BLE001 - one article's bug must not stop the others
+            report.counts, report.problems[problems:] = counts, []
+            if not item_fault(err):
+                uncount_attempt(room, Article, article_id)
+                raise
+            failures.errors[article_id] = error_sentence(err)
+            with room.db.transaction() as session:  # kept even if the process dies next
+                article = session.get(Article, article_id)
+                assert article is not None
+                article.last_error = failures.errors[article_id]
+        except BaseException:
+            uncount_attempt(room, Article, article_id)  # Ctrl-C: not the article's fault
+            raise
+        else:
+            failures.succeeded += 1
         if progress:
             progress("articles", done, len(todo))
+    settle_failures(room, report, failures, Article)
 
 
 def verbatim_checks(

@@ -1,4 +1,10 @@
-"""Write (or rewrite) every story that needs it."""
+"""Write (or rewrite) every story that needs it.
+
+A story that raises is logged, counted and left for the next run while the others go
+on; one that fails or kills the process (a crash, the out-of-memory killer) on
+MAX_ATTEMPTS tries is quarantined with its reason, so no story can stall the newsroom.
+Each try is counted in the store before it starts, because a crash can't be caught.
+"""
 
 from __future__ import annotations
 
@@ -6,24 +12,26 @@ import asyncio
 import dataclasses
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any
+
+from sqlalchemy.orm import Session
 
 from ..errors import RetoldError
 from ..models import Draft, SourceDoc
 from ..newsroom import Newsroom
 from ..store import articles as articles_store
 from ..store import documents as docs_store
-from ..store.schema import Story, utcnow
+from ..store.schema import Article, Story, utcnow
 from ..text.scripts import checker_supports, dominant_script, script_name
 from ..text.sentences import split_sentences
 from ..write.backend import WriteBrief, WriterBackend, WriterSettings
 from ..write.cache import cache_key
-from ..write.errors import WriterError, WriterFailed, WriterUnavailable
+from ..write.errors import WriterError, WriterUnavailable
 from ..write.prompting import load_prompt
 from ..write.registry import get_writer
-from .report import RunReport
+from .report import Failures, RunReport, error_sentence, item_fault
 
 Progress = Callable[[str, int, int], None]
 
@@ -87,9 +95,18 @@ async def write_stories(
     settings = writer_settings(room)
     writer = writer or open_writer(room)
     first_seen: dict[int, datetime] = {}  # the date of a story whose sources have none
+    suspects: set[int] = set()  # tried before and never finished
     with room.db.transaction() as session:
         todo = []
         for story in articles_store.stories_to_write(session):
+            if story.attempts >= articles_store.MAX_ATTEMPTS:
+                # Its last try never finished (the process died): set it aside for good.
+                reason = articles_store.quarantine(story)
+                report.count("stories_quarantined")
+                report.problem(f"Story {story.id}: {reason}")
+                continue
+            if story.attempts:
+                suspects.add(story.id)
             documents = docs_store.story_documents(session, story.id)
             todo.append((story.id, [docs_store.as_source_doc(d) for d in documents]))
             first_seen[story.id] = docs_store.first_seen(documents) or utcnow()
@@ -103,23 +120,117 @@ async def write_stories(
         todo = writable[:cap] + [row for row in todo if not _writable(room, row[1])]
     limit = asyncio.Semaphore(settings.concurrency)
     done = 0
+    failures = Failures()
 
     async def one(story_id: int, docs: list[SourceDoc]) -> None:
         nonlocal done
         async with limit:
             if report.writer_unavailable:
                 return  # the circuit is open: leave the story pending, not lost
-            await _write_one(room, settings, writer, report, story_id, docs, first_seen[story_id])
+            await _attempt(
+                room,
+                failures,
+                story_id,
+                lambda: _write_one(
+                    room, settings, writer, report, story_id, docs, first_seen[story_id]
+                ),
+            )
         done += 1
         if progress:
             progress("stories", done, len(todo))
 
-    await asyncio.gather(*(one(sid, docs) for sid, docs in todo))
+    # Stories that failed or died before go last and one at a time, so everything else is
+    # written first and a crash is charged to the story that caused it, not its neighbours.
+    await asyncio.gather(*(one(sid, docs) for sid, docs in todo if sid not in suspects))
+    for sid, docs in todo:
+        if sid in suspects:
+            await one(sid, docs)
+    settle_failures(room, report, failures, Story)
     if report.writer_unavailable:
         with room.db.transaction() as session:
             for story in articles_store.stories_to_write(session):
                 story.status = "pending"
                 report.count("stories_pending")
+
+
+async def _attempt(
+    room: Newsroom, failures: Failures, story_id: int, work: Callable[[], Awaitable[bool]]
+) -> None:
+    """Run one story's write as a counted attempt; an exception fails only that story.
+
+    ``work`` returns True when the story was tried (written or skipped, which clear the
+    count in the same transaction) and False when it could not be tried after all (the
+    writer is unavailable). Failures are judged together at the end of the stage.
+    """
+    with room.db.transaction() as session:
+        story = session.get(Story, story_id)
+        assert story is not None
+        articles_store.begin_attempt(story)
+    try:
+        tried = await work()
+    except Exception as err:  # noqa: BLE001 - one story's bug must not stop the others
+        if not item_fault(err):
+            uncount_attempt(room, Story, story_id)
+            raise
+        failures.errors[story_id] = error_sentence(err)
+        with room.db.transaction() as session:  # kept even if the process dies next
+            story = session.get(Story, story_id)
+            assert story is not None
+            story.last_error = failures.errors[story_id]
+        return
+    except BaseException:
+        uncount_attempt(room, Story, story_id)  # Ctrl-C or a stop signal: not the story's fault
+        raise
+    if tried:
+        failures.succeeded += 1
+    else:
+        uncount_attempt(room, Story, story_id)
+
+
+def settle_failures(
+    room: Newsroom, report: RunReport, failures: Failures, model: type[Story] | type[Article]
+) -> None:
+    """Count the stage's failed items, quarantining those that have had their tries.
+
+    An error that many items share is the surroundings' (a model answering garbage, a
+    dependency down): it fails the run but counts towards no item's quarantine.
+    """
+    shared = failures.shared()
+    noun = "Story" if model is Story else "Article"
+    key = "stories" if model is Story else "articles"
+    with room.db.transaction() as session:
+        for item_id, error in failures.errors.items():
+            item = _item(session, model, item_id)
+            assert item is not None
+            if shared and error == shared:
+                articles_store.undo_attempt(item)
+                report.count(f"{key}_failed")
+            elif articles_store.spent(item):
+                report.count(f"{key}_quarantined")
+                report.problem(f"{noun} {item_id}: {item.last_error}")
+            else:
+                report.count(f"{key}_failed")
+                report.problem(f"{noun} {item_id} failed and will be tried again: {error}")
+    if shared:
+        times = sum(error == shared for error in failures.errors.values())
+        report.problem(
+            f"{times} {key} failed with the same error, so none of them is blamed for it "
+            f"(none moves closer to quarantine): {shared}"
+        )
+
+
+def uncount_attempt(room: Newsroom, model: type[Story] | type[Article], item_id: int) -> None:
+    """Take back a try that something else stopped (Ctrl-C, a failing disk)."""
+    with room.db.transaction() as session:
+        item = _item(session, model, item_id)
+        if item is not None:
+            articles_store.undo_attempt(item)
+
+
+def _item(
+    session: Session, model: type[Story] | type[Article], item_id: int
+) -> Story | Article | None:
+    return session.get(Story, item_id) if model is Story else session.get(Article, item_id)
 
 
 def _writable(room: Newsroom, docs: list[SourceDoc]) -> bool:
@@ -139,7 +250,8 @@ async def _write_one(
     story_id: int,
     docs: list[SourceDoc],
     first_seen: datetime,
-) -> None:
+) -> bool:
+    """Write one story; False when it could not be tried (the writer is unavailable)."""
     usable = [d for d in docs if d.text.strip() and not d.excerpt_only]
     imagined = False
     if not usable:
@@ -147,14 +259,14 @@ async def _write_one(
             note = "Only an excerpt of this story is available (paywall or teaser)."
             _skip(room, story_id, note)
             report.count("stories_skipped_excerpt")
-            return
+            return True
         usable, imagined = [d for d in docs if d.text.strip()], True
     unchecked = _unchecked_language(room, settings, usable) if not imagined else ""
     if unchecked:
         _skip(room, story_id, unchecked)
         report.count("stories_skipped_language")
         report.problem(f"Story {story_id} skipped: {unchecked}")
-        return
+        return True
     brief = WriteBrief(
         language=room.settings.site.language, site_title=room.settings.site.title, imagine=imagined
     )
@@ -169,11 +281,7 @@ async def _write_one(
             draft = await writer.write(usable, brief=brief)
         except WriterUnavailable as err:
             report.writer_unavailable = str(err)
-            return
-        except WriterFailed as err:
-            report.problem(f"Story {story_id}: {err}")
-            report.count("stories_failed")
-            return
+            return False
         report.count("model_calls" if draft.backend != "extractive" else "drafts_extractive")
     # Only imagine mode makes an imagined article (and its seed label): a writer that found
     # nothing usable in a full page made an empty draft, which is skipped below.
@@ -188,7 +296,7 @@ async def _write_one(
         _skip(room, story_id, note)
         report.count("stories_skipped_short")
         report.problem(f"Story {story_id} skipped: {note}")
-        return
+        return True
     if draft.note and cached is None:
         report.problem(f"Story {story_id}: {draft.note}")
     # The sources' date, else when Retold first saw them: never a placeholder like 0001-01-01.
@@ -204,7 +312,9 @@ async def _write_one(
             articles_store.cache_draft(session, key, dataclasses.asdict(draft))
         articles_store.add_version(session, story, draft, sources, when)
         story.status, story.needs_write, story.note = "written", False, draft.note
+        articles_store.end_attempt(story)
     report.count("articles_written")
+    return True
 
 
 def _skip(room: Newsroom, story_id: int, note: str) -> None:
@@ -213,6 +323,7 @@ def _skip(room: Newsroom, story_id: int, note: str) -> None:
         story = session.get(Story, story_id)
         assert story is not None
         story.status, story.needs_write, story.note = "skipped", False, note
+        articles_store.end_attempt(story)
 
 
 def _unchecked_language(room: Newsroom, settings: WriterSettings, docs: list[SourceDoc]) -> str:

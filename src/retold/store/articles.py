@@ -14,7 +14,20 @@ from sqlalchemy.orm import Session
 
 from ..models import Draft, SentenceCheck
 from .documents import plausible_date
-from .schema import Article, ArticleVersion, SentenceCheckRow, Story, WriteCache, utcnow
+from .schema import (
+    Article,
+    ArticleVersion,
+    Document,
+    SentenceCheckRow,
+    Story,
+    WriteCache,
+    utcnow,
+)
+
+# Tries at writing a story or checking an article before it is quarantined: enough to
+# ride out a transient fault, few enough that a poison item can't stall the newsroom.
+MAX_ATTEMPTS = 3
+QUARANTINED = "quarantined"
 
 
 def new_story(session: Session, signature: dict[str, Any]) -> Story:
@@ -25,9 +38,90 @@ def new_story(session: Session, signature: dict[str, Any]) -> Story:
 
 
 def stories_to_write(session: Session) -> list[Story]:
-    return list(
-        session.scalars(select(Story).where(Story.needs_write.is_(True)).order_by(Story.id))
+    """Stories waiting for the writer; a quarantined one waits for a person, not a run."""
+    query = (
+        select(Story)
+        .where(Story.needs_write.is_(True), Story.status != QUARANTINED)
+        .order_by(Story.id)
     )
+    return list(session.scalars(query))
+
+
+def begin_attempt(item: Story | Article) -> None:
+    """Count a try before making it (commit right after), so a crash in it still counts."""
+    item.attempts += 1
+    item.last_error = ""
+
+
+def end_attempt(item: Story | Article) -> None:
+    """The try finished (written, checked, skipped): the item starts clean next time."""
+    item.attempts, item.last_error = 0, ""
+
+
+def undo_attempt(item: Story | Article) -> None:
+    """The try was stopped by something else (Ctrl-C, the writer down): don't count it."""
+    item.attempts = max(0, item.attempts - 1)
+
+
+def spent(item: Story | Article) -> bool:
+    """Whether the item has had its tries; if so, it is quarantined (see quarantine)."""
+    if item.attempts < MAX_ATTEMPTS:
+        return False
+    quarantine(item)
+    return True
+
+
+def quarantine(item: Story | Article) -> str:
+    """Set the item aside with the reason (shown by `retold status`); returns the reason.
+
+    A try that recorded no error never finished: the process died in it (a crash, or
+    the kernel's out-of-memory killer), and nothing else could have said so.
+    """
+    doing = "writing" if isinstance(item, Story) else "checking"
+    why = item.last_error or f"the process died while {doing} it (a crash or out of memory)."
+    reason = f"Quarantined after {item.attempts} attempts: {why}"
+    item.status, item.last_error = QUARANTINED, reason
+    if isinstance(item, Story):
+        item.needs_write, item.note = False, reason
+    return reason
+
+
+def quarantined(session: Session) -> list[dict[str, Any]]:
+    """Quarantined stories and articles with their reasons, for `retold status`."""
+    out: list[dict[str, Any]] = []
+    for story in session.scalars(
+        select(Story).where(Story.status == QUARANTINED).order_by(Story.id)
+    ):
+        title = session.scalar(
+            select(Document.title).where(Document.story_id == story.id).order_by(Document.id)
+        )
+        out.append(
+            {
+                "kind": "story",
+                "id": story.id,
+                "title": title or "",
+                "attempts": story.attempts,
+                "reason": story.last_error or story.note,
+            }
+        )
+    query = (
+        select(Article, ArticleVersion.headline)
+        .join(ArticleVersion, ArticleVersion.article_id == Article.id)
+        .where(Article.status == QUARANTINED, ArticleVersion.version == Article.current_version)
+        .order_by(Article.id)
+    )
+    for article, headline in session.execute(query):
+        out.append(
+            {
+                "kind": "article",
+                "id": article.id,
+                "slug": article.slug,
+                "title": headline,
+                "attempts": article.attempts,
+                "reason": article.last_error,
+            }
+        )
+    return out
 
 
 def story_signatures(session: Session) -> list[tuple[int, dict[str, Any]]]:
@@ -71,7 +165,8 @@ def add_version(
         session.add(article)
         session.flush()
     article.current_version += 1
-    article.status = "draft"
+    if article.status != QUARANTINED:  # set aside stays set aside, whatever is written
+        article.status = "draft"
     article.embedding = None  # new text, new vector
     article.updated_at = utcnow()
     version = ArticleVersion(
@@ -112,7 +207,11 @@ def unchecked_versions(session: Session) -> list[ArticleVersion]:
     query = (
         select(ArticleVersion)
         .join(Article, Article.id == ArticleVersion.article_id)
-        .where(ArticleVersion.checked.is_(False), Article.current_version == ArticleVersion.version)
+        .where(
+            ArticleVersion.checked.is_(False),
+            Article.current_version == ArticleVersion.version,
+            Article.status != QUARANTINED,
+        )
         .order_by(ArticleVersion.id)
     )
     return list(session.scalars(query))
@@ -155,13 +254,18 @@ def load_checks(version: ArticleVersion) -> list[SentenceCheck]:
     ]
 
 
-def published_articles(session: Session) -> list[tuple[Article, ArticleVersion]]:
+def published_articles(
+    session: Session, ids: Sequence[int] | None = None
+) -> list[tuple[Article, ArticleVersion]]:
+    """Published articles with their current versions, newest first (only ``ids`` if given)."""
     query = (
         select(Article, ArticleVersion)
         .join(ArticleVersion, ArticleVersion.article_id == Article.id)
         .where(Article.status == "published", ArticleVersion.version == Article.current_version)
         .order_by(Article.published_at.desc(), Article.id.desc())
     )
+    if ids is not None:
+        query = query.where(Article.id.in_(ids))
     return [(row[0], row[1]) for row in session.execute(query)]
 
 

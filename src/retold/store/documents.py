@@ -10,6 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ..models import Extracted, FeedItem, SourceDoc
+from ..text.clip import clip_text
 from .schema import Document, DocumentVersion, Story, aware, utcnow
 
 # News on the web is younger than this; an earlier date is a placeholder ("0001-01-01")
@@ -145,11 +146,12 @@ def story_documents(session: Session, story_id: int) -> list[Document]:
 
 
 def as_source_doc(doc: Document) -> SourceDoc:
+    """What the writer and the checker see of a document: its text up to MAX_SOURCE_CHARS."""
     return SourceDoc(
         id=doc.id,
         url=doc.url,
         title=doc.title,
-        text=doc.text,
+        text=clip_text(doc.text),
         site_name=doc.site_name,
         author=doc.author,
         published=plausible_date(doc.published),

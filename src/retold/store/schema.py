@@ -124,9 +124,13 @@ class Story(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     status: Mapped[str] = mapped_column(String(16), default="new", index=True)
-    # new | written | skipped | pending (writer unavailable)
+    # new | written | skipped | pending (writer unavailable) | quarantined (failed or
+    # crashed MAX_ATTEMPTS times: never tried again, so it can't block the newsroom)
     needs_write: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
     note: Mapped[str] = mapped_column(Text, default="")
+    # Writes begun and not finished: committed before the work, so a crash still counts.
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_error: Mapped[str] = mapped_column(Text, default="", server_default="")
     signature: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
@@ -137,7 +141,8 @@ class Article(Base):
     story_id: Mapped[int] = mapped_column(ForeignKey("stories.id"), unique=True)
     slug: Mapped[str] = mapped_column(String, unique=True)
     status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
-    # draft (not yet checked) | published | held
+    # draft (not yet checked) | published | held | quarantined (its check failed or
+    # crashed MAX_ATTEMPTS times)
     current_version: Mapped[int] = mapped_column(Integer, default=0)
     published_at: Mapped[datetime | None] = mapped_column(default=None)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -149,6 +154,9 @@ class Article(Base):
     )
     embedding: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
     related: Mapped[list[int]] = mapped_column(JSON, default=list)
+    # Checks begun and not finished (see Story.attempts).
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_error: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     versions: Mapped[list[ArticleVersion]] = relationship(
         back_populates="article", order_by="ArticleVersion.version"

@@ -10,6 +10,11 @@ quotation kept whole), so the checker can trace each one. The algorithm:
 3. pick units with MMR across all documents, so a fact told by two outlets is
    told once, never a sentence that leans on one we left out ("He said …");
 4. put them back in source order and group them into 3–6 short paragraphs.
+
+Bounded by input size: only the first ``MAX_SOURCE_CHARS`` characters and ``MAX_UNITS_PER_DOC``
+units of a document are considered (news puts the point first), at most ``MAX_UNITS`` in a
+story, so time and memory per story have a ceiling whatever the page size (a 4.9 MB page
+once built a 50,000 × 50,000 similarity matrix and took the process down).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from retold.models import Draft, SourceDoc
+from retold.text.clip import clip_text
 from retold.text.numbers import SCALES, SMALL, TENS
 from retold.text.scripts import word_count
 from retold.text.sentences import ends_sentence, join_sentences, sentence_spans
@@ -31,13 +37,18 @@ from retold.write.headlines import (
     looks_like_clickbait,
     shorten,
 )
-from retold.write.ranking import lexrank, mmr_select, tfidf_matrix
+from retold.write.ranking import lexrank, mmr_select, sparse_gram, tfidf_gram, tfidf_matrix
 from retold.write.teasers import make_teaser
 from retold.write.topics import pick_topics
 from retold.write.wordlists import wordset
 
 ALGORITHM_VERSION = "extractive-v1"
 MAX_STANDFIRST = 160
+# The caps that bound a story's work (the similarity matrix is MAX_UNITS² at most).
+MAX_UNITS_PER_DOC = 400
+MAX_UNITS = 1000
+MIN_UNITS_PER_DOC = 20  # so a story of many documents still reads past each lede
+MAX_UNIT_CHARS = 5000  # a longer "sentence" is a run-on page fragment: never picked
 
 _JUNK = re.compile(
     r"\b(?:read\s+more|click\s+here|sign\s+up|subscribe|newsletter|follow\s+us|share\s+this"
@@ -105,8 +116,9 @@ def _quote_balance(text: str) -> int:
     return curly + straight
 
 
-def document_units(doc_index: int, text: str) -> list[Unit]:
-    """Units of one document, in order."""
+def document_units(doc_index: int, text: str, limit: int = MAX_UNITS_PER_DOC) -> list[Unit]:
+    """The first ``limit`` units of one document, in order."""
+    text = clip_text(text)
     units: list[Unit] = []
     pending: list[str] = []
     pending_para = -1
@@ -120,6 +132,8 @@ def document_units(doc_index: int, text: str) -> list[Unit]:
         pending, balance = [], 0
 
     for span in sentence_spans(text):
+        if len(units) >= limit:
+            break
         if pending and span.paragraph != pending_para:
             flush()  # an unclosed quotation never runs across paragraphs
         if not pending:
@@ -130,7 +144,7 @@ def document_units(doc_index: int, text: str) -> list[Unit]:
         if balance <= 0:
             flush()
     flush()
-    return units
+    return units[:limit]
 
 
 def _make_unit(doc: int, position: int, paragraph: int, text: str, balance: int) -> Unit:
@@ -153,6 +167,7 @@ def _make_unit(doc: int, position: int, paragraph: int, text: str, balance: int)
         or words < 4
         or words > 80
         or not ends_sentence(text)  # headings, captions, bylines
+        or len(text) > MAX_UNIT_CHARS
     )
     return Unit(doc, position, paragraph, text, words, quote, dangling, junk)
 
@@ -202,13 +217,23 @@ def fact_overlap(units: Sequence[Unit]) -> np.ndarray:
             counts[x] = counts.get(x, 0) + 1
     common = {x for x, c in counts.items() if c > max(3, 0.3 * n)}
     fs = [f - common for f in fs]
+    # |fs[p] ∩ fs[j]| for every pair at once, as a product of 0/1 fact vectors (in blocks,
+    # so a page full of numbers can't make it n × facts in memory).
+    ids: dict[str, int] = {}
+    rows = [p for p, f in enumerate(fs) for _ in f]
+    cols = [ids.setdefault(x, len(ids)) for f in fs for x in f]
+    shared, _ = sparse_gram(
+        n,
+        np.asarray(rows, dtype=np.int64),
+        np.asarray(cols, dtype=np.int64),
+        np.ones(len(cols)),
+        len(ids),
+    )
+    sizes = np.array([len(f) for f in fs], dtype=np.float64)
     r = np.zeros((n, n))
-    for j in range(n):
-        if len(fs[j]) < 2:
-            continue
-        for p in range(n):
-            if p != j and fs[p]:
-                r[p, j] = len(fs[p] & fs[j]) / len(fs[j])
+    targets = sizes >= 2
+    r[:, targets] = shared[:, targets] / sizes[targets]
+    np.fill_diagonal(r, 0.0)
     return r
 
 
@@ -234,16 +259,19 @@ def _target_words(brief: WriteBrief, source_words: int, n_docs: int) -> int:
 
 def write_extractive(docs: Sequence[SourceDoc], brief: WriteBrief) -> Draft:
     """An article made only of source sentences (see the module docstring)."""
-    units = [u for i, d in enumerate(docs) for u in document_units(i, d.text)]
+    # A story of very many documents: the first ones, each still read past its lede.
+    docs = list(docs[: MAX_UNITS // MIN_UNITS_PER_DOC])
+    per_doc = min(MAX_UNITS_PER_DOC, max(MIN_UNITS_PER_DOC, MAX_UNITS // max(1, len(docs))))
+    units = [u for i, d in enumerate(docs) for u in document_units(i, d.text, per_doc)]
     titles = [d.title for d in docs]
     # Only imagine mode (or nothing but excerpts, which reach a writer only in that mode)
     # makes an imagined draft: an empty one is just empty, and the stage skips it.
     imagined = brief.imagine or all(d.excerpt_only for d in docs)
     site_names = [d.site_name for d in docs]
-    all_text = "\n\n".join(d.text for d in docs)
+    all_text = "\n\n".join(clip_text(d.text) for d in docs)
 
     if not units:
-        headline = _best_title(docs, [], None) or "Untitled story"
+        headline = _best_title(docs, [], False) or "Untitled story"
         return Draft(
             headline=headline,
             standfirst="",
@@ -256,10 +284,10 @@ def write_extractive(docs: Sequence[SourceDoc], brief: WriteBrief) -> Draft:
             note="The sources had no usable sentences.",
         )
 
-    mat = tfidf_matrix([u.text for u in units] + titles)
-    umat, tmat = mat[: len(units)], mat[len(units) :]
-    sim = umat @ umat.T
-    title_sim = np.array([float(umat[i] @ tmat[u.doc]) for i, u in enumerate(units)])
+    n = len(units)
+    gram = tfidf_gram([u.text[:MAX_UNIT_CHARS] for u in units] + titles)
+    sim = gram[:n, :n]
+    title_sim = np.array([float(gram[i, n + u.doc]) for i, u in enumerate(units)])
     lead = np.array([1.0 / (1.0 + u.position) ** 0.5 for u in units])
     prior = lead * (0.4 + title_sim)
     scores = lexrank(sim, prior)
@@ -313,7 +341,7 @@ def write_extractive(docs: Sequence[SourceDoc], brief: WriteBrief) -> Draft:
         done=done,
     )
     paragraphs = _paragraphs(units, picked, brief)
-    headline = _best_title(docs, units, umat[picked].mean(axis=0) if picked else None)
+    headline = _best_title(docs, units, bool(picked))
     if not headline:
         headline = _headline_from(units[picked[0]].text if picked else standfirst)
 
@@ -362,15 +390,13 @@ def _headline_from(sentence: str) -> str:
     return headline_from_lede(sentence) or "Untitled story"
 
 
-def _best_title(
-    docs: Sequence[SourceDoc], units: Sequence[Unit], centroid: np.ndarray | None
-) -> str:
+def _best_title(docs: Sequence[SourceDoc], units: Sequence[Unit], picked: bool) -> str:
     # Titles are shortened only where a clause ends, never cut mid-phrase (see headlines).
     cleaned = [clean_headline(d.title, d.site_name, url=d.url) for d in docs]
     usable = [c for c in cleaned if c and not looks_like_clickbait(c)]
     if not usable:
         return ""
-    if centroid is None or len(usable) == 1:
+    if not picked or len(usable) == 1:
         return usable[0]
     mat = tfidf_matrix(usable + [" ".join(u.text for u in units)])
     sims = mat[:-1] @ mat[-1]

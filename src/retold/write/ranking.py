@@ -55,8 +55,12 @@ def terms(text: str) -> list[str]:
     return out
 
 
-def tfidf_matrix(texts: Sequence[str]) -> np.ndarray:
-    """Rows of L2-normalised TF-IDF vectors, one per text (IDF over these texts)."""
+# Columns of a dense block: the similarity of n texts never needs all n × V at once.
+GRAM_BLOCK = 4096
+
+
+def _tfidf_entries(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """The non-zero TF-IDF weights of ``texts`` as (rows, columns, values, vocabulary size)."""
     bags = [Counter(terms(t)) for t in texts]
     vocab: dict[str, int] = {}
     df: Counter[str] = Counter()
@@ -65,14 +69,82 @@ def tfidf_matrix(texts: Sequence[str]) -> np.ndarray:
         for w in bag:
             vocab.setdefault(w, len(vocab))
     n = len(texts)
-    mat = np.zeros((n, max(1, len(vocab))), dtype=np.float64)
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
     for i, bag in enumerate(bags):
         for w, c in bag.items():
-            idf = math.log((1 + n) / (1 + df[w])) + 1.0
-            mat[i, vocab[w]] = (1.0 + math.log(c)) * idf
+            rows.append(i)
+            cols.append(vocab[w])
+            vals.append((1.0 + math.log(c)) * (math.log((1 + n) / (1 + df[w])) + 1.0))
+    return (
+        np.asarray(rows, dtype=np.int64),
+        np.asarray(cols, dtype=np.int64),
+        np.asarray(vals, dtype=np.float64),
+        len(vocab),
+    )
+
+
+def _dense(
+    n: int, rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, width: int, start: int = 0
+) -> np.ndarray:
+    """Columns ``start`` to ``start + width`` of the n-row matrix given by its entries."""
+    mat = np.zeros((n, max(1, width)), dtype=np.float64)
+    keep = (cols >= start) & (cols < start + width)
+    mat[rows[keep], cols[keep] - start] = vals[keep]
+    return mat
+
+
+def tfidf_matrix(texts: Sequence[str]) -> np.ndarray:
+    """Rows of L2-normalised TF-IDF vectors, one per text (IDF over these texts).
+
+    Dense: n × vocabulary. For many texts use :func:`tfidf_gram`, which is bounded.
+    """
+    rows, cols, vals, width = _tfidf_entries(texts)
+    return _normalised(_dense(len(texts), rows, cols, vals, width))
+
+
+def _normalised(mat: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(mat, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
     return mat / norms
+
+
+def sparse_gram(
+    n: int,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    vals: np.ndarray,
+    width: int,
+    *,
+    block: int = GRAM_BLOCK,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(M @ M.T, squared row norms) of the n × width matrix M given by its entries.
+
+    M is built ``block`` columns at a time, so memory is n × n + n × block whatever the
+    vocabulary (a 5 MB page has hundreds of thousands of distinct words).
+    """
+    gram = np.zeros((n, n), dtype=np.float64)
+    squares = np.zeros(n, dtype=np.float64)
+    for start in range(0, max(1, width), block):
+        part = _dense(n, rows, cols, vals, min(block, width - start), start)
+        gram += part @ part.T
+        squares += np.einsum("ij,ij->i", part, part)
+    return gram, squares
+
+
+def tfidf_gram(texts: Sequence[str], *, block: int = GRAM_BLOCK) -> np.ndarray:
+    """Cosine similarities of the texts' TF-IDF vectors: ``tfidf_matrix(texts)`` times its
+    transpose, without ever holding the n × vocabulary matrix when the vocabulary is large."""
+    rows, cols, vals, width = _tfidf_entries(texts)
+    n = len(texts)
+    if width <= block:  # one block: exactly what the dense matrix gives
+        mat = _normalised(_dense(n, rows, cols, vals, width))
+        return np.asarray(mat @ mat.T)
+    gram, squares = sparse_gram(n, rows, cols, vals, width, block=block)
+    norms = np.sqrt(squares)
+    norms[norms == 0] = 1.0
+    return np.asarray(gram / np.outer(norms, norms))
 
 
 def lexrank(
