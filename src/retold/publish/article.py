@@ -60,8 +60,20 @@ class ArticleView:
     updated_human: str  # empty when the article was never updated on a later day
 
 
+# Shown where a source's only name was a URL that may not be printed as a link.
+UNNAMED_SOURCE = "an unnamed source"
+# Said beside a source whose URL was refused, so a reader knows why there is no link.
+NO_LINK_HTML = ' <span class="no-link">(no link: its address is not a web page)</span>'
+
+
 def source_name(source: SourceLink) -> str:
-    return source.site_name.strip() or urls.host_of(source.url) or source.url
+    """The outlet's name; never an unsafe URL, even as plain text."""
+    href = urls.source_href(source.url)
+    return source.site_name.strip() or urls.host_of(href) or href or UNNAMED_SOURCE
+
+
+def source_title(source: SourceLink) -> str:
+    return source.title.strip() or urls.source_href(source.url) or source_name(source)
 
 
 def _fragment(passage: str) -> str:
@@ -102,7 +114,10 @@ def _verdict_html(verdict: str) -> tuple[str, str]:
 
 
 class _Sources:
-    """Per article: each source URL escaped once, with its escaped display name."""
+    """Per article: each source URL checked and escaped once, with its escaped display name.
+
+    The escaped URL is "" when the URL may not be a link (see ``urls.source_href``).
+    """
 
     def __init__(self, page: ArticlePage) -> None:
         self._names = {source.url: source_name(source) for source in page.sources}
@@ -111,8 +126,9 @@ class _Sources:
     def __call__(self, url: str) -> tuple[str, str]:
         html = self._html.get(url)
         if html is None:
-            name = self._names.get(url, "") or urls.host_of(url) or "the source"
-            html = self._html[url] = (esc(url), esc(name))
+            href = urls.source_href(url)
+            name = self._names.get(url, "") or urls.host_of(href) or UNNAMED_SOURCE
+            html = self._html[url] = (esc(href), esc(name))
         return html
 
 
@@ -120,13 +136,17 @@ def _note(number: int, check: SentenceCheck, sources: _Sources) -> str:
     verdict_class, head = _verdict_html(check.verdict)
     evidence = check.evidence.strip()
     reason = check.reason.strip()
-    url = check.source_url
-    if url:
-        url_html, name_html = sources(url)
-        fragment = "" if "#" in url else _fragment(evidence)  # only ever [%A-Za-z0-9_.~,:#=]
-        head += f' · <a href="{url_html}{fragment}">{name_html}</a>'
+    url_html = ""
+    if check.source_url:
+        url_html, name_html = sources(check.source_url)
+        if url_html:
+            # only ever [%A-Za-z0-9_.~,:#=]
+            fragment = "" if "#" in url_html else _fragment(evidence)
+            head += f' · <a href="{url_html}{fragment}">{name_html}</a>'
+        else:  # refused URL: the source is still named, just not linked
+            head += f" · {name_html}"
     if evidence:
-        cite = f' cite="{sources(url)[0]}"' if url else ""
+        cite = f' cite="{url_html}"' if url_html else ""
         passage = f"<blockquote{cite}><p>{esc(evidence)}</p></blockquote>"
     else:
         passage = NO_PASSAGE if check.verdict != "supported" else ""
@@ -168,12 +188,18 @@ def _body(page: ArticlePage) -> tuple[str, str, int]:
     return "".join(paragraphs), "".join(notes), unmatched
 
 
+def _source_item(source: SourceLink) -> str:
+    """One "Original source" entry: a link, or the same words unlinked when the URL is refused."""
+    href = urls.source_href(source.url)
+    title, name = source_title(source), source_name(source)
+    name_html = f'<span class="site-name">({esc(name)})</span>'
+    if not href:  # the same words, unlinked; the name only once when it is all there is
+        return f"{esc(title)}{'' if title == name else ' ' + name_html}{NO_LINK_HTML}"
+    return f'<a href="{esc(href)}">{esc(title)}</a> {name_html}'
+
+
 def _sources(page: ArticlePage) -> str:
-    items = [
-        f'<a href="{esc(s.url)}">{esc(s.title.strip() or s.url)}</a> '
-        f'<span class="site-name">({esc(source_name(s))})</span>'
-        for s in page.sources
-    ]
+    items = [_source_item(s) for s in page.sources]
     if len(items) == 1:
         return f"<p>Original source: {items[0]}</p>\n"
     if not items:
@@ -276,9 +302,14 @@ def feed_content(page: ArticlePage) -> str:
         parts.append(f"<p>{' '.join(sentences)}</p>\n")
     if page.sources:
         lead = "Original sources:" if len(page.sources) > 1 else "Original source:"
-        links = ";".join(
-            f' <a href="{esc(s.url)}">{esc(s.title.strip() or s.url)}</a> ({esc(source_name(s))})'
-            for s in page.sources
-        )
+        links = ";".join(_feed_source(s) for s in page.sources)
         parts.append(f"<p>{lead}{links}</p>\n")
     return "".join(parts)
+
+
+def _feed_source(source: SourceLink) -> str:
+    href = urls.source_href(source.url)
+    title, name = source_title(source), source_name(source)
+    if not href:  # feed readers get the words without the refused link
+        return f" {esc(title)}" + ("" if title == name else f" ({esc(name)})")
+    return f' <a href="{esc(href)}">{esc(title)}</a> ({esc(name)})'

@@ -120,7 +120,8 @@ def atom(site: SiteInfo, spec: FeedSpec, content: ContentFn) -> bytes:
         _sub(entry, "title", page.headline)
         _sub(entry, "link", rel="alternate", type="text/html", href=url)
         for source in page.sources:
-            _sub(entry, "link", rel="related", href=source.url)
+            if href := urls.source_href(source.url):  # a refused URL is no link at all
+                _sub(entry, "link", rel="related", href=href)
         if not page.first_seen:
             _sub(entry, "published", dates.iso(page.published))
         _sub(entry, "updated", dates.iso(page.updated))
@@ -145,12 +146,14 @@ def json_feed(site: SiteInfo, spec: FeedSpec, content: ContentFn) -> bytes:
         }
         if not page.first_seen:
             item["date_published"] = dates.iso(page.published)
-        if page.sources:
-            item["external_url"] = page.sources[0].url  # the original reporting
+        # The original reporting: the first source whose URL may be a link.
+        external = next(filter(None, (urls.source_href(s.url) for s in page.sources)), "")
+        if external:
+            item["external_url"] = external
         if page.topics:
             item["tags"] = list(page.topics)
-        if page.image:
-            item["image"] = page.image
+        if image := urls.source_href(page.image):
+            item["image"] = image
         items.append(item)
     feed: dict[str, Any] = {
         "version": "https://jsonfeed.org/version/1.1",

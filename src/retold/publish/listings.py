@@ -149,13 +149,15 @@ def source_listings(entries: Sequence[Entry]) -> list[Listing]:
     grouped: dict[str, list[Entry]] = defaultdict(list)
     names: dict[str, Counter[str]] = defaultdict(Counter)
     for e in entries:
-        hosts = dict.fromkeys(urls.host_of(s.url) for s in e.sources)
+        # Only a URL that could be linked names an outlet: "javascript://evil.example/..."
+        # has a host too, and must not get a source page of its own.
+        hosts = dict.fromkeys(urls.host_of(urls.source_href(s.url)) for s in e.sources)
         for host in hosts:
             if host:
                 grouped[host].append(e)
         for source in e.sources:
             if source.site_name.strip():
-                names[urls.host_of(source.url)][source.site_name.strip()] += 1
+                names[urls.host_of(urls.source_href(source.url))][source.site_name.strip()] += 1
     result = []
     for host in sorted(grouped):
         name = _most_common(names[host], host)

@@ -41,13 +41,14 @@ def json_ld(site: SiteInfo, page: ArticlePage) -> dict[str, Any]:
         "inLanguage": site.language,
         "author": organisation,
         "publisher": organisation,
-        "isBasedOn": [source.url for source in page.sources],
+        # Only linkable sources: a refused URL is left out, never printed for a crawler to follow.
+        "isBasedOn": [href for s in page.sources if (href := urls.source_href(s.url))],
         "digitalSourceType": TRAINED_ALGORITHMIC_MEDIA,
     }
     if not page.first_seen:  # only a date the sources gave is a publication date
         data["datePublished"] = dates.iso(page.published)
-    if page.image:
-        data["image"] = [page.image]
+    if image := urls.source_href(page.image):  # images come from the source, like links
+        data["image"] = [image]
     if page.topics:
         data["keywords"] = list(page.topics)
         data["articleSection"] = page.topics[0]
@@ -63,6 +64,7 @@ def json_ld_script(site: SiteInfo, page: ArticlePage) -> str:
 def social_tags(site: SiteInfo, page: ArticlePage) -> list[tuple[str, str, str]]:
     """(attribute, name, content) triples for <meta> tags: Open Graph uses property=, X name=."""
     summary = description(page)
+    image = urls.source_href(page.image)  # a source's image URL is checked like its links
     tags = [
         ("property", "og:type", "article"),
         ("property", "og:site_name", site.title),
@@ -75,13 +77,13 @@ def social_tags(site: SiteInfo, page: ArticlePage) -> list[tuple[str, str, str]]
     if not page.first_seen:
         tags.insert(-1, ("property", "article:published_time", dates.iso(page.published)))
     tags += [("property", "article:tag", topic) for topic in page.topics]
-    if page.image:
-        tags.append(("property", "og:image", page.image))
+    if image:
+        tags.append(("property", "og:image", image))
     tags += [
-        ("name", "twitter:card", "summary_large_image" if page.image else "summary"),
+        ("name", "twitter:card", "summary_large_image" if image else "summary"),
         ("name", "twitter:title", page.headline),
         ("name", "twitter:description", summary),
     ]
-    if page.image:
-        tags.append(("name", "twitter:image", page.image))
+    if image:
+        tags.append(("name", "twitter:image", image))
     return tags

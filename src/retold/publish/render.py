@@ -42,7 +42,8 @@ class Asset:
 def assets() -> dict[str, Asset]:
     """Static files by logical name ("css", "js"), named after their content hash."""
     result = {}
-    for name, file in (("css", "style.css"), ("js", "share.js")):
+    # A real icon file: the old `data:,` placeholder was the one data: URL in the output.
+    for name, file in (("css", "style.css"), ("js", "share.js"), ("icon", "favicon.svg")):
         data = (STATIC / file).read_bytes()
         stem, ext = file.rsplit(".", 1)
         digest = hashlib.blake2b(data, digest_size=4).hexdigest()
@@ -55,7 +56,7 @@ def fingerprint() -> str:
     """Hash of the builder's code, templates and assets: a change invalidates every page."""
     digest = hashlib.blake2b(digest_size=16)
     for path in sorted(HERE.rglob("*")):
-        if path.is_file() and path.suffix in (".py", ".html", ".css", ".js"):
+        if path.is_file() and path.suffix in (".py", ".html", ".css", ".js", ".svg"):
             digest.update(path.relative_to(HERE).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()

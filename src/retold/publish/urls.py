@@ -14,11 +14,13 @@ Layout (``rel`` paths are relative to the site root and end in ``/`` for pages):
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
 from urllib.parse import quote, urlsplit
 
+from retold.ingest.urls import safe_http_url
 from retold.models import SiteInfo
 
 from .errors import PublishError
@@ -74,6 +76,20 @@ def slugify(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug or "x-" + hashlib.sha1(text.encode()).hexdigest()[:8]
+
+
+@functools.lru_cache(maxsize=4096)  # the same source URLs recur on every page that cites them
+def source_href(url: str) -> str:
+    """A source-controlled URL as a link target, or "" when it must not be a link.
+
+    Whatever the store holds (an old store, a plugin, an upstream bug), only an absolute
+    http(s) URL with a host may become an ``href``, ``cite``, feed link or image: the one
+    rule of :func:`retold.ingest.urls.safe_http_url`, checked again here as defence in
+    depth. No base is used: a stored source URL must already be absolute, and the site's
+    own address is no base for another outlet's link, so relative and protocol-relative
+    (``//host/x``) URLs are refused too. Callers drop the link and keep the text.
+    """
+    return safe_http_url(url) or ""
 
 
 def host_of(url: str) -> str:
