@@ -11,6 +11,7 @@ from ..store import articles as articles_store
 from ..store import documents as docs_store
 from ..store.schema import Document, Story, aware, utcnow
 from ..stories.cluster import DocSignature, StorySignature, assign, build_idf, signature
+from ..text.clip import clip_text
 from .report import RunReport
 
 # Only recent stories can gain documents; older news is a new story.
@@ -22,7 +23,7 @@ def _signature(doc: Document) -> DocSignature:
     # construction (see ingest.dedup.FINGERPRINT_TAG) needs no migration, and old and
     # new fingerprints can never meet. An unknown date stays None (no event evidence).
     published = aware(doc.published) if doc.published else None
-    return signature(doc.id, doc.title, doc.text, published)
+    return signature(doc.id, doc.title, clip_text(doc.text), published)
 
 
 def cluster_documents(room: Newsroom, report: RunReport) -> None:

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+
 from sqlalchemy.orm import Session
 
 from ..models import ArticlePage, RelatedLink, SentenceCheck, SiteInfo, SourceLink
 from ..newsroom import Newsroom
-from ..publish import BuildReport, build_site
+from ..publish import BuildReport, build_site, build_site_from
 from ..store import articles as articles_store
 from ..store.schema import Article, ArticleVersion, aware
 from .report import RunReport
 from .verify import sentences_of
+
+# Up to this many articles the pages are built in memory and rendered by worker
+# processes; past it they stream from the store (see `publish`).
+STREAM_ABOVE = 2_000
+STREAM_BATCH = 200
 
 
 def site_info(room: Newsroom) -> SiteInfo:
@@ -74,27 +81,47 @@ def article_page(
     )
 
 
-def article_pages(session: Session) -> list[ArticlePage]:
-    rows = articles_store.published_articles(session)
-    by_id = {a.id: (a, v) for a, v in rows}
-    pages = []
-    for article, version in rows:
-        related = [
-            RelatedLink(
-                slug=by_id[r][0].slug, headline=by_id[r][1].headline, teaser=by_id[r][1].teaser
-            )
-            for r in (article.related or [])
-            if r in by_id
-        ]
-        pages.append(article_page(article, version, related))
-    return pages
+def article_pages(session: Session, ids: Sequence[int] | None = None) -> list[ArticlePage]:
+    """Pages of the published articles (only `ids` if given), newest first."""
+    links = related_links(session)
+    return [
+        article_page(article, version, [links[r] for r in article.related or [] if r in links])
+        for article, version in articles_store.published_articles(session, ids)
+    ]
+
+
+def related_links(session: Session) -> dict[int, RelatedLink]:
+    return {
+        id_: RelatedLink(slug=slug, headline=headline, teaser=teaser)
+        for id_, slug, headline, teaser in articles_store.published_headlines(session)
+    }
+
+
+def stream_pages(room: Newsroom, batch: int = STREAM_BATCH) -> Iterator[ArticlePage]:
+    """Every published page, read from the store `batch` articles at a time."""
+    with room.db.transaction() as session:
+        links = related_links(session)
+    ids = list(links)
+    for start in range(0, len(ids), batch):
+        with room.db.transaction() as session:
+            rows = articles_store.published_articles(session, ids[start : start + batch])
+            for article, version in rows:
+                related = [links[r] for r in article.related or [] if r in links]
+                yield article_page(article, version, related)
 
 
 def publish(room: Newsroom, report: RunReport) -> BuildReport:
+    site = site_info(room)
     with room.db.transaction() as session:
-        pages = article_pages(session)
-    result = build_site(site_info(room), pages, room.output_dir)
+        total = len(articles_store.published_headlines(session))
+        pages = article_pages(session) if total <= STREAM_ABOVE else None
+    if pages is not None:
+        result = build_site(site, pages, room.output_dir)
+    else:
+        # A large site is built from the store in batches: memory stays flat however many
+        # articles there are (rendering in this process is the price).
+        result = build_site_from(site, lambda: stream_pages(room), room.output_dir)
     report.count("pages_written", len(result.written))
     report.count("pages_unchanged", len(result.unchanged))
-    report.counts["site_articles"] = len(pages)
+    report.counts["site_articles"] = total
     return result

@@ -254,6 +254,20 @@ def load_checks(version: ArticleVersion) -> list[SentenceCheck]:
     ]
 
 
+def published_headlines(session: Session) -> list[tuple[int, str, str, str]]:
+    """(id, slug, headline, teaser) of every published article, in `published_articles` order.
+
+    What related lists need of the whole site, without loading any article's body.
+    """
+    query = (
+        select(Article.id, Article.slug, ArticleVersion.headline, ArticleVersion.teaser)
+        .join(ArticleVersion, ArticleVersion.article_id == Article.id)
+        .where(Article.status == "published", ArticleVersion.version == Article.current_version)
+        .order_by(Article.published_at.desc(), Article.id.desc())
+    )
+    return [(row[0], row[1], row[2], row[3]) for row in session.execute(query)]
+
+
 def published_articles(
     session: Session, ids: Sequence[int] | None = None
 ) -> list[tuple[Article, ArticleVersion]]:
