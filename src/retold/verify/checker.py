@@ -6,9 +6,9 @@ import re
 from collections.abc import Sequence
 
 from retold.models import SentenceCheck, SourceDoc
+from retold.verify import copied, features, names
 from retold.verify import evidence as evidence_mod
-from retold.verify import features, names
-from retold.verify.index import Encoder, IndexCache
+from retold.verify.index import Encoder, IndexCache, SourceIndex
 from retold.verify.scoring import Weights, judge, load_weights
 from retold.verify.segment import split_sentences
 from retold.verify.textutil import content_stems, words
@@ -65,7 +65,12 @@ class Checker:
                             sentence, found, doc_indexes, article_caps, pieces[row]
                         )
                         best = doc_indexes[found.best.doc]
-                        rows.append((p, sentence, signals, best.units[found.best.unit], best.url))
+                        passage, url = best.units[found.best.unit], best.url
+                        copy = _copied_from(sentence, doc_indexes)
+                        if copy is not None:
+                            signals.copied = True
+                            passage, url = copy
+                        rows.append((p, sentence, signals, passage, url))
                     row += 1
             out.append(rows)
         return out
@@ -82,6 +87,22 @@ class Checker:
             [_verdict(p, text, signals, ev, url, weights) for p, text, signals, ev, url in rows]
             for rows in self.analyse_many(articles)
         ]
+
+
+def _copied_from(sentence: str, indexes: Sequence[SourceIndex]) -> tuple[str, str] | None:
+    """(passage, url) when ``sentence`` stands word for word in the sources: the source's
+    sentence (or two) each piece of it was copied from, as the source writes them."""
+    pieces = copied.find(sentence, [ix.paragraphs for ix in indexes])
+    if pieces is None:
+        return None
+    passages: list[str] = []
+    for d, needle in pieces:
+        index = indexes[d]
+        unit = copied.passage(needle, index.normal_units)
+        text = index.units[unit] if unit is not None else needle
+        if text not in passages:
+            passages.append(text)
+    return " ".join(passages), indexes[pieces[0][0]].url
 
 
 def _verdict(

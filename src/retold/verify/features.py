@@ -51,6 +51,7 @@ class Problem:
 class Signals:
     values: dict[str, float]
     problems: list[Problem] = field(default_factory=list)
+    copied: bool = False  # the sentence stands word for word in a source (see copied.py)
 
     def vector(self) -> list[float]:
         return [self.values[f] for f in FEATURES]
@@ -237,7 +238,9 @@ def _name_problems(
     """``written``: the sentence's words; ``top_tokens``: the words of its evidence passages."""
     pooled = _pooled(indexes)
     source_words, source_caps = pooled.words, pooled.caps
-    near_words: set[str] = set().union(*top_tokens)
+    # The passages' words read as names are ("U.S.", "USB-C", "S&P"), so that a name the
+    # passage writes is found there.
+    near_words: set[str] = set().union(*(indexes[p.doc].unit_names[p.unit] for p in evidence.top))
     problems = []
     found = names.extract(sentence, known_names | source_caps)
     sentence_words = {t for n in found for t in n.tokens}
@@ -316,8 +319,28 @@ _AUXILIARIES = {
 }
 
 
+# One spelling for a negation however it was written or tokenised: "won't", "wo n't",
+# "will not"; "cannot", "can not", "can't", "ca n't".
+_CONTRACTED = {"wo": "will", "ca": "can", "sha": "shall"}
+
+
+def _spelled_out(tokens: list[str]) -> list[str]:
+    out: list[str] = []
+    for i, t in enumerate(tokens):
+        if t == "cannot":
+            out += ["can", "not"]
+        elif t == "n't":
+            out.append("not")
+        elif t in _CONTRACTED and i + 1 < len(tokens) and tokens[i + 1] == "n't":
+            out.append(_CONTRACTED[t])
+        else:
+            out.append(t)
+    return out
+
+
 def _negation_flip(tokens: list[str], best: list[str], top: list[list[str]]) -> str:
     """A negation the sentence adds or drops where the rest of the phrase matches the evidence."""
+    tokens, best, top = _spelled_out(tokens), _spelled_out(best), [_spelled_out(u) for u in top]
     said, source = _lemmas(tokens), _lemmas(best)
     sentence_triples = set(zip(said, said[1:], said[2:], strict=False))
     sentence_end = tuple(said[-2:])
@@ -345,6 +368,8 @@ def _negation_flip(tokens: list[str], best: list[str], top: list[list[str]]) -> 
         before, t, after = tokens[i - 1], tokens[i], tokens[i + 1]
         if t not in _PLAIN_NEGATIONS or after in STOPWORDS or len(before) < 3:
             continue
+        if (said[i - 1], t, said[i + 1]) in evidence_triples:
+            continue  # the evidence writes the negation too ("are not saying" elsewhere)
         for unit in top:
             for j in range(1, len(unit)):
                 if (

@@ -17,7 +17,7 @@ from typing import Protocol
 import numpy as np
 
 from retold.relate.embeddings import TokenStates
-from retold.verify import names, numbers
+from retold.verify import copied, names, numbers
 from retold.verify.bm25 import BM25
 from retold.verify.quotes import canonical_source
 from retold.verify.segment import split_sentences
@@ -48,6 +48,9 @@ class SourceIndex:
     name_neighbours: names.Neighbours  # the words written next to each name
     name_slots: list[list[names.Slot]]  # per sentence: where each name stands
     slot_set: set[names.Slot]  # all of them
+    unit_names: list[set[str]]  # per unit: its words as the names check reads them
+    normal_units: list[str]  # per unit: its copied.normal_form, one line
+    paragraphs: list[copied.Paragraph]  # for finding sentences copied word for word
 
 
 def _bigrams(tokens: list[str]) -> set[tuple[str, str]]:
@@ -98,6 +101,9 @@ def build(
         name_neighbours=names.neighbours(unit_tokens[: len(sentences)], caps),
         name_slots=slots,
         slot_set={slot for sentence in slots for slot in sentence},
+        unit_names=[names.all_words(u) for u in units],
+        normal_units=[copied.normal_form(u).replace("\n", " ") for u in units],
+        paragraphs=copied.paragraphs(text),
     )
 
 

@@ -15,7 +15,13 @@ from dataclasses import dataclass
 from retold.verify.numbers import MONTHS, WEEKDAYS
 from retold.verify.textutil import STOPWORDS, UNKNOWN_WORDS, edit_distance
 
-_TOKEN = re.compile(r"[^\W\d_][\w'’.\-&]*|[.!?:;\"“”‘(]|\S", re.UNICODE)
+# A word may hold dots, hyphens, apostrophes and ampersands ("U.S.", "USB-C", "S&P"); one
+# led by a digit ("4K", "256GB", "COVID-19"'s "19") is one token, not a digit and a name
+# "K", and never swallows a full stop, which ends the sentence.
+_TOKEN = re.compile(
+    r"[^\W\d_][\w'’.\-&]*|\d(?:[^\W_]|[.,\-&](?=[^\W_]))*|[.!?:;\"“”‘(]|\S", re.UNICODE
+)
+_JOINERS = re.compile(r"[.\-&']")
 _CONNECTORS = frozenset(
     {"of", "de", "van", "von", "der", "den", "la", "le", "du", "da", "al", "bin", "y", "&"}
 )
@@ -75,7 +81,20 @@ def capitalised_words(text: str) -> set[str]:
 
 
 def all_words(text: str) -> set[str]:
-    return {_clean(m.group(0)) for m in _TOKEN.finditer(text) if m.group(0)[:1].isalpha()}
+    """Every word of ``text`` as :func:`extract` reads names, and each written without its
+    hyphens and dots too, so "WiFi" finds "Wi-Fi" (but "USB-C" does not find "USB-A")."""
+    out = set()
+    for m in _TOKEN.finditer(text):
+        if m.group(0)[:1].isalpha():
+            word = _clean(m.group(0))
+            out.add(word)
+            out.add(joined(word))
+    return out
+
+
+def joined(word: str) -> str:
+    """A name word without the marks written inside it: "wi-fi" is "wifi"."""
+    return _JOINERS.sub("", word)
 
 
 def extract(sentence: str, known_names: set[str]) -> list[Name]:
@@ -126,6 +145,8 @@ def _spans(tokens: list[str], known_names: set[str]) -> list[tuple[int, int, Nam
             is_name = is_cap and word not in ("i",)
         if is_name or run and word in _CONNECTORS and not at_start:
             run.append(i)
+            if tok.endswith(("'s", "’s")):
+                flush()  # "Pieter Haldane's Co-operative" is Haldane's: two names
         else:
             flush()
         previous = tok
@@ -199,7 +220,7 @@ class NameProblem:
 
 def check(name: Name, source_words: set[str], source_caps: set[str]) -> NameProblem | None:
     """None when every word of ``name`` appears in the sources; otherwise what is wrong."""
-    missing = [w for w in name.tokens if w not in source_words]
+    missing = [w for w in name.tokens if w not in source_words and joined(w) not in source_words]
     if not missing:
         return None
     fixed = list(name.tokens)

@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+from retold.verify.copied import COPIED_REASON
 from retold.verify.features import FEATURES, Signals
 
 WEIGHTS_FILE = Path(__file__).with_name("weights.json")
@@ -68,7 +69,10 @@ class Judgement:
 
 
 def judge(signals: Signals, weights: Weights | None = None) -> Judgement:
-    """Score and verdict: a hard conflict (quote, number, name) overrides any similarity."""
+    """Score and verdict: a hard conflict (quote, number, name) overrides any similarity,
+    and a copy of the source overrides both (the rules can only be wrong about it)."""
+    if signals.copied:
+        return Judgement("supported", 1.0, COPIED_REASON)
     weights = weights or load_weights()
     score = raw_score(signals.vector(), weights)
     contradicted = [p for p in signals.problems if p.verdict == "contradicted"]

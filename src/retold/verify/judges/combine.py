@@ -2,7 +2,8 @@
 
 With blend = (1 - w)·score + w·p, where p is the judge's probability of support:
 
-- no evidence, or the judge abstained: the check is unchanged;
+- no evidence, or the judge abstained, or the sentence is copied word for word from the
+  source: the check is unchanged;
 - a rule failure (quote, number, name, negation, swap): the verdict stands, whatever
   the judge says; the score can only fall (to the blend);
 - the judge is confident of a contradiction (p ≤ 1 - confident), or says contradicted
@@ -22,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from retold.models import SentenceCheck
+from retold.verify.copied import COPIED_REASON
 from retold.verify.judges.base import Judge, JudgeVerdict
 
 DEFAULT_WEIGHT = 0.5
@@ -64,6 +66,8 @@ def combine(
     """``check`` adjusted by ``verdict`` (see the table in this module's docstring)."""
     if verdict is None or verdict.abstained or not check.evidence:
         return check
+    if check.verdict == "supported" and check.reason == COPIED_REASON:
+        return check  # the source says it word for word: no judge can know better
     t = _threshold() if threshold is None else threshold
     w = min(1.0, max(0.0, weight))
     p = min(1.0, max(0.0, verdict.probability))
