@@ -123,7 +123,41 @@ _SHORT_CTA = re.compile(
     r"consent)|"
     r"by continuing to (?:use|browse)|advertisement|sponsored content|story continues below|"
     r"article continues below|scroll to continue|comments? (?:are|is) closed|join the conversation|"
-    r"leave a comment|post a comment|all rights reserved|copyright ©|© \d{4})",
+    r"leave a comment|post a comment|all rights reserved|copyright ©|© \d{4}|"
+    # share prompts
+    r"share (?:it|this(?: \w+)?) with (?:a |your )?(?:friends?|colleagues?|family)|"
+    r"forward (?:it|this(?: \w+)?) to (?:them|a friend|your friends)|know someone who|"
+    r"tell (?:a|your) friends?|"
+    # social handles
+    r"(?:follow|find|connect with) \w+(?: \w+)? on (?:twitter|x|instagram|facebook|linkedin|"
+    r"threads|bluesky|tiktok|youtube|mastodon)\b|"
+    # subscription and newsletter offers
+    r"(?:get|enjoy|for) unlimited (?:digital )?access|subscribe (?:today|now|here)\b|"
+    r"start (?:your|a) free trial|free trial today|already (?:a subscriber|have an account)\?|"
+    r"become a (?:member|subscriber|supporter|patron)\b|support (?:our|independent) journalism|"
+    r"(?:our|a) (?:free )?(?:daily|weekly|monthly) (?:\w+ )?newsletter|in your inbox)",
+    re.IGNORECASE,
+)
+# Whole short lines that are page furniture wherever they stand: buttons, menu items,
+# reading-time badges. Matched as the entire line only, so reporting never trips them.
+_FURNITURE_LINE = re.compile(
+    r"^(?:get started(?: today| now| free)?|book a (?:demo|call)|request a (?:quote|demo)|"
+    r"sign up(?: now| today| free)?|subscribe(?: now| today| to us)?|newsletters?|"
+    r"join (?:our|the) (?:\w+ )?(?:newsletter|mailing list)|privacy policy|"
+    r"terms (?:&|and) conditions|terms of (?:use|service)|contact us|"
+    r"back to (?:the )?(?:blog|blogs|top|articles?|news)|table of contents|"
+    r"\d+ min(?:ute)?s? read|apply now|learn more|read more|advertisement|"
+    r"browse related articles|explore more related content|available downloads|partner links|"
+    r"share your story|related (?:posts|articles|reports)(?: include)?)\s*[.!:]?$|"
+    # a short line ending in an arrow is a link button ("Test winner ➔")
+    r"^.{1,60}\s*[➔→›»]$",
+    re.IGNORECASE,
+)
+# A closing "About <company>" section of a press release, and the lines that end one.
+_ABOUT_HEADING = re.compile(r"^about (?:the )?(\S.{1,60}?)\s*:?$", re.IGNORECASE)
+_RELEASE_END = re.compile(
+    r"^(?:#{3,}|-\s*#{3,}\s*-|-?\s*ends\s*-?|(?:media|press) (?:contacts?|enquiries|inquiries)"
+    r"\b.*|forward[- ]looking statements?\b.*)$",
     re.IGNORECASE,
 )
 _CREDIT = re.compile(
@@ -148,14 +182,17 @@ _BYLINE = re.compile(
 )
 
 
-def is_boilerplate_line(para: str) -> bool:
+def is_boilerplate_line(para: str, words: int | None = None) -> bool:
     """Whether one extracted paragraph is page furniture rather than reporting.
 
     Only short paragraphs are judged: a long paragraph that happens to contain
-    "share" or "newsletter" is almost always real text.
+    "share" or "newsletter" is almost always real text. `words` is the paragraph's word
+    count where the caller has it already.
     """
-    words = word_count(para)
+    words = word_count(para) if words is None else words
     if words == 0:
+        return True
+    if words <= 8 and _FURNITURE_LINE.match(para):
         return True
     if _LINK_PREFIX.match(para) and words <= 30:
         return True
@@ -173,6 +210,29 @@ def is_bio(para: str) -> bool:
     usually reporting about a person.
     """
     return word_count(para) <= 60 and bool(_BIO.match(para))
+
+
+def release_footer_start(paras: list[str]) -> int | None:
+    """Where a press release's closing boilerplate begins ("About Acme", "###",
+    "Media contact:"), looking only in the second half of the text; None if it has none."""
+    for i in range(max(1, len(paras) // 2), len(paras)):
+        para = paras[i]
+        if _RELEASE_END.match(para):
+            return i
+        if i + 1 < len(paras) and is_about_heading(para, paras[i + 1]):
+            return i
+    return None
+
+
+def is_about_heading(heading: str, following: str) -> bool:
+    """ "About Acme" followed by "Acme is a leading…" / "Founded in…": company boilerplate."""
+    about = _ABOUT_HEADING.match(normalise_space(heading))
+    if not about or len(heading.split()) > 8:
+        return False
+    name, following = about.group(1).casefold(), normalise_space(following).casefold()
+    return following.startswith((name, "founded", "headquartered")) or (
+        name.split()[0] in following[:80] and " is " in following[:200]
+    )
 
 
 def fold(text: str) -> str:

@@ -1,0 +1,266 @@
+"""Title, author, date, language, image and canonical URL of an article page.
+
+The page's own declarations (Open Graph, JSON-LD, <link rel=canonical>, <html lang>) come
+first: they are more exact than heuristics (full timestamps rather than dates). The title
+is the article's visible headline (its <h1>) when it has one, else its declared headline
+with the site's name cut off; the source's casing is kept. Dates that cannot be a news
+article's (before 1990, more than a day ahead, the 0001-01-01 placeholder) are no date,
+so the pipeline's fallbacks (the feed's date, then first seen) apply.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
+from trafilatura.metadata import (
+    examine_meta,
+    extract_author,
+    extract_meta_json,
+    extract_metadata,
+)
+
+from retold.ingest.clean import normalise_space
+
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)  # before the web had news pages
+_TITLE_SEPARATOR = re.compile(r"\s+[|\-–—•·:»/]\s+|\s+::\s+")
+_ALNUM = re.compile(r"[^\w]+")
+
+
+def page_metadata(tree: etree._Element, url: str) -> dict[str, object]:
+    """What the page declares about itself; keys: title, author, date, language,
+    site_name, image, canonical."""
+    props: dict[str, str] = {}
+    for m in tree.iterfind(".//meta"):
+        key = (m.get("property") or m.get("name") or m.get("itemprop") or "").strip().lower()
+        value = m.get("content")
+        if key and value and key not in props:
+            props[key] = value.strip()
+    jsonld = _jsonld_article(tree)
+    out: dict[str, object] = {}
+
+    out["site_name"] = normalise_space(
+        props.get("og:site_name") or props.get("application-name") or ""
+    )
+    declared = props.get("og:title") or props.get("twitter:title") or _str(jsonld.get("headline"))
+    title_el = tree.find(".//title")
+    page_title = normalise_space(" ".join(title_el.itertext())) if title_el is not None else ""
+    out["title"] = choose_title(
+        _h1s(tree), normalise_space(declared), page_title, str(out["site_name"]), url
+    )
+
+    author = (
+        props.get("author")
+        or props.get("article:author")
+        or props.get("byl")
+        or _jsonld_author(jsonld)
+    )
+    if author and not author.startswith(("http://", "https://")):
+        out["author"] = clean_author(author)
+
+    for raw in (
+        props.get("article:published_time"),
+        _str(jsonld.get("datePublished")),
+        props.get("date"),
+        props.get("dc.date"),
+        props.get("datepublished"),
+        props.get("pubdate"),
+        _time_element(tree),
+    ):
+        date = parse_date(raw or "")
+        if date is not None:
+            out["date"] = date
+            break
+
+    lang = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang") or ""
+    if not lang:
+        lang = (
+            props.get("content-language") or props.get("og:locale") or props.get("language") or ""
+        )
+    out["language"] = re.split(r"[-_]", lang.strip())[0].lower() if lang.strip() else ""
+
+    image = props.get("og:image") or props.get("twitter:image") or _jsonld_image(jsonld)
+    out["image"] = urljoin(url, image) if image else ""
+
+    canonical = ""
+    for link in tree.iterfind(".//link"):
+        if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"):
+            canonical = link.get("href", "")
+            break
+    canonical = canonical or props.get("og:url", "")
+    out["canonical"] = urljoin(url, canonical.strip()) if canonical else ""
+    return out
+
+
+def fill_metadata(meta: dict[str, object], tree: etree._Element, url: str) -> None:
+    """Fill what the page did not declare with trafilatura's heuristics (slower)."""
+    if meta.get("title") and meta.get("date"):
+        # Only the author is missing: its heuristics alone, not the costly date search.
+        if not meta.get("author"):
+            author = _trafilatura_author(tree)
+            if author:
+                meta["author"] = clean_author(author)
+        return
+    found = extract_metadata(tree, default_url=url, extensive=False)
+    if not meta.get("title") and found.title:
+        meta["title"] = normalise_space(found.title)
+    if not meta.get("author") and found.author:
+        meta["author"] = clean_author(found.author)
+    if not meta.get("date") and found.date:
+        meta["date"] = parse_date(found.date)
+    if not meta.get("site_name") and found.sitename:
+        meta["site_name"] = normalise_space(found.sitename)
+    if not meta.get("image") and found.image:
+        meta["image"] = urljoin(url, found.image)
+
+
+def _trafilatura_author(tree: etree._Element) -> str | None:
+    """The author as trafilatura's metadata pass finds it (meta tags, JSON-LD, bylines)."""
+    found = examine_meta(tree)
+    if found.author and " " not in found.author:
+        found.author = None  # trafilatura's own rule: one-word "authors" are handles
+    if not found.author:
+        found = extract_meta_json(tree, found)
+    return found.author or extract_author(tree)
+
+
+# --- title ---------------------------------------------------------------------------
+
+
+def choose_title(h1s: list[str], declared: str, page_title: str, site: str, url: str) -> str:
+    """The article's headline, as the page writes it.
+
+    The visible <h1> is what a reader sees as the headline; declared titles (og:title,
+    JSON-LD) and <title> often carry the site's name or an SEO rewording. An <h1> that is
+    only the site's name (a logo) does not count.
+    """
+    for h1 in h1s:
+        if len(h1.split()) >= 2 and len(h1) <= 300 and not _is_site_name(h1, site, url):
+            return h1
+    for candidate in (declared, page_title):
+        stripped = strip_site_name(candidate, site, url)
+        if stripped and not _is_site_name(stripped, site, url):
+            return stripped
+    return declared or page_title
+
+
+def strip_site_name(title: str, site: str, url: str) -> str:
+    """`title` without a leading or trailing "| Site Name" part."""
+    parts = _TITLE_SEPARATOR.split(title)
+    if len(parts) < 2:
+        return title
+    seps = _TITLE_SEPARATOR.findall(title)
+    if _is_site_name(parts[-1], site, url):
+        return title[: len(title) - len(parts[-1]) - len(seps[-1])].strip()
+    if _is_site_name(parts[0], site, url):
+        return title[len(parts[0]) + len(seps[0]) :].strip()
+    return title
+
+
+def _is_site_name(text: str, site: str, url: str) -> bool:
+    key = _ALNUM.sub("", text.casefold())
+    if not key:
+        return True
+    if site and key == _ALNUM.sub("", site.casefold()):
+        return True
+    host = (urlsplit(url).hostname or "").casefold().removeprefix("www.")
+    labels = [label for label in host.split(".") if len(label) > 2][:-1] or host.split(".")[:1]
+    host_key = _ALNUM.sub("", host)
+    # "Move.org" for move.org, "Google Cloud" for cloud.google.com, "Tarkett" for tarkett.com
+    words = [_ALNUM.sub("", w) for w in text.casefold().split()]
+    return len(words) <= 4 and (
+        key in host_key
+        or any(label == key for label in labels)
+        or all(w in host_key for w in words if w)
+    )
+
+
+def _h1s(tree: etree._Element) -> list[str]:
+    heads = []
+    for h1 in tree.iterfind(".//body//h1"):
+        text = normalise_space(" ".join(h1.itertext()))
+        if text:
+            heads.append(text)
+    return heads
+
+
+# --- author and date -----------------------------------------------------------------
+
+
+def clean_author(author: str) -> str:
+    author = normalise_space(author)
+    author = re.sub(r"^(?:by|written by|author)\s*:?\s+", "", author, flags=re.IGNORECASE)
+    return author.strip(" ,;|")
+
+
+def parse_date(raw: str, now: datetime | None = None) -> datetime | None:
+    """An ISO 8601 date or timestamp, or None when missing or impossible for an article."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    try:
+        parsed = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    now = now or datetime.now(UTC)
+    if parsed < EARLIEST or parsed > now + timedelta(days=1):
+        return None  # 0001-01-01 placeholders, typos, clocks set wrong
+    return parsed
+
+
+def _time_element(tree: etree._Element) -> str:
+    el = tree.find(".//time[@datetime]")
+    return el.get("datetime", "") if el is not None else ""
+
+
+# --- JSON-LD -------------------------------------------------------------------------
+
+
+def _jsonld_article(tree: etree._Element) -> dict[str, object]:
+    """The first schema.org *Article object in the page's JSON-LD, if any."""
+    for script in tree.iterfind(".//script[@type='application/ld+json']"):
+        try:
+            data = json.loads(script.text or "")
+        except (ValueError, RecursionError):
+            continue
+        stack: list[object] = [data]
+        while stack:
+            node = stack.pop(0)
+            if isinstance(node, list):
+                stack.extend(node)
+            elif isinstance(node, dict):
+                kind = node.get("@type")
+                kinds = kind if isinstance(kind, list) else [kind]
+                if any(
+                    isinstance(k, str) and k.endswith(("Article", "BlogPosting", "Report"))
+                    for k in kinds
+                ):
+                    return node
+                if "@graph" in node:
+                    stack.append(node["@graph"])
+    return {}
+
+
+def _jsonld_author(jsonld: dict[str, object]) -> str:
+    author = jsonld.get("author")
+    people = author if isinstance(author, list) else [author]
+    names = [p.get("name") if isinstance(p, dict) else p for p in people]
+    return ", ".join(n for n in names if isinstance(n, str) and n)
+
+
+def _jsonld_image(jsonld: dict[str, object]) -> str:
+    image = jsonld.get("image")
+    if isinstance(image, list):
+        image = image[0] if image else None
+    if isinstance(image, dict):
+        image = image.get("url")
+    return image if isinstance(image, str) else ""
+
+
+def _str(value: object) -> str:
+    return value if isinstance(value, str) else ""

@@ -1,0 +1,208 @@
+"""Boilerplate that real pages glue into their article bodies never reaches the text.
+
+Each fixture under fixtures/ is a small page written for these tests, structured the way
+real article pages are (site chrome, an article container, the furniture inside it).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from retold.ingest.clean import is_boilerplate_line
+from retold.ingest.extract import extract
+from retold.ingest.metadata import choose_title, parse_date, strip_site_name
+from retold.ingest.walls import ends_properly
+from retold.models import Extracted
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def extract_fixture(name: str) -> Extracted:
+    html = (FIXTURES / name).read_text(encoding="utf-8")
+    return extract(html, f"https://example.org/2025/{name.removesuffix('.html')}")
+
+
+# (fixture, text that must not be extracted, text that must stay)
+CASES = [
+    ("share_prompt.html", "Share it with a friend", "the first month of Sunday opening"),
+    ("share_prompt.html", "Forward it to them", "whether Sunday opening becomes permanent"),
+    ("social_handle.html", "Follow her on Twitter", "has no plans to grow"),
+    ("social_handle.html", "@weekendtable", "pulls exactly forty sourdough loaves"),
+    ("subscription_offer.html", "unlimited access", "three return sailings a day"),
+    ("subscription_offer.html", "free weekly newsletter", "charter a relief boat"),
+    ("subscription_offer.html", "Start your free trial", "refund season tickets"),
+    ("press_release.html", "leading provider of autonomous", "employ 180 people"),
+    ("press_release.html", "About Northwind Robotics", "due to ship in October"),
+    ("press_release.html", "Media contact", "outgrown our first factory"),
+    ("press_release.html", "###", "technical college nearby"),
+    ("glued_byline.html", "By Dana Whitlock", "Savers who want a steady income"),
+    ("glued_byline.html", "July 21, 2025", "instead of a single long-dated bond"),
+    ("glued_byline.html", "defined by our editors", "buying a bond ladder instead"),
+]
+
+
+@pytest.mark.parametrize(("fixture", "absent", "present"), CASES)
+def test_boilerplate_stays_out_of_the_body(fixture: str, absent: str, present: str) -> None:
+    ex = extract_fixture(fixture)
+    assert absent not in ex.text, ex.text
+    assert present in ex.text, ex.text
+    assert not ex.excerpt_only, ex.excerpt_reason
+
+
+def test_glued_byline_leaves_a_clean_first_sentence() -> None:
+    first = extract_fixture("glued_byline.html").text.split("\n\n")[0]
+    assert first.startswith("Savers who want a steady income are buying a bond ladder instead")
+
+
+def test_fixture_metadata() -> None:
+    ex = extract_fixture("share_prompt.html")
+    assert ex.title == "Why our town library opened on Sundays"
+    assert ex.author == "Tess Orrin"
+    assert ex.date == datetime(2025, 10, 14, 8, 30, tzinfo=UTC)
+    assert extract_fixture("social_handle.html").author == "Lena Varga"
+
+
+# --- titles ---------------------------------------------------------------------------
+
+
+def test_title_prefers_the_visible_headline_over_the_site_name() -> None:
+    url = "https://www.harbourtimes.example/news/1"
+    # A <title> that is only the site's name, and an h1 with the headline.
+    assert choose_title(["Bridge reopens after repairs"], "", "Harbour Times", "", url) == (
+        "Bridge reopens after repairs"
+    )
+    # A logo h1 (the site's name) does not count; the declared headline loses its suffix.
+    assert (
+        choose_title(["Harbour Times"], "Bridge reopens after repairs | Harbour Times", "", "", url)
+        == "Bridge reopens after repairs"
+    )
+
+
+def test_title_keeps_the_source_casing_and_whole_words() -> None:
+    title = "9to5Mac: iPhone sales rise in Korea"
+    assert choose_title([], title, "", "", "https://example.org/a") == title
+    assert strip_site_name("Classificação NASCAR - Globo Esporte", "Globo Esporte", "") == (
+        "Classificação NASCAR"
+    )
+    # A separator inside the headline itself is not a site name.
+    assert strip_site_name("Jobs report - what it means", "", "https://news.example/") == (
+        "Jobs report - what it means"
+    )
+
+
+# --- dates ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("raw", ["0001-01-01", "0001-01-01T00:00:00Z", "1970-01-01", "1989-12-31"])
+def test_impossible_dates_are_no_date(raw: str) -> None:
+    assert parse_date(raw) is None
+
+
+def test_future_dates_are_no_date() -> None:
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    assert parse_date("2026-01-01T20:00:00Z", now) is not None  # time zones, late clocks
+    assert parse_date("2026-01-03", now) is None
+    assert parse_date("2025-06-30", now) == datetime(2025, 6, 30, tzinfo=UTC)
+
+
+def test_placeholder_date_on_a_page_falls_back() -> None:
+    html = (
+        (FIXTURES / "share_prompt.html")
+        .read_text(encoding="utf-8")
+        .replace("2025-10-14T08:30:00+00:00", "0001-01-01T00:00:00+00:00")
+    )
+    ex = extract(html, "https://example.org/a")
+    # The visible <time> element is the next declaration; never year 1.
+    assert ex.date is None or ex.date.year >= 1990
+
+
+# --- complete short pieces ------------------------------------------------------------
+
+
+def test_complete_short_article_is_not_an_excerpt() -> None:
+    short = (
+        "The harbour bridge will close for resurfacing from Monday 3 March for six weeks. "
+        "Buses will divert over the old quay road, and the ferry will add two sailings on "
+        "weekday mornings while the works last."
+    )
+    html = (
+        "<html lang='en'><head><title>Bridge to close</title></head><body><article>"
+        f"<h1>Bridge to close for six weeks</h1><p>{short}</p></article>"
+        "<div class='cookie-banner'>We use cookies to improve your experience. "
+        "Accept all cookies</div></body></html>"
+    )
+    ex = extract(html, "https://example.org/a")
+    assert not ex.excerpt_only, ex.excerpt_reason
+    cut = html.replace("while the works last.", "while the works")
+    assert extract(cut, "https://example.org/a").excerpt_only
+
+
+def test_ends_properly() -> None:
+    assert ends_properly("It rained.")
+    assert ends_properly('"We will be back," she said.”')
+    assert ends_properly("雨が降った。")
+    assert not ends_properly("The council said the")
+    assert not ends_properly("The council said the...")
+    assert not ends_properly("The council said the…")
+
+
+def test_newsletter_box_in_the_footer_is_not_a_paywall() -> None:
+    # A blog's subscription box ("Subscribe now to keep reading…") far below a finished
+    # short article says nothing about this article being cut.
+    html = (FIXTURES / "share_prompt.html").read_text(encoding="utf-8")
+    hours = "".join(f"<li>Day {i}: 9:00 to 17:00, closed for lunch</li>" for i in range(60))
+    box = (
+        f"<aside class='hours'><ul>{hours}</ul></aside><div class='jp-box'><p>Discover more "
+        "from Brookvale Notes</p><p>Subscribe now to keep reading and get access to the full "
+        "archive.</p></div>"
+    )
+    ex = extract(html.replace("</footer>", box + "</footer>"), "https://example.org/a")
+    assert not ex.excerpt_only, ex.excerpt_reason
+
+
+def test_wall_right_after_a_short_preview_is_a_paywall() -> None:
+    paras = "".join(
+        f"<p>The ferry operator said on Monday that sailing number {i} would be cancelled "
+        "for the winter.</p>"
+        for i in range(4)
+    )
+    html = (
+        "<html lang='en'><head><title>Ferry cuts</title></head><body><article>"
+        f"<h1>Ferry cuts announced</h1>{paras}<div class='wall'><p>Subscribe to continue "
+        "reading this article.</p></div></article></body></html>"
+    )
+    ex = extract(html, "https://example.org/a")
+    assert ex.excerpt_only and ex.excerpt_reason == "paywall"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Get started today",
+        "Book a demo",
+        "Request a Quote",
+        "11 min read",
+        "Back to blog",
+        "Privacy Policy",
+        "Join our mailing list",
+        "Test winner ➔",
+        "Newsletters",
+    ],
+)
+def test_button_and_menu_lines_are_furniture(line: str) -> None:
+    assert is_boilerplate_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Learn more about how the council spends its budget in our explainer below.",
+        "Sign up rates for the scheme doubled in the first week, officials said.",
+        "Get started early: the first ferry leaves at six.",
+    ],
+)
+def test_reporting_that_starts_like_a_button_stays(line: str) -> None:
+    assert not is_boilerplate_line(line)
