@@ -289,7 +289,7 @@ def build_pairs(seed: int, limit: int, word_swaps: bool) -> list[dict]:  # type:
     rng = random.Random(seed)
     docs = load_sources()
     encoder = default_embedder()
-    cache = IndexCache(size=4096)
+    cache = IndexCache(max_bytes=4 * 2**30)
     indexes = cache.get_many([(d, "") for d in docs], encoder)
     doc_sentences = [ix.units[: _sentence_count(ix.units)] for ix in indexes]
     records = []

@@ -16,6 +16,9 @@ def cpu_session(model_file: Path, threads: int | None = None) -> Any:
     # Idle workers spinning for work steal CPU from the other pipeline stages; measured
     # ~10-20% faster without spinning on a shared 2-core machine.
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    # The arena keeps the largest batch's buffers for the life of the process: on real
+    # pages (long sentences, big batches) that was ~250 MB of a run's peak, for no speed.
+    options.enable_cpu_mem_arena = False
     if threads:
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1

@@ -107,13 +107,29 @@ def build(
     )
 
 
-class IndexCache:
-    """Source indexes keyed by a hash of the text, so a document is embedded once."""
+# Python's sets and lists of words cost about this much per unit beyond the arrays
+# (measured: a 2,000-word page's index holds ~7 MB, 4 of them word-piece states).
+_UNIT_OVERHEAD = 12_000
 
-    # ~1 MB a document of news length (500 words), mostly word-piece states
-    def __init__(self, size: int = 256) -> None:
-        self.size = size
-        self._items: OrderedDict[str, SourceIndex] = OrderedDict()
+
+def index_bytes(index: SourceIndex) -> int:
+    """About how much memory one index holds."""
+    arrays = index.vectors.nbytes + sum(t.nbytes for t in index.token_vectors)
+    return arrays + _UNIT_OVERHEAD * len(index.units)
+
+
+class IndexCache:
+    """Source indexes keyed by a hash of the text, so a document is embedded once.
+
+    Bounded by bytes, not entries: real pages run from 100 to 15,000 words, and a count
+    of 256 long pages held 2 GB. Repair rounds re-check the same story, so a few dozen
+    documents' worth is all a run needs.
+    """
+
+    def __init__(self, max_bytes: int = 96 * 2**20) -> None:
+        self.max_bytes = max_bytes
+        self._items: OrderedDict[str, tuple[SourceIndex, int]] = OrderedDict()
+        self._bytes = 0
         self._lock = threading.Lock()
 
     @staticmethod
@@ -123,39 +139,37 @@ class IndexCache:
     def get_many(self, docs: Sequence[tuple[str, str]], encoder: Encoder) -> list[SourceIndex]:
         """Indexes for (text, url) pairs, embedding every missing document in one batch."""
         keys = [self.key(t, u) for t, u in docs]
+        found: dict[str, SourceIndex] = {}
         with self._lock:
-            missing = {k: d for k, d in zip(keys, docs, strict=True) if k not in self._items}
+            for k in keys:
+                if k in self._items:
+                    self._items.move_to_end(k)
+                    found[k] = self._items[k][0]
+        missing = {k: d for k, d in zip(keys, docs, strict=True) if k not in found}
         if missing:
             split = {k: split_sentences(t) or [t.strip() or " "] for k, (t, _) in missing.items()}
             flat = [s for k in split for s in split[k]]
             vectors, tokens = encoder.encode_with_tokens(flat)
-            built: dict[str, SourceIndex] = {}
             start = 0
             for k, sentences in split.items():
                 text, url = missing[k]
                 end = start + len(sentences)
-                built[k] = build(text, url, vectors[start:end], sentences, tokens[start:end])
+                found[k] = build(text, url, vectors[start:end], sentences, tokens[start:end])
                 start = end
             with self._lock:
-                self._items.update(built)
-                while len(self._items) > self.size:
-                    self._items.popitem(last=False)
-        with self._lock:
-            out = []
-            for k in keys:
-                if k not in self._items:  # evicted meanwhile by a huge batch: rebuild alone
-                    return self._rebuild(docs, encoder)
-                self._items.move_to_end(k)
-                out.append(self._items[k])
-            return out
+                for k in missing:
+                    self._add(k, found[k])
+        return [found[k] for k in keys]
 
-    def _rebuild(self, docs: Sequence[tuple[str, str]], encoder: Encoder) -> list[SourceIndex]:
-        out = []
-        for text, url in docs:
-            sentences = split_sentences(text) or [text.strip() or " "]
-            vectors, tokens = encoder.encode_with_tokens(sentences)
-            out.append(build(text, url, vectors, sentences, tokens))
-        return out
+    def _add(self, key: str, index: SourceIndex) -> None:
+        if key in self._items:
+            return
+        size = index_bytes(index)
+        self._items[key] = (index, size)
+        self._bytes += size
+        while self._bytes > self.max_bytes and len(self._items) > 1:
+            _, (_, freed) = self._items.popitem(last=False)
+            self._bytes -= freed
 
 
 def unit_sentences(index: SourceIndex, unit: int) -> range:
