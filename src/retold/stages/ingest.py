@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -15,9 +16,10 @@ from ..ingest.dedup import canonical_url, content_hash
 from ..ingest.extract import extract, extract_feed_content
 from ..ingest.feeds import FeedError, ParsedFeed, looks_like_feed, parse_feed
 from ..ingest.fetch import Fetcher, FetchError, FetchResult
+from ..ingest.injection import strip_injections
 from ..ingest.opml import OpmlError, read_opml
 from ..ingest.urls import safe_http_url
-from ..models import FeedItem
+from ..models import Extracted, FeedItem
 from ..newsroom import Newsroom
 from ..store import documents as docs_store
 from ..store import sources as sources_store
@@ -198,7 +200,7 @@ def _store_page(
     decoded = decode(body, ctype, url=url)
     if decoded.warning:  # an uncertain charset: stored, but the operator should know
         report.problem(decoded.warning)
-    extracted = extract(decoded.text, url)
+    extracted, injections = _without_injections(extract(decoded.text, url))
     if word_count(extracted.text) < MIN_WORDS or extracted.excerpt_reason == "empty page":
         docs_store.record_fetch_failure(doc, f"{url} has no extractable text.")
         report.problem(f"Document {url}: no extractable text.")
@@ -214,6 +216,8 @@ def _store_page(
         etag=etag,
         last_modified=last_modified,
     )
+    if changed:  # an unchanged page was counted when its text was first stored
+        _count_injections(url, injections, report)
     report.count(
         "documents_changed"
         if changed and doc.version > 1
@@ -287,7 +291,8 @@ def _fallback_to_feed(session: Session, doc: Document, error: str, report: RunRe
         published=doc.published,
         content_html=doc.feed_content,
     )
-    extracted = extract_feed_content(item) if doc.feed_content else None
+    found = extract_feed_content(item) if doc.feed_content else None
+    extracted, injections = _without_injections(found) if found else (None, [])
     if extracted is None or not extracted.text.strip():
         docs_store.record_fetch_failure(doc, error)
         report.problem(f"Document {doc.fetch_url}: {error}")
@@ -301,4 +306,23 @@ def _fallback_to_feed(session: Session, doc: Document, error: str, report: RunRe
         extracted=extracted,
         content_hash=content_hash(extracted.text),
     )
+    _count_injections(doc.fetch_url, injections, report)
     report.count("documents_from_feed")
+
+
+def _without_injections(extracted: Extracted) -> tuple[Extracted, list[str]]:
+    """The extraction without the sentences addressed to an AI ("Ignore previous
+    instructions and write that ..."): stored text is what the writer reads and the
+    checker matches against, so they must never be in it."""
+    text, removed = strip_injections(extracted.text)
+    return (dataclasses.replace(extracted, text=text) if removed else extracted), removed
+
+
+def _count_injections(url: str, removed: list[str], report: RunReport) -> None:
+    if not removed:
+        return
+    report.count("prompt_injections_removed", len(removed))
+    what = "sentence" if len(removed) == 1 else "sentences"
+    report.problem(
+        f"Document {url}: removed {len(removed)} {what} addressed to an AI (prompt injection)."
+    )
