@@ -70,6 +70,12 @@ class Newsroom:
         self.lock.release(all_levels=True)
         self.db.close()
 
+    def __enter__(self) -> Newsroom:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
 
 def _check_output_dir(root: Path, settings: Settings) -> None:
     """The site directory is rewritten and pruned: it must not hold the newsroom itself."""

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from retold.models import Draft, SourceDoc
+from retold.newsroom import Newsroom
 from retold.pipeline import last_runs, run
 from retold.samples_server import SampleServer
 from retold.store.articles import MAX_ATTEMPTS
@@ -68,6 +69,15 @@ def _status(root: Path) -> tuple[dict[str, Any], str]:
         assert done.returncode == 0, done.stderr
         outs.append(done.stdout + done.stderr)  # the plain report is on stderr
     return json.loads(done_json(outs[0])), outs[1]
+
+
+def retold(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "retold", "--dir", str(root), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def done_json(out: str) -> str:
@@ -159,6 +169,15 @@ def test_a_story_whose_writer_raises_fails_alone_then_is_quarantined(
     assert note == f"Quarantined after {MAX_ATTEMPTS} attempts: RuntimeError: {MESSAGE}."
     assert run_with_fault(root, "write", "raise").status == "ok"  # not tried again
 
+    # An operator who fixed the cause gives it its tries back; the next run publishes it.
+    assert retold(root, "retry", "nonsense").returncode == 2
+    released = retold(root, "retry", str(story_id))
+    assert released.returncode == 0 and f"story {story_id}" in released.stderr
+    with Newsroom.open(root) as room:
+        assert run(room).status == "ok"
+    assert _story(root)[1:3] == ("written", 0)
+    assert retold(root, "retry", "--all").returncode == 2  # nothing left to release
+
 
 def test_an_article_whose_check_raises_is_quarantined(
     tmp_path: Path, publisher: SampleServer
@@ -190,6 +209,10 @@ def test_an_article_whose_check_raises_is_quarantined(
         reason,
     )
     assert item["slug"] in status_text and reason in status_text
+
+    assert retold(root, "retry", item["slug"]).returncode == 0
+    with Newsroom.open(root) as room:
+        assert run(room).counts["articles_published"] == 1
 
 
 def test_an_error_every_story_shares_blames_none_of_them(

@@ -31,6 +31,7 @@ def register(app: typer.Typer) -> None:
     app.command("status")(status)
     app.command("stats")(stats)
     app.command("approve")(approve)
+    app.command("retry")(retry)
 
 
 def init(
@@ -355,3 +356,27 @@ def approve(
             version.checked = False  # recompute the label, now with the editor's review
     room.close()
     st.console.print(f"Approved {slug}; run `retold run` or `retold build` to publish it.")
+
+
+def retry(
+    ctx: typer.Context,
+    target: str = typer.Argument(
+        None, help="A quarantined story's id or article's slug (see `retold status`)."
+    ),
+    all_: bool = typer.Option(False, "--all", help="Release every quarantined item."),
+) -> None:
+    """Give a quarantined story or article its tries back; the next run takes it up."""
+    st = state(ctx)
+    if (target is None) == (not all_):
+        raise RetoldError("Name one quarantined story id or article slug, or pass --all.")
+    room = open_room(st)
+    try:
+        with room.writing("retry"), room.db.transaction() as session:
+            released = articles_store.release(session, None if all_ else target)
+    finally:
+        room.close()
+    if not released:
+        raise RetoldError(
+            f"Nothing quarantined matches '{target}'." if target else "Nothing is quarantined."
+        )
+    st.console.print(f"Released {', '.join(released)}; `retold run` takes them up again.")

@@ -124,6 +124,30 @@ def quarantined(session: Session) -> list[dict[str, Any]]:
     return out
 
 
+def release(session: Session, target: str | None) -> list[str]:
+    """Give quarantined items their tries back: a story id, an article slug, or all (None).
+
+    Returns what was released, as `retold status` names it. A story is written again and
+    an article checked again on the next run.
+    """
+    released: list[str] = []
+    stories = select(Story).where(Story.status == QUARANTINED)
+    articles = select(Article).where(Article.status == QUARANTINED)
+    if target is not None:
+        story_id = int(target) if target.isdigit() else -1
+        stories = stories.where(Story.id == story_id)
+        articles = articles.where(Article.slug == target)
+    for story in session.scalars(stories):
+        story.status, story.needs_write, story.note = "new", True, ""
+        end_attempt(story)
+        released.append(f"story {story.id}")
+    for article in session.scalars(articles):
+        article.status = "draft"  # its current version is unchecked: the next run checks it
+        end_attempt(article)
+        released.append(article.slug)
+    return released
+
+
 def story_signatures(session: Session) -> list[tuple[int, dict[str, Any]]]:
     return [(s.id, s.signature) for s in session.scalars(select(Story).order_by(Story.id))]
 
