@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from ..errors import RetoldError
+from ..memory import return_freed_memory
 from . import batch, demo, newsroom, run, serve
 from .output import INTERRUPTED, State, setup_logging
 
@@ -44,6 +45,7 @@ for module in (newsroom, run, serve, demo, batch):
 
 
 def main() -> None:
+    return_freed_memory()  # a process-wide policy: the entry point sets it, not the library
     try:
         # Outside standalone mode Click returns a command's exit code instead of exiting.
         code = app(standalone_mode=False)
