@@ -343,7 +343,8 @@ def write_extractive(docs: Sequence[SourceDoc], brief: WriteBrief) -> Draft:
     paragraphs = _paragraphs(units, picked, brief)
     headline = _best_title(docs, units, bool(picked))
     if not headline:
-        headline = _headline_from(units[picked[0]].text if picked else standfirst)
+        # No usable title: the article's opening sentence says what happened.
+        headline = _headline_from(units[min(picked)].text if picked else standfirst)
 
     notes = []
     words = sum(word_count(p) for p in paragraphs)

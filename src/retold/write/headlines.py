@@ -498,16 +498,28 @@ def headline_from_lede(text: str, limit: int = HARD_MAX_HEADLINE) -> str:
     return fit_headline(first, min(limit, HARD_MAX_HEADLINE))
 
 
+_VAGUE_OPENERS = wordset("this these that what why how who you here it")
+_PRONOUNS = wordset("i you he she it we they this that these those me him her us them")
+
+
 def looks_like_clickbait(title: str) -> bool:
-    """True when a cleaned title is still too vague to stand as a headline."""
-    words = title.split()
+    """True when a cleaned title is still too vague to stand as a headline.
+
+    "Why it matters" and "This is huge" say nothing; "How to Make Furniture" and "Why I
+    Teach Plato to Plumbers" say what the piece is about: a vague opener counts only when
+    at most one word after it carries content.
+    """
+    words = re.findall(r"[\w'’-]+", title)
     if len(words) < 2:
         return True
-    return bool(
-        re.match(r"^(?:this|these|that|what|why|how|who|you|here)\b", title, re.IGNORECASE)
-        and "?" not in title
-        and len(words) < 7
-    )
+    if words[0].lower() not in _VAGUE_OPENERS or "?" in title or len(words) >= 7:
+        return False
+    if words[0].lower() == "how" and words[1].lower() == "to":  # a guide's plain title
+        return False
+    content = [
+        w for w in words[1:] if w.lower() not in FUNCTION_WORDS and w.lower() not in _PRONOUNS
+    ]
+    return len(content) <= 1
 
 
 def headline_problems(title: str, headline: str, site_name: str = "", url: str = "") -> list[str]:
