@@ -231,23 +231,26 @@ def _same_author(found: str, truth: str) -> bool:
 
 
 def story_figures(docs: dict[str, sqlite3.Row], pages: Sequence[realweb.Page]) -> None:
-    truth_text = {p.id: _squash(p.text)[:2000] for p in pages}
+    truth = realweb.same_story_pairs(pages)
     by_story: dict[int, list[str]] = {}
     for pid, row in docs.items():
         if row["story_id"] is not None:
             by_story.setdefault(row["story_id"], []).append(pid)
-    pairs = right = 0
-    for members in by_story.values():
-        for i, a in enumerate(members):
-            for b in members[i + 1 :]:
-                pairs += 1
-                right += truth_text[a] == truth_text[b]  # the same page served twice
-    precision = right / pairs if pairs else 1.0
+    joined = {
+        frozenset({a, b})
+        for members in by_story.values()
+        for i, a in enumerate(members)
+        for b in members[i + 1 :]
+    }
+    # Two URLs of one canonical page are one document, not a join: count them as found.
+    one_doc = {pair for pair in truth if sum(i in docs for i in pair) == 1}
+    precision = len(joined & truth) / len(joined) if joined else 1.0
+    recall = len((joined | one_doc) & truth) / len(truth) if truth else 1.0
     multi = sum(len(m) > 1 for m in by_story.values())
     line(
         "story-joins",
-        f"{pairs} joined pairs in {multi} multi-page stories of {len(by_story)}; "
-        f"pairwise precision {precision:.3f}",
+        f"{len(joined)} joined pairs in {multi} multi-page stories of {len(by_story)}; "
+        f"pairwise precision {precision:.3f}, recall {recall:.3f} ({len(truth)} true pairs)",
     )
 
 

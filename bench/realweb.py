@@ -9,10 +9,11 @@ extraction, clustering and the checker on real pages.
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,3 +89,24 @@ def snippet_found(snippet: str, text: str) -> bool:
     """Whether a ground-truth snippet stands in `text` (case, spacing, punctuation aside)."""
     needle = _squash(snippet)
     return bool(needle) and needle in _squash(text)
+
+
+# Pairs of real pages read side by side and judged reports of one event.
+# 0331/0333: two outlets on the J.D. Power 2025 North America Rental Car Satisfaction
+# Study, two days apart, with the same scores (734, 721, 711).
+REVIEWED_SAME_EVENT = {frozenset({"0331", "0333"})}
+
+
+def same_story_pairs(pages: Sequence[Page]) -> set[frozenset[str]]:
+    """Pairs of page ids that belong in one story: copies (shingle Jaccard >= 0.5), one
+    canonical URL, or reviewed reports of one event. Nearly every page is its own story."""
+    from retold.ingest.dedup import canonical_url, shingles
+
+    truth = {pair for pair in REVIEWED_SAME_EVENT if all(i in {p.id for p in pages} for i in pair)}
+    sets = {p.id: shingles(p.text) for p in pages}
+    for a, b in itertools.combinations(pages, 2):
+        sa, sb = sets[a.id], sets[b.id]
+        copy = bool(sa and sb) and len(sa & sb) / len(sa | sb) >= 0.5
+        if copy or canonical_url(a.url) == canonical_url(b.url):
+            truth.add(frozenset({a.id, b.id}))
+    return truth

@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))  # the bench package (the real-web loader) lives a
 
 from bench import realweb  # noqa: E402
 
-from retold.ingest.dedup import canonical_url, fingerprint, shingles, similarity  # noqa: E402
+from retold.ingest.dedup import fingerprint, shingles, similarity  # noqa: E402
 from retold.ingest.extract import extract  # noqa: E402
 from retold.stories.cluster import (  # noqa: E402
     WINDOW,
@@ -45,11 +45,6 @@ from retold.stories.cluster import (  # noqa: E402
     compare,
     signature,
 )
-
-# Pairs of real pages read side by side and judged reports of one event.
-# 0331/0333: two outlets on the J.D. Power 2025 North America Rental Car Satisfaction
-# Study, two days apart, with the same scores (734, 721, 711).
-REVIEWED_SAME_EVENT = {frozenset({"0331", "0333"})}
 
 Pair = frozenset[Hashable]
 
@@ -72,17 +67,6 @@ def sample_signatures(root: Path) -> tuple[list[DocSignature], set[Pair]]:
             events.setdefault(e["event"], []).append(key)
     truth = {frozenset(p) for keys in events.values() for p in itertools.combinations(keys, 2)}
     return sigs, truth
-
-
-def real_truth(pages: Sequence[realweb.Page]) -> set[Pair]:
-    truth: set[Pair] = set(REVIEWED_SAME_EVENT)
-    sets = {p.id: shingles(p.text) for p in pages}
-    for a, b in itertools.combinations(pages, 2):
-        sa, sb = sets[a.id], sets[b.id]
-        copy = bool(sa and sb) and len(sa & sb) / len(sa | sb) >= 0.5
-        if copy or canonical_url(a.url) == canonical_url(b.url):
-            truth.add(frozenset({a.id, b.id}))
-    return truth
 
 
 def joined_pairs(groups: Sequence[Sequence[Hashable]]) -> set[Pair]:
@@ -217,7 +201,7 @@ def main() -> None:
     samples_root = ROOT / "samples"
     sample_sigs, truth_samples = sample_signatures(samples_root)
     real_sigs = real_signatures(pages)
-    truth_real = real_truth(pages)
+    truth_real = realweb.same_story_pairs(pages)
     titles: dict[Hashable, str] = {p.id: p.title for p in pages}
     titles.update({s.key: str(s.key) for s in sample_sigs})
     print(f"truth: {len(truth_real)} same-story pairs among {len(pages)} real pages")
