@@ -2,14 +2,86 @@
 
 from __future__ import annotations
 
+import errno
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy.exc
 import typer
 
+from ..config import DATABASE_NAME
+from ..errors import RetoldError
 from ..newsroom import Newsroom
 from ..pipeline import run as run_pipeline
 from ..pipeline import stop_signals_interrupt
+from ..publish import PublishError
 from ..stages.publish import publish
 from ..stages.report import RunReport
+from ..store import db as store_db
 from .output import OK, PARTIAL, WRITER_UNAVAILABLE, State, emit_json, progress_bar, state
+
+# What the machine, not Retold or the user, can do to a command: these stop it with one
+# sentence (the run is recorded failed where the database lets it be), never a traceback.
+FAULT_ERRNOS = frozenset(
+    {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO}
+)
+SAVED = "everything finished up to then is saved"
+
+
+class StoppedByFault(RetoldError):
+    """The disk, the database or the site's folder stopped a command (exit 1)."""
+
+    exit_code = PARTIAL
+
+
+def fault_sentence(err: BaseException, root: Path) -> str | None:
+    """One sentence for a fault around the newsroom, or None when ``err`` is not one."""
+    database = root.resolve() / DATABASE_NAME
+    if isinstance(err, PublishError):
+        return f"{str(err).rstrip('.')}; the published site is unchanged and {SAVED}."
+    if isinstance(err, sqlalchemy.exc.OperationalError):
+        detail = str(err.orig or err).strip()
+        lowered = detail.lower()
+        if "locked" in lowered or "busy" in lowered:
+            waited = store_db.BUSY_TIMEOUT_MS / 1000
+            return (
+                f"The database {database} is locked by another program (Retold waited "
+                f"{waited:g} s); {SAVED}, so run again once that program lets go."
+            )
+        # SQLite reports a full disk as "disk I/O error" when the WAL can't grow.
+        if "full" in lowered or _disk_full(database.parent):
+            return (
+                f"The disk holding {database} is full; {SAVED}, so free some space and run again."
+            )
+        return f"The database {database} could not be written ({detail}); {SAVED}."
+    if isinstance(err, OSError) and err.errno in (errno.ENOSPC, errno.EDQUOT):
+        where = err.filename or root.resolve()
+        return f"The disk holding {where} is full; {SAVED}, so free some space and run again."
+    if isinstance(err, OSError) and err.errno in FAULT_ERRNOS:
+        where = f" ({err.filename})" if err.filename else ""
+        return f"{err.strerror or err}{where}; {SAVED}."
+    return None
+
+
+def _disk_full(folder: Path) -> bool:
+    try:
+        return shutil.disk_usage(folder).free < 64 * 1024
+    except OSError:
+        return False
+
+
+@contextmanager
+def faults_as_sentences(root: Path) -> Iterator[None]:
+    """Turn a fault of the disk, the database or the site's folder into StoppedByFault."""
+    try:
+        yield
+    except (PublishError, sqlalchemy.exc.OperationalError, OSError) as err:
+        sentence = fault_sentence(err, root)
+        if sentence is None:
+            raise
+        raise StoppedByFault(sentence) from err
 
 
 def register(app: typer.Typer) -> None:
@@ -64,13 +136,14 @@ def run(
 ) -> None:
     """Run every stage once: fetch, extract, cluster, write, verify, relate, publish."""
     st = state(ctx)
-    room = Newsroom.open(st.dir)
-    try:
-        # Taken here too (the pipeline's hold is re-entrant), so a refused run draws nothing.
-        with room.writing("run"):
-            report = run_room(st, room, force=force)
-    finally:
-        room.close()
+    with faults_as_sentences(st.dir):
+        room = Newsroom.open(st.dir)
+        try:
+            # Taken here too (the pipeline's hold is re-entrant), so a refused run draws nothing.
+            with room.writing("run"):
+                report = run_room(st, room, force=force)
+        finally:
+            room.close()
     if json_out:
         emit_json(report.as_dict())
     else:
@@ -85,13 +158,14 @@ def build(
 ) -> None:
     """Publish only: rebuild the site from what is stored (incremental)."""
     st = state(ctx)
-    room = Newsroom.open(st.dir)
     report = RunReport()
-    try:
-        with room.writing("build"), stop_signals_interrupt():
-            result = publish(room, report)
-    finally:
-        room.close()
+    with faults_as_sentences(st.dir):
+        room = Newsroom.open(st.dir)
+        try:
+            with room.writing("build"), stop_signals_interrupt():
+                result = publish(room, report)
+        finally:
+            room.close()
     if json_out:
         emit_json(
             {

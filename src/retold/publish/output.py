@@ -140,6 +140,11 @@ class SiteWriter:
             if self._lock_fd is not None:
                 os.close(self._lock_fd)  # releases the lock
                 self._lock_fd = None
+        if isinstance(exc, OSError) and not self.committed:
+            # A full disk, a read-only or immutable folder: one sentence naming the site.
+            # The unfinished build is gone and the published site is the one before.
+            reason = exc.strerror or str(exc) or type(exc).__name__
+            raise PublishError(f"Cannot write the site to {self.out_dir}: {reason}.") from exc
 
     def _adopt_existing(self) -> None:
         """Find the current build; refuse to clobber a directory Retold did not make."""
@@ -278,8 +283,8 @@ class SiteWriter:
         manifest = f'{{"version":{MANIFEST_VERSION},"id":"{build_id}","files":{files}}}'
         _write_new(self.new / MANIFEST, manifest.encode())
         link = self.out_dir.parent / f".{self.out_dir.name}.swap-{uuid.uuid4().hex[:8]}"
-        os.symlink(os.path.relpath(self.new, self.out_dir.parent), link)
         try:
+            os.symlink(os.path.relpath(self.new, self.out_dir.parent), link)
             os.replace(link, self.out_dir)
         except OSError as exc:
             with contextlib.suppress(OSError):
