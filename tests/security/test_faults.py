@@ -288,11 +288,6 @@ def model_fault(kind: str) -> Iterator[str]:
             yield server.url
 
 
-GARBAGE_BUG = (
-    "openai returns a non-JSON HTTP 200 body as a str and OpenAIWriter._call reads "
-    "resp.choices from it: AttributeError, counted as a shared story failure (exit 1, "
-    "partial) instead of a transient fault of the server (exit 3); see the report of issue 13"
-)
 
 
 @pytest.mark.parametrize(
@@ -300,7 +295,7 @@ GARBAGE_BUG = (
     [
         "down",
         "slow",
-        pytest.param("garbage", marks=pytest.mark.xfail(strict=True, reason=GARBAGE_BUG)),
+        "garbage",
         "500",
     ],
 )

@@ -152,6 +152,9 @@ class OpenAIWriter(ModelWriter):
             max_tokens=self.settings.max_tokens,
             **extra,
         )
+        if not isinstance(resp, openai.types.chat.ChatCompletion):
+            # The client hands back a body that isn't JSON as a plain string: a server fault.
+            raise Transient(f"the server's reply is not JSON ({str(resp)[:60]!r})")
         if not resp.choices:
             raise Transient("the server returned no choices")
         choice = resp.choices[0]
