@@ -244,7 +244,10 @@ def run(
 
 
 def _describe(err: BaseException) -> str:
-    text = str(err).strip() or type(err).__name__
+    # SQLAlchemy wraps the driver's error with the statement and its parameters: keep the
+    # driver's own sentence ("database is locked"), not lines of SQL.
+    orig = getattr(err, "orig", None)
+    text = str(orig if isinstance(orig, BaseException) else err).strip() or type(err).__name__
     sentence = text if text.endswith(".") else text + "."
     # A user error is already one sentence; anything else is a bug: name its type.
     return sentence if isinstance(err, RetoldError) else f"{type(err).__name__}: {sentence}"
