@@ -103,13 +103,72 @@ def looks_like_feed(body: bytes, content_type: str = "") -> bool:
 # --- XML feeds -------------------------------------------------------------------
 
 
+# Numeric character references. feedparser's loose parser (used for malformed feeds) calls
+# chr() on them unchecked: `&#1114112;`, `&#xD800;` or a 5,000-digit one crash it.
+_CHARREF = re.compile(r"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));")
+_CHARREF_BYTES = re.compile(_CHARREF.pattern.encode())
+_WIDE_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+    (b"<\x00\x00\x00", "utf-32-le"),
+    (b"\x00\x00\x00<", "utf-32-be"),
+    (b"<\x00", "utf-16-le"),
+    (b"\x00<", "utf-16-be"),
+)
+
+
+def _charref_ok(hex_digits: str | None, digits: str | None) -> bool:
+    text = hex_digits or digits or ""
+    if len(text.lstrip("0")) > 8:
+        return False
+    code = int(text, 16) if hex_digits else int(text)
+    return 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF
+
+
+_XML_ENCODING = re.compile(r"""^(<\?xml[^>]*?encoding\s*=\s*["'])[^"']*""")
+
+
+def _safe_charrefs(body: bytes) -> bytes:
+    """``body`` with every character reference to no character made U+FFFD.
+
+    A UTF-16 or UTF-32 body is handed on as UTF-8 (feedparser rejects one that has a
+    byte order mark but no XML declaration saying so).
+    """
+    for bom, codec in _WIDE_BOMS:
+        if body.startswith(bom):
+            try:
+                text = body.decode(codec).removeprefix("\ufeff")
+            except UnicodeDecodeError:
+                return body  # feedparser will call it malformed; the fallback below guards
+            text = _CHARREF.sub(
+                lambda m: m.group(0) if _charref_ok(m[1], m[2]) else "&#xFFFD;", text
+            )
+            return _XML_ENCODING.sub(r"\1utf-8", text, count=1).encode("utf-8", "replace")
+    if b"&#" not in body:
+        return body
+
+    def fix(m: re.Match[bytes]) -> bytes:
+        hex_digits, digits = (g.decode("ascii") if g else None for g in m.groups())
+        return m.group(0) if _charref_ok(hex_digits, digits) else b"&#xFFFD;"
+
+    return _CHARREF_BYTES.sub(fix, body)
+
+
 def _parse_xml_feed(body: bytes, url: str) -> ParsedFeed:
     # A stream, never a string: feedparser would treat a string as a URL to fetch.
-    parsed = feedparser.parse(
-        io.BytesIO(body),
-        response_headers={"content-location": url, "content-type": "application/xml"},
-        sanitize_html=True,
-    )
+    try:
+        parsed = feedparser.parse(
+            io.BytesIO(_safe_charrefs(body)),
+            response_headers={"content-location": url, "content-type": "application/xml"},
+            sanitize_html=True,
+        )
+    except (ValueError, OverflowError, UnicodeError, RecursionError) as err:
+        # feedparser's loose parser has unchecked corners; hostile bytes are "not a feed".
+        raise FeedError(
+            f"The document at {url} is not a feed Retold can read ({_describe(err)})."
+        ) from None
     version = str(parsed.get("version") or "")
     entries = list(parsed.get("entries") or [])
     warnings: list[str] = []

@@ -45,11 +45,7 @@ def read_opml(body: bytes, base: str = "") -> list[OpmlFeed]:
         root = etree.fromstring(body, parser)
     except etree.XMLSyntaxError as exc:
         raise OpmlError(f"The OPML file is not valid XML ({exc}).") from None
-    if (
-        root is None
-        or not isinstance(root.tag, str)
-        or etree.QName(root).localname.lower() != "opml"
-    ):
+    if root is None or not isinstance(root.tag, str) or _localname(root.tag) != "opml":
         raise OpmlError("The file is not OPML (its root element is not <opml>).")
     feeds: list[OpmlFeed] = []
     seen: set[str] = set()
@@ -77,6 +73,12 @@ def read_opml(body: bytes, base: str = "") -> list[OpmlFeed]:
             unsafe,
         )
     return feeds
+
+
+def _localname(tag: str) -> str:
+    """``{ns}opml``, ``opml`` and ``x:opml`` → "opml". Not lxml's QName: in recover mode a
+    tag can keep a prefix whose namespace never parsed, and QName raises on it."""
+    return tag.rpartition("}")[2].rpartition(":")[2].lower()
 
 
 def write_opml(feeds: Iterable[OpmlFeed], title: str) -> str:

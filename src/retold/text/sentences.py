@@ -59,8 +59,10 @@ _CLOSERS = "\"”’')]»"
 # the Devanagari danda, the Urdu, Ethiopic, Myanmar and Khmer stops).
 _FULL_STOPS = "。！？｡।॥۔።။។"
 _CJK_CLOSERS = "」』）】〕〉》"
+# A run of stops is matched whole, from its first character, and never backtracked into:
+# trying every position of a long run of dots ("....", ". . .") made splitting quadratic.
 _BOUNDARY = re.compile(
-    r"(?:\.{3}|…|[.!?]+)[\"”’')\]»]*(?=\s)"
+    r"(?<![.!?…])[.!?…]++[\"”’')\]»]*+(?=\s)"
     rf"|[{_FULL_STOPS}]+[{_CJK_CLOSERS}\"”’')\]»]*"
 )
 _CJK_OPEN = "「『（【〔〈《"
@@ -70,7 +72,10 @@ _QUOTE_GOES_ON = ("と", "って", "、", "，")
 _PHRASE_BREAK = re.compile(rf"(?<=[{PHRASE_SPACED}])\s+(?=[{PHRASE_SPACED}])")
 _PARA_BREAK = re.compile(r"\n[ \t]*\n+")
 _SPACE = re.compile(r"\s+")
-_BULLET = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+")
+# Used with match(text, pos, endpos), which anchors at pos: no copies of the rest of a block.
+_BULLET = re.compile(r"\s*(?:[-*•·]|\d+[.)])\s+")
+_LEADING_SPACE = re.compile(r"\s*")
+_NEXT_WORD = re.compile(rf"\s*[{re.escape(_OPENERS)}]*(\S*)")
 _INITIALS = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]?$")
 
 
@@ -114,12 +119,15 @@ def _split_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
         nl = text.find("\n", line_start, end)
         line_end = end if nl == -1 else nl
         line = text[line_start:line_end].rstrip()
-        nxt = text[line_end + 1 : end].lstrip() if nl != -1 else ""
+        # Where the next line's text starts: never a copy of the rest of the block, which
+        # made a block of many short lines quadratic.
+        lead = _LEADING_SPACE.match(text, line_end + 1, end) if nl != -1 else None
+        nxt = lead.end() if lead else end
         hard = False
-        if nl != -1 and nxt:
+        if nxt < end:
             ends_open = bool(line) and line[-1] not in '.!?:;,”"’)…' and not line[-1].islower()
-            hard = bool(_BULLET.match(nxt)) or ends_open and nxt[:1].isupper()
-            hard = hard or bool(_BULLET.match(text[cur_start:line_end]))
+            hard = bool(_BULLET.match(text, nxt, end)) or ends_open and text[nxt].isupper()
+            hard = hard or bool(_BULLET.match(text, cur_start, line_end))
         if nl == -1:
             parts.append((cur_start, end))
             return parts
@@ -199,10 +207,8 @@ def _phrases(para: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _next_word(para: str, pos: int) -> str:
-    rest = para[pos:].lstrip()
-    rest = rest.lstrip(_OPENERS)
-    m = re.match(r"\S+", rest)
-    return m.group(0) if m else ""
+    m = _NEXT_WORD.match(para, pos)
+    return m.group(1) if m else ""
 
 
 def _is_boundary(para: str, m: re.Match[str]) -> bool:
@@ -221,11 +227,15 @@ def _is_boundary(para: str, m: re.Match[str]) -> bool:
     if punct != ".":
         return True  # ! ? ?! … and "..." followed by a capital
     # A plain full stop: look at the word before it.
-    before = para[: m.start()]
-    wm = re.search(r"(\S+)$", before)
-    if not wm:
+    # Scanned back from the stop: a search over everything before it was quadratic.
+    # (It looks past one line break, as `(\S+)$` did: "$" matches before a final newline.)
+    end = m.start() - 1 if m.start() and para[m.start() - 1] == "\n" else m.start()
+    start = end
+    while start > 0 and not para[start - 1].isspace():
+        start -= 1
+    if start == end:
         return True
-    word = wm.group(1).lstrip(_OPENERS)
+    word = para[start:end].lstrip(_OPENERS)
     low = word.lower()
     if low in _NEVER_FINAL and low not in _NAME_SUFFIX:
         return False
