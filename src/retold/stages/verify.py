@@ -25,8 +25,9 @@ from ..verify.judges import Judge, JudgeSettings, get_judge, judge_checks
 from ..verify.label import label_for
 from ..verify.policy import decide, repair_by_dropping, repair_from_evidence
 from ..write.sentences import split_sentences
-from .report import Failures, RunReport, error_sentence, item_fault
-from .write import MIN_SENTENCES, settle_failures, uncount_attempt, writer_settings
+from .attempts import record_failure, settle_failures, uncount_attempt
+from .report import Failures, RunReport
+from .write import MIN_SENTENCES, writer_settings
 
 Progress = Callable[[str, int, int], None]
 
@@ -96,14 +97,8 @@ def verify_articles(room: Newsroom, report: RunReport, progress: Progress | None
                 articles_store.end_attempt(article)
         except Exception as err:  # noqa: BLE001 - one article's bug must not stop the others
             report.counts, report.problems[problems:] = counts, []
-            if not item_fault(err):
-                uncount_attempt(room, Article, article_id)
+            if not record_failure(room, failures, Article, article_id, err):
                 raise
-            failures.errors[article_id] = error_sentence(err)
-            with room.db.transaction() as session:  # kept even if the process dies next
-                article = session.get(Article, article_id)
-                assert article is not None
-                article.last_error = failures.errors[article_id]
         except BaseException:
             uncount_attempt(room, Article, article_id)  # Ctrl-C: not the article's fault
             raise

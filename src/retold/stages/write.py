@@ -16,14 +16,12 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from ..errors import RetoldError
 from ..models import Draft, SourceDoc
 from ..newsroom import Newsroom
 from ..store import articles as articles_store
 from ..store import documents as docs_store
-from ..store.schema import Article, Story, utcnow
+from ..store.schema import Story, utcnow
 from ..text.scripts import checker_supports, dominant_script, script_name
 from ..text.sentences import split_sentences
 from ..write.backend import WriteBrief, WriterBackend, WriterSettings
@@ -31,7 +29,8 @@ from ..write.cache import cache_key
 from ..write.errors import WriterError, WriterUnavailable
 from ..write.prompting import load_prompt
 from ..write.registry import get_writer
-from .report import Failures, RunReport, error_sentence, item_fault
+from .attempts import record_failure, settle_failures, uncount_attempt
+from .report import Failures, RunReport
 
 Progress = Callable[[str, int, int], None]
 
@@ -169,14 +168,8 @@ async def _attempt(
     try:
         tried = await work()
     except Exception as err:  # noqa: BLE001 - one story's bug must not stop the others
-        if not item_fault(err):
-            uncount_attempt(room, Story, story_id)
+        if not record_failure(room, failures, Story, story_id, err):
             raise
-        failures.errors[story_id] = error_sentence(err)
-        with room.db.transaction() as session:  # kept even if the process dies next
-            story = session.get(Story, story_id)
-            assert story is not None
-            story.last_error = failures.errors[story_id]
         return
     except BaseException:
         uncount_attempt(room, Story, story_id)  # Ctrl-C or a stop signal: not the story's fault
@@ -185,52 +178,6 @@ async def _attempt(
         failures.succeeded += 1
     else:
         uncount_attempt(room, Story, story_id)
-
-
-def settle_failures(
-    room: Newsroom, report: RunReport, failures: Failures, model: type[Story] | type[Article]
-) -> None:
-    """Count the stage's failed items, quarantining those that have had their tries.
-
-    An error that many items share is the surroundings' (a model answering garbage, a
-    dependency down): it fails the run but counts towards no item's quarantine.
-    """
-    shared = failures.shared()
-    noun = "Story" if model is Story else "Article"
-    key = "stories" if model is Story else "articles"
-    with room.db.transaction() as session:
-        for item_id, error in failures.errors.items():
-            item = _item(session, model, item_id)
-            assert item is not None
-            if shared and error == shared:
-                articles_store.undo_attempt(item)
-                report.count(f"{key}_failed")
-            elif articles_store.spent(item):
-                report.count(f"{key}_quarantined")
-                report.problem(f"{noun} {item_id}: {item.last_error}")
-            else:
-                report.count(f"{key}_failed")
-                report.problem(f"{noun} {item_id} failed and will be tried again: {error}")
-    if shared:
-        times = sum(error == shared for error in failures.errors.values())
-        report.problem(
-            f"{times} {key} failed with the same error, so none of them is blamed for it "
-            f"(none moves closer to quarantine): {shared}"
-        )
-
-
-def uncount_attempt(room: Newsroom, model: type[Story] | type[Article], item_id: int) -> None:
-    """Take back a try that something else stopped (Ctrl-C, a failing disk)."""
-    with room.db.transaction() as session:
-        item = _item(session, model, item_id)
-        if item is not None:
-            articles_store.undo_attempt(item)
-
-
-def _item(
-    session: Session, model: type[Story] | type[Article], item_id: int
-) -> Story | Article | None:
-    return session.get(Story, item_id) if model is Story else session.get(Article, item_id)
 
 
 def _writable(room: Newsroom, docs: list[SourceDoc]) -> bool:
