@@ -44,6 +44,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from retold.publish.dates import month_name
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from retold.newsroom import Newsroom  # noqa: E402
@@ -179,20 +181,7 @@ REACTIONS = (
     "praised the volunteers",
     "urged people to comment",
 )
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+MONTHS = tuple(month_name(m) for m in range(1, 13))
 EXTRAS = (
     "The work is due to start in {month} and should take {n} weeks.",
     "About {big} people use the {thing} every week, according to the {org}.",

@@ -206,3 +206,98 @@ def test_button_and_menu_lines_are_furniture(line: str) -> None:
 )
 def test_reporting_that_starts_like_a_button_stays(line: str) -> None:
     assert not is_boilerplate_line(line)
+
+
+# --- calls to action, credits and the first paragraph -----------------------------------
+
+CTA_CASES = [
+    ("affiliate links", "first reductions since the boxes became popular"),
+    ("Ready to simplify", "the average serving had shrunk"),
+    ("Want to eat better", "publish the weights of every box"),
+    ("Our dietitians build", "low in protein"),
+    ("Talk to our team", "returns of uneaten ingredients fell"),
+    ("Looking for more ways", "check the labels"),
+]
+
+
+@pytest.mark.parametrize(("absent", "present"), CTA_CASES)
+def test_calls_to_action_stay_out_of_the_body(absent: str, present: str) -> None:
+    ex = extract_fixture("call_to_action.html")
+    assert absent not in ex.text, ex.text
+    assert present in ex.text, ex.text
+    assert not ex.excerpt_only
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Curious how the new rules affect renters? Our guide explains each change.",
+        "Want to know why the vote failed? Three councillors told us.",
+        "Need help paying the bill, the charity asked callers to ring its hotline.",
+    ],
+)
+def test_reporting_that_asks_a_question_stays(line: str) -> None:
+    from retold.ingest.clean import is_call_to_action
+
+    assert not is_call_to_action(line)
+
+
+POOL = [
+    "Councillors in Brackley voted on Thursday to keep the town's swimming pool open for "
+    "another five years, ending a long dispute over its repair bill.",
+    "The pool needs a new roof and heating system, which engineers priced at £2.4 million.",
+    "Campaigners had collected more than 3,000 signatures asking the council to save it.",
+    "The council will borrow most of the money and repay it over twenty years.",
+    "Swimming clubs said they were relieved and would plan next season's galas at once.",
+    "The pool opened in 1974 and was last refurbished in 2003, when new changing rooms were "
+    "built beside the main hall.",
+    "About 1,200 people swim there in a typical week, according to the leisure trust that "
+    "runs it for the council.",
+    "Shares in the operator fell 3% on the news, said Reuters.",
+    "Work on the roof will start in April, and the pool will close for about ten weeks while "
+    "it is done.",
+]
+
+
+def test_a_simple_news_page_keeps_every_paragraph() -> None:
+    """Sentences ending in "repair bill." or "twenty years." once matched the photo-credit
+    rule ("epa" inside "repair", "repay"): the lede was lost."""
+    body = "".join(f"<p>{p}</p>" for p in POOL)
+    html = (
+        "<!doctype html><html lang='en'><head><title>Brackley keeps its pool</title></head>"
+        f"<body><main><article><h1>Brackley keeps its pool</h1>{body}</article></main>"
+        "</body></html>"
+    )
+    ex = extract(html, "https://gazette.example/pool.html")
+    assert ex.text.split("\n\n") == POOL
+
+
+@pytest.mark.parametrize(
+    "line", ["Photograph: Jon Smith/Reuters", "(AFP)", "Jane Doe | Getty Images", "EPA-EFE/Ann Lee"]
+)
+def test_agency_credits_are_still_furniture(line: str) -> None:
+    assert is_boilerplate_line(line)
+
+
+def test_container_text_reads_the_blocks_of_the_article_container() -> None:
+    """The fallback for pages both trafilatura passes miss (listicles, card and tab
+    layouts): the blocks of the element holding most <p> text, chrome and furniture out."""
+    from trafilatura.utils import load_html
+
+    from retold.ingest.extract import _container_text
+
+    para = "A long enough paragraph of the guide, written for the readers of this page. " * 3
+    html = (
+        "<html><body><nav><p>Home</p><p>Guides</p></nav><div class='layout'>"
+        f"<div class='cards'><h2>Five ways to save</h2><p>{para}</p><ul><li>Cook at home</li>"
+        f"<li>Walk to work</li></ul><div class='tile'><h3>Table</h3><p>{para}</p></div>"
+        "<table><tr><td>Rent</td><td>£900</td></tr></table>"
+        "<div class='newsletter-box'><p>Sign up for more tips</p></div></div>"
+        "<aside><p>Sidebar</p></aside></div><footer><p>© Site</p></footer></body></html>"
+    )
+    tree = load_html(html)
+    assert tree is not None
+    blocks = _container_text(tree).split("\n")
+    assert blocks[0] == "Five ways to save"
+    assert "Cook at home" in blocks and "£900" in blocks and "Table" in blocks
+    assert not {"Home", "Sidebar", "© Site", "Sign up for more tips"} & set(blocks)

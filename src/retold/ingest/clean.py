@@ -16,6 +16,8 @@ from collections.abc import Iterable
 import lxml.html
 from lxml import etree
 
+from retold.ingest.hidden import PageStyle, is_hidden
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -76,10 +78,13 @@ def html_to_text(fragment: str) -> str:
             out.append(para)
         buf.clear()
 
+    page = PageStyle(root)
+
     def walk(el: etree._Element) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
         tag = tag.lower()
-        if tag in _SKIP_TAGS or not tag:
+        # Feed content hides text the way pages do (white <font>, display:none spans).
+        if tag in _SKIP_TAGS or not tag or is_hidden(el, page):
             if el.tail:
                 buf.append(el.tail)
             return
@@ -135,7 +140,14 @@ _SHORT_CTA = re.compile(
     r"(?:get|enjoy|for) unlimited (?:digital )?access|subscribe (?:today|now|here)\b|"
     r"start (?:your|a) free trial|free trial today|already (?:a subscriber|have an account)\?|"
     r"become a (?:member|subscriber|supporter|patron)\b|support (?:our|independent) journalism|"
-    r"(?:our|a) (?:free )?(?:daily|weekly|monthly) (?:\w+ )?newsletter|in your inbox)",
+    r"(?:our|a) (?:free )?(?:daily|weekly|monthly) (?:\w+ )?newsletter|in your inbox|"
+    r"delivered to your inbox|join (?:our|the) (?:\w+ )?(?:mailing list|newsletter|facebook group|"
+    r"community|discord|slack)|spread the word about|get the latest (?:news|updates|offers) "
+    r"(?:about|from|on)|"
+    # offers
+    r"(?:unlock|save|get) (?:up to )?\d+% off (?:your|our|all|today|now)|"
+    r"use (?:the )?(?:promo |discount )?code [A-Z]*\d[A-Z0-9]*\b|"
+    r"(?:gifting|giving) you \$?\d)",
     re.IGNORECASE,
 )
 # Whole short lines that are page furniture wherever they stand: buttons, menu items,
@@ -164,9 +176,27 @@ _CREDIT = re.compile(
     r"(?:^|[\s(\[|—–-])(?:photo(?:graph)?s?|picture|image|credit|illustration|video|"
     r"pictured)\s*(?:credit)?\s*[:/]\s*"
     r"[\w.'’ -]{2,60}[)\]]?\.?\s*$|"
-    r"(?:getty images|reuters|associated press|afp|shutterstock|alamy|"
-    r"epa)[\w /-]{0,30}[)\]]?\.?\s*$",
+    # An agency at the end of a line is a credit only as a whole word set off as credits
+    # are ("… | Getty Images", "(Reuters)"): "epa" inside "repair bill." and "… said Reuters."
+    # closing a sentence of reporting are not.
+    r"(?:^|[(\[|/—–-]\s*|\s{2,})(?:getty images|reuters|associated press|afp|shutterstock|"
+    r"alamy|epa)\b[\w /-]{0,30}[)\]]?\.?\s*$",
     re.IGNORECASE,
+)
+# A word every credit line holds: a cheap test before the regex (this runs on every line).
+_CREDIT_HINTS = (
+    "photo",
+    "pictur",
+    "image",
+    "credit",
+    "illustration",
+    "video",
+    "reuters",
+    "associated press",
+    "afp",
+    "shutterstock",
+    "alamy",
+    "epa",
 )
 _BIO = re.compile(
     r"^(?:about the author\b|(?i:(?:additional )?(?:reporting|writing|editing|compiled|"
@@ -179,6 +209,71 @@ _BYLINE = re.compile(
     r"^(?:by\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}(?:\s*[,|·•-].{0,60})?|"
     r"(?:published|updated|posted|last updated)\s*[:]?\s*.{0,50}\d.{0,30})$",
     re.IGNORECASE,
+)
+
+
+# Marketing calls to action: a question put to the reader ("Ready to simplify your
+# nutrition?") or an invitation to act on the publisher's offer ("Get started today",
+# "Talk to our experts"). Reporting asks questions too, so a line counts only when it is
+# short and has both halves, or when it closes the article (see is_call_to_action).
+_READER_QUESTION = re.compile(
+    r"^(?:ready to|want to|wanting to|looking to|looking for|need (?:help|a|an|more)|"
+    r"interested in|curious (?:about|how)|struggling (?:to|with)|tired of|still not sure|"
+    r"not sure (?:where|how|which))\b[^?]{0,120}\?",
+    re.IGNORECASE,
+)
+_INVITATION = re.compile(
+    r"\b(?:get started|learn more|find out more|contact (?:us|our)|get in touch|talk to (?:our|"
+    r"an?|us)|speak (?:to|with) (?:our|an?|us)|book (?:a|your) (?:free )?(?:demo|call|"
+    r"consultation)|schedule (?:a|your) (?:free )?(?:demo|call|consultation)|request a (?:quote|"
+    r"demo)|get (?:a|your) (?:free )?(?:quote|demo|trial|estimate)|(?:start|try) (?:it |\w+ )?"
+    r"(?:for )?free|free trial|start (?:building|your|now|today)|sign up|join (?:us|our|now|"
+    r"today)|download (?:now|our|the free)|see how (?:it works|we)|discover how|"
+    r"click (?:here|below)|we can help|let us help|our (?:experts|team) (?:can|will))\b",
+    re.IGNORECASE,
+)
+# Lines that are never reporting: affiliate disclosures and pleas for support.
+_DISCLOSURE = re.compile(
+    r"\b(?:affiliate links?|earn (?:a |from )?(?:small )?commissions?|qualifying purchases|"
+    r"(?:if|when) you (?:buy|purchase|click) (?:through|via|something)|"
+    r"if you(?:'|’)?re enjoying (?:this|our)|if you (?:liked|enjoyed) this (?:post|article|story)|"
+    r"consider (?:supporting|subscribing)|please consider (?:liking|sharing|subscribing|"
+    r"supporting))\b|"
+    # the publisher offering its own people: "connect with one of our experts"
+    r"\b(?:talk|speak|connect|chat) (?:to|with) (?:one of )?our (?:[\w-]+ ){0,4}(?:experts?|"
+    r"team|specialists?|advisou?rs?|consultants?|strategists?)\b",
+    re.IGNORECASE,
+)
+
+
+def is_call_to_action(para: str, words: int | None = None, *, closing: bool = False) -> bool:
+    """A marketing call to action. Anywhere: a short line that asks the reader a question
+    and invites them to act, or a disclosure. At the article's end (`closing`), where CTA
+    boxes sit: a short reader question or invitation on its own."""
+    words = word_count(para) if words is None else words
+    if words > 60:
+        return False
+    # Substring gates before the regexes: this runs on every line of every page.
+    low = para.casefold()
+    if any(hint in low for hint in _DISCLOSURE_HINTS) and _DISCLOSURE.search(para):
+        return True
+    question = "?" in para and bool(_READER_QUESTION.match(para))
+    if not (question or closing) or words > 30:
+        return False
+    invitation = bool(_INVITATION.search(para))
+    return invitation or (closing and question)
+
+
+_DISCLOSURE_HINTS = (
+    "affiliat",
+    "commission",
+    "purchase",
+    "buy ",
+    "click",
+    "enjoy",
+    "liked",
+    "consider",
+    "our ",
 )
 
 
@@ -198,7 +293,7 @@ def is_boilerplate_line(para: str, words: int | None = None) -> bool:
         return True
     if words <= 30 and _SHORT_CTA.search(para):
         return True
-    if words <= 40 and _CREDIT.search(para):
+    if words <= 40 and any(h in para.casefold() for h in _CREDIT_HINTS) and _CREDIT.search(para):
         return True
     return words <= 14 and bool(_BYLINE.match(para))
 

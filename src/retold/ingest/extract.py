@@ -11,9 +11,11 @@ One parse of the page, then, in order:
    press releases lose their "About <company>" section;
 4. trafilatura finds the main text (fast mode, balanced, comments off); its slower
    fallbacks run only when the fast pass found too little or clearly missed part of the
-   page's paragraph text;
+   page's paragraph text; when both miss most of it (listicles, card and tab layouts), the
+   blocks of the element holding the page's paragraphs are read instead;
 5. clean-up of what it kept: furniture text, captions, credits, "Read more:" lines, share,
-   social and subscription prompts, pull quotes, bios and sign-offs;
+   social and subscription prompts, marketing calls to action and affiliate disclosures,
+   pull quotes, bios and sign-offs;
 6. excerpt detection (walls.py): paywall, consent wall, teaser, too little text, so the
    writer never retells half a story as whole.
 """
@@ -36,6 +38,7 @@ from retold.ingest.clean import (
     is_about_heading,
     is_bio,
     is_boilerplate_line,
+    is_call_to_action,
     join_paragraphs,
     normalise_space,
     release_footer_start,
@@ -72,7 +75,8 @@ _FURNITURE_ATTR = re.compile(
     r"gdpr|cmp|"
     r"share\w*|sharing|social\w*|related\w*|read-?more|more-?(?:stories|news|from)|most-?(?:read|"
     r"popular)|"
-    r"popular|trending|recommended|promo\w*|advert\w*|ads?|ad-?slot|sponsor\w*|comments?|"
+    r"popular|trending|recommended|promo\w*|cta\w*|call-?to-?action|disclaimer\w*|"
+    r"affiliate-?(?:disclosure|disclaimer|notice)|advert\w*|ads?|ad-?slot|sponsor\w*|comments?|"
     r"comment-?\w+|"
     r"breadcrumbs?|footer|nav|navbar|menu|paywall\w*|tags?)(?=$|[\s_-])",
     re.IGNORECASE,
@@ -113,14 +117,17 @@ def extract(html: str, url: str) -> Extracted:
         fill_metadata(meta, tree, url)
     # Text a reader can't see is text a reader didn't get: it is also where prompt
     # injections hide ("ignore previous instructions…" in white on white). Everything
-    # below looks at the page without it.
+    # below looks at the page without it; panels a reader can open are shown opened.
     drop_hidden(tree)
     signals = _walk(tree)
     _drop_about_sections(tree)
     doc = _trafilatura(tree, url, fast=True)
     wall: str | None = None  # looked for only where it matters: scanning costs
     found = (doc.text or "") if doc is not None else ""
-    if word_count(found) < MIN_WORDS or _missed_much(tree, found):
+    paragraph_chars = 0  # the page's <p> text: measured only when the word count passes
+    if word_count(found) < MIN_WORDS or len(found) < MISSED * (
+        paragraph_chars := _paragraph_chars(tree)
+    ):
         wall = visible_wall(html, tree, found)
         if not wall:
             # Short or nothing and no wall to explain it: worth the slower fallbacks, once.
@@ -132,6 +139,16 @@ def extract(html: str, url: str) -> Extracted:
 
     title = str(meta.get("title") or "")
     body = (doc.text or "") if doc is not None else ""
+    if (
+        wall is not None
+        and not wall
+        and len(body) < RECOVER * (paragraph_chars or _paragraph_chars(tree))
+    ):
+        # Both passes missed most of the page's paragraphs (listicles, tab and card
+        # layouts): read the blocks of the element that holds them instead.
+        recovered = _container_text(tree)
+        if len(recovered) > len(body) and _holds_most(recovered, body):
+            body = recovered
     text = join_paragraphs(_clean(body.split("\n"), title, signals))
     reason = excerpt_reason(html, tree, text, signals.paywall_element, wall)
     date = meta.get("date")
@@ -206,14 +223,105 @@ def _trafilatura(
 
 _PARAGRAPH_TEXT = etree.XPath("//body//p//text()")
 # Below this share of the page's <p> text the fast pass has missed part of the article.
-# (0.4 and 0.6 score the same on both halves of the development pages.)
-MISSED = 0.5
+# (0.6 gains on half B and loses nothing on half A; counting list text as well gains a
+# little more on both but sends twice as many pages through the slow pass.)
+MISSED = 0.6
 
 
-def _missed_much(tree: etree._Element, found: str) -> bool:
-    """Whether the fast pass left out much of the page's paragraph text (it sometimes
-    settles on one section of a long article)."""
-    return len(found) < MISSED * sum(len(t) for t in _PARAGRAPH_TEXT(tree))
+def _paragraph_chars(tree: etree._Element) -> int:
+    return sum(len(t) for t in _PARAGRAPH_TEXT(tree))
+
+
+# Below this share of the page's <p> text after both passes, the page's own paragraph
+# container is read instead (see _container_text).
+RECOVER = 0.5
+# The container: the deepest element still holding this share of the page's <p> text.
+_CONTAINER_SHARE = 0.8
+_BLOCK_TAGS = frozenset(
+    ("p", "li", "h2", "h3", "h4", "h5", "td", "th", "blockquote", "dt", "dd", "pre", "figcaption")
+)
+_CHROME_TAGS = frozenset(
+    (
+        "nav",
+        "aside",
+        "footer",
+        "header",
+        "form",
+        "button",
+        "select",
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "figure",
+    )
+)
+
+
+def _holds_most(recovered: str, found: str) -> bool:
+    """Whether the recovered text keeps most of the real paragraphs the passes found
+    (long ones: short lines are the menus and badges they settle on when they fail);
+    when it doesn't, the container is some other block (a footer's legal text)."""
+    long = [fold(p) for p in found.split("\n") if word_count(p) >= 25]
+    if not long:
+        return True
+    haystack = fold(recovered)
+    return sum(p in haystack for p in long) * 2 >= len(long)
+
+
+def _container_text(tree: etree._Element) -> str:
+    """The text blocks (paragraphs, list items, subheadings, table cells) of the deepest
+    element that holds most of the page's <p> text, one paragraph per block, page chrome
+    and furniture blocks left out."""
+    weight: dict[etree._Element, int] = {}
+    for p in tree.iter("p"):
+        n = len(normalise_space(" ".join(p.itertext())))
+        for ancestor in p.iterancestors():
+            weight[ancestor] = weight.get(ancestor, 0) + n
+    body = tree.find("body")
+    if body is None or not weight.get(body):
+        return ""
+    node = body
+    while True:
+        children = [c for c in node if c in weight]
+        best = max(children, key=weight.__getitem__, default=None)
+        if best is None or weight[best] < _CONTAINER_SHARE * weight[node]:
+            break
+        node = best
+    out: list[str] = []
+
+    def walk(el: etree._Element) -> None:
+        for child in el:
+            tag = child.tag if isinstance(child.tag, str) else ""
+            if not tag or tag in _CHROME_TAGS:
+                continue
+            attrs = f"{child.get('class', '')} {child.get('id', '')}"
+            if attrs.strip() and _attr_kind(attrs)[0]:
+                continue
+            if tag in _BLOCK_TAGS and not any(
+                isinstance(d.tag, str) and d.tag in _BLOCK_TAGS for d in child.iterdescendants()
+            ):
+                text = normalise_space(" ".join(child.itertext()))
+                if text:
+                    out.append(text)
+            else:
+                walk(child)
+
+    walk(node)
+    return "\n".join(out)
+
+
+# Words every paywall / teaser line holds: cheap tests before the long regexes.
+_PAYWALL_HINTS = ("subscri", "reading", "member", "limit", "unlock")
+_TEASER_HINTS = ("print", "paper", "app", "edition", "terminal", "magazine")
+
+
+def _wall_line(low: str, after_text: bool) -> bool:
+    """A paywall line, or (after some text) a teaser's pointer to the full story."""
+    if any(h in low for h in _PAYWALL_HINTS) and PAYWALL_TEXT.search(low):
+        return True
+    return after_text and any(h in low for h in _TEASER_HINTS) and bool(TEASER_TEXT.search(low))
 
 
 def _clean(lines: list[str], title: str, signals: _PageSignals) -> list[str]:
@@ -231,9 +339,9 @@ def _clean(lines: list[str], title: str, signals: _PageSignals) -> list[str]:
         if key == title_key:
             continue
         words = counts[para] = word_count(para)
-        if is_boilerplate_line(para, words):
+        if is_boilerplate_line(para, words) or is_call_to_action(para, words):
             continue
-        if words <= 40 and (PAYWALL_TEXT.search(para) or kept and TEASER_TEXT.search(para)):
+        if words <= 40 and _wall_line(folded[para], bool(kept)):
             continue
         if len(key) >= 12 and key in furniture:
             continue
@@ -254,8 +362,12 @@ def _clean(lines: list[str], title: str, signals: _PageSignals) -> list[str]:
     footer = release_footer_start(kept)
     if footer is not None:
         del kept[footer:]
-    # Author bios and sign-offs sit at the end; trim them there only.
-    while kept and (is_bio(kept[-1]) or is_boilerplate_line(kept[-1], counts[kept[-1]])):
+    # Author bios, sign-offs and calls to action sit at the end; trim them there only.
+    while kept and (
+        is_bio(kept[-1])
+        or is_boilerplate_line(kept[-1], counts[kept[-1]])
+        or is_call_to_action(kept[-1], counts[kept[-1]], closing=True)
+    ):
         kept.pop()
     return kept
 
@@ -273,23 +385,38 @@ def _walk(tree: etree._Element) -> _PageSignals:
     extractor would glue them onto the first sentence (tooltips, byline and date spans)."""
     signals = _PageSignals()
     glued: list[etree._Element] = []
-    collected: set[etree._Element] = set()
+    # Elements come in document order, and collected blocks don't overlap: an element
+    # lies inside an earlier block only if it lies inside the latest one, which its path
+    # (computed in C) tells without a Python walk up its ancestors.
+    paths = tree.getroottree().getpath
+    last_block = ""
     for el in _FURNITURE_XPATH(tree):
-        furniture, paywall, inline = _attr_kind(f"{el.get('class', '')} {el.get('id', '')}")
+        get = el.get
+        furniture, paywall, inline = _attr_kind(get("class", ""))
+        if get("id"):
+            # Looked up apart: classes repeat across a site and stay cached, ids are unique.
+            by_id = _attr_kind(get("id"))
+            furniture, paywall, inline = (
+                furniture or by_id[0],
+                paywall or by_id[1],
+                inline or by_id[2],
+            )
         if paywall:
             signals.paywall_element = True
-        if (inline or el.get("role") == "tooltip") and _words_at_most(el, 30):
+        if (inline or get("role") == "tooltip") and _words_at_most(el, 30):
             # Short ones only: a container whose class happens to match holds the article.
             glued.append(el)
         if not (el.tag == "figcaption" or furniture or inline):
             continue
-        if any(a in collected for a in el.iterancestors()):
+        path = paths(el)
+        if last_block and path.startswith(last_block):
             continue  # its text is already in its furniture ancestor's (nested blocks)
-        text = normalise_space(" ".join(el.itertext()))
-        # A huge "furniture" block is a wrapper around the article: ignore it.
-        if text and len(text) <= 4000 and word_count(text) <= 250:
+        # A huge "furniture" block is a wrapper around the article: ignore it (read no
+        # further than the limit: such wrappers can hold the whole page, and nest).
+        text = _text_up_to(el, 4000)
+        if text and word_count(text) <= 250:
             signals.furniture.append(fold(text))
-            collected.add(el)
+            last_block = path + "/"
     for el in glued:
         remove_keeping_tail(el)
     return signals
@@ -325,9 +452,25 @@ def _drop_about_sections(tree: etree._Element) -> None:
                 remove_keeping_tail(el)
 
 
+def _text_up_to(el: etree._Element, limit: int) -> str | None:
+    """`el`'s text with spaces normalised, or None when it is longer than `limit`
+    characters; reads no more of a long block than it must."""
+    parts: list[str] = []
+    size, check = 0, limit
+    for piece in el.itertext():
+        parts.append(piece)
+        size += len(piece)
+        if size > check:  # raw text runs long; whitespace aside, does it still?
+            if len(normalise_space(" ".join(parts))) > limit:
+                return None
+            check = size * 2
+    text = normalise_space(" ".join(parts))
+    return text if len(text) <= limit else None
+
+
 def _words_at_most(el: etree._Element, limit: int) -> bool:
-    text = " ".join(el.itertext())
-    return len(text) <= limit * 40 and word_count(text) <= limit
+    text = _text_up_to(el, limit * 40)
+    return text is not None and word_count(text) <= limit
 
 
 @functools.lru_cache(maxsize=4096)

@@ -167,9 +167,17 @@ def page_text(tree: etree._Element) -> str:
     return " ".join(" ".join(_TEXT_NODES(tree)).split())
 
 
+# A closing paragraph wholly in brackets is a note, not a cut sentence: transcripts end on
+# "(SOUNDBITE OF MUSIC)", posts on "[Updated 3 May]".
+_BRACKETED_NOTE = re.compile(r"\n\s*[(\[][^\n]{1,200}[)\]]\s*$")
+
+
 def ends_properly(text: str) -> bool:
     """Whether a text ends the way a finished piece does (not mid-sentence, not "…")."""
-    return bool(_ENDS_PROPERLY.search(text.rstrip()))
+    text = text.rstrip()
+    if _BRACKETED_NOTE.search(text):
+        text = text[: text.rfind("\n")].rstrip()
+    return bool(_ENDS_PROPERLY.search(text))
 
 
 def declared_cut(html: str, tree: etree._Element, words: int) -> bool:
