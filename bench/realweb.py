@@ -86,9 +86,10 @@ def _squash(text: str) -> str:
 
 
 def snippet_found(snippet: str, text: str) -> bool:
-    """Whether a ground-truth snippet stands in `text` (case, spacing, punctuation aside)."""
+    """Whether a ground-truth snippet stands in `text` as whole words (case, spacing and
+    punctuation aside): "Home" is not found in "homeowners"."""
     needle = _squash(snippet)
-    return bool(needle) and needle in _squash(text)
+    return bool(needle) and f" {needle} " in f" {_squash(text)} "
 
 
 # Pairs of real pages read side by side and judged reports of one event.

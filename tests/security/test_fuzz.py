@@ -816,11 +816,6 @@ PAGE_URL_TRICKS = [
 ]
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="retold.ingest.metadata.page_metadata urljoins og:url / rel=canonical / og:image "
-    "without safe_http_url, so Extracted.canonical_url and .image can be javascript:/data:/file:",
-)
 @pytest.mark.parametrize("head", PAGE_URL_TRICKS)
 def test_extracted_urls_are_http(head: str) -> None:
     body = "<p>The council approved the new budget on Tuesday after a long debate.</p>" * 5

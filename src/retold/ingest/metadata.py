@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from lxml import etree
 from trafilatura.metadata import (
@@ -24,6 +24,7 @@ from trafilatura.metadata import (
 )
 
 from retold.ingest.clean import normalise_space
+from retold.ingest.urls import safe_http_url
 
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)  # before the web had news pages
 _TITLE_SEPARATOR = re.compile(r"\s+[|\-–—•·:»/]\s+|\s+::\s+")
@@ -83,7 +84,7 @@ def page_metadata(tree: etree._Element, url: str) -> dict[str, object]:
     out["language"] = re.split(r"[-_]", lang.strip())[0].lower() if lang.strip() else ""
 
     image = props.get("og:image") or props.get("twitter:image") or _jsonld_image(jsonld)
-    out["image"] = urljoin(url, image) if image else ""
+    out["image"] = (safe_http_url(image, url) or "") if image else ""  # never javascript:/data:
 
     canonical = ""
     for link in tree.iterfind(".//link"):
@@ -91,7 +92,7 @@ def page_metadata(tree: etree._Element, url: str) -> dict[str, object]:
             canonical = link.get("href", "")
             break
     canonical = canonical or props.get("og:url", "")
-    out["canonical"] = urljoin(url, canonical.strip()) if canonical else ""
+    out["canonical"] = (safe_http_url(canonical.strip(), url) or "") if canonical else ""
     return out
 
 
@@ -114,7 +115,7 @@ def fill_metadata(meta: dict[str, object], tree: etree._Element, url: str) -> No
     if not meta.get("site_name") and found.sitename:
         meta["site_name"] = normalise_space(found.sitename)
     if not meta.get("image") and found.image:
-        meta["image"] = urljoin(url, found.image)
+        meta["image"] = safe_http_url(found.image, url) or ""
 
 
 def _trafilatura_author(tree: etree._Element) -> str | None:
