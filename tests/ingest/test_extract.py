@@ -13,9 +13,9 @@ import lxml.html
 import pytest
 
 from retold.ingest.batch import extract_jsonl
-from retold.ingest.clean import word_count
 from retold.ingest.extract import extract, extract_feed_content
 from retold.models import FeedItem
+from retold.text.scripts import word_count
 
 BASE = "http://127.0.0.1:8000"
 REPO = Path(__file__).resolve().parents[2]

@@ -17,6 +17,7 @@ import lxml.html
 from lxml import etree
 
 from retold.ingest.hidden import PageStyle, is_hidden
+from retold.text.scripts import word_count
 
 
 def _words(text: str) -> frozenset[str]:
@@ -46,13 +47,6 @@ def paragraphs(text: str) -> list[str]:
 
 def join_paragraphs(paras: Iterable[str]) -> str:
     return "\n\n".join(p for p in paras if p)
-
-
-def word_count(text: str) -> int:
-    # One convention for every script (CJK and Thai have no spaces between words).
-    from retold.text.scripts import word_count as count
-
-    return count(text)
 
 
 def html_to_text(fragment: str) -> str:

@@ -53,19 +53,7 @@ from retold.ingest.walls import (
     visible_wall,
 )
 from retold.models import Extracted, FeedItem
-from retold.text.scripts import CJK, CJK_PUNCT, PHRASE_SPACED
-from retold.text.scripts import word_count as _script_word_count
-
-_SPACELESS = re.compile(f"[{CJK}{CJK_PUNCT}{PHRASE_SPACED}]")
-
-
-def word_count(text: str) -> int:
-    """retold.text's word count, with its common case (scripts written with spaces) done
-    by str.split: this runs once per paragraph and per furniture block of every page."""
-    if text.isascii() or not _SPACELESS.search(text):
-        return len(text.split())
-    return _script_word_count(text)
-
+from retold.text.scripts import word_count
 
 # Class/id tokens of page furniture whose text must not end up in the article.
 _FURNITURE_ATTR = re.compile(

@@ -11,7 +11,6 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from ..ingest.charset import decode
-from ..ingest.clean import word_count
 from ..ingest.dedup import canonical_url, content_hash
 from ..ingest.extract import extract, extract_feed_content
 from ..ingest.feeds import FeedError, ParsedFeed, looks_like_feed, parse_feed
@@ -24,6 +23,7 @@ from ..newsroom import Newsroom
 from ..store import documents as docs_store
 from ..store import sources as sources_store
 from ..store.schema import Document, Source, utcnow
+from ..text.scripts import word_count
 from .report import RunReport
 
 # Fewer words than this is navigation debris, not even a teaser.

@@ -123,12 +123,16 @@ def checker_supports(script: str) -> bool:
 _WORD_PIECES = re.compile(rf"([{CJK}])|([{PHRASE_SPACED}]+)|[^\s{CJK}{CJK_PUNCT}{PHRASE_SPACED}]+")
 
 
+_SPACELESS = re.compile(f"[{CJK}{CJK_PUNCT}{PHRASE_SPACED}]")
+
+
 def word_count(text: str) -> int:
     """Words in ``text``, for every script (see the module docstring for the convention).
 
     For text with spaces between words this is ``len(text.split())``.
     """
-    if text.isascii():
+    # The common case, fast: this runs for every paragraph and furniture block of every page.
+    if text.isascii() or not _SPACELESS.search(text):
         return len(text.split())
     n = 0
     for m in _WORD_PIECES.finditer(text):
