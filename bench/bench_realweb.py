@@ -44,6 +44,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import realweb  # noqa: E402
+from retold.ingest.mojibake import looks_like_mojibake  # noqa: E402
 from retold.write.headlines import headline_problems  # noqa: E402
 from retold.write.teasers import teaser_problems  # noqa: E402
 
@@ -285,6 +286,10 @@ def article_figures(db: sqlite3.Connection) -> None:
     statuses = dict(db.execute("SELECT status, COUNT(*) FROM articles GROUP BY status").fetchall())
     line("articles", f"{len(published)} published; by status {json.dumps(statuses)}")
     thin = sum(_sentences(json.loads(r["paragraphs"])) < 3 for r in published)
+    garbled = sum(
+        any(looks_like_mojibake(p) for p in json.loads(r["paragraphs"])) for r in published
+    )
+    line("mojibake", f"{garbled} published articles with mojibake in their body")
     imagined_label = sum(
         "I imagined this" in (r["label"] or "") and not r["imagined"] for r in published
     )

@@ -18,6 +18,7 @@ import feedparser
 import lxml.html
 import pytest
 
+from retold.ingest.mojibake import find_mojibake
 from retold.write.headlines import HARD_MAX_HEADLINE
 from tests.conftest import free_port
 
@@ -157,6 +158,16 @@ def test_every_article_page_has_the_whole_anatomy(newsroom: tuple[Path, int, dic
             assert entry.find(".//h3/a").text_content().strip()
             assert entry.find(".//p").text_content().strip()  # the teaser
             assert entry.find_class("read")[0].text_content().strip() == "Read Article"
+
+
+def test_no_published_text_is_mojibake(newsroom: tuple[Path, int, dict]) -> None:
+    root, _, _ = newsroom
+    for file in article_files(root / "site"):
+        article = lxml.html.fromstring(file.read_bytes()).find(".//article")
+        assert article is not None
+        for el in article.iter("h1", "p", "li", "blockquote"):
+            text = el.text_content()
+            assert not find_mojibake(text), (file, text, find_mojibake(text))
 
 
 def test_labels_are_honest_for_extractive_articles(newsroom: tuple[Path, int, dict]) -> None:
