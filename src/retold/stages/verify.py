@@ -20,7 +20,7 @@ from ..store.documents import first_seen, plausible_date
 from ..store.schema import Article, ArticleVersion, Document, Story, aware, utcnow
 from ..text.scripts import checker_supports, dominant_script, script_name
 from ..text.sentences import match_key
-from ..verify.checker import check_article
+from ..verify.checker import check_article, forget_sources
 from ..verify.judges import Judge, JudgeSettings, get_judge, judge_checks
 from ..verify.label import label_for
 from ..verify.policy import decide, repair_by_dropping, repair_from_evidence
@@ -106,6 +106,7 @@ def verify_articles(room: Newsroom, report: RunReport, progress: Progress | None
             failures.succeeded += 1
         if progress:
             progress("articles", done, len(todo))
+    forget_sources()  # the next stages load their own model: hold only one at a time
     settle_failures(room, report, failures, Article)
 
 

@@ -139,6 +139,12 @@ def default_checker() -> Checker:
     return _default
 
 
+def forget_sources() -> None:
+    """Drop the default checker's source indexes (a stage done: give the memory back)."""
+    if _default is not None:
+        _default.cache.clear()
+
+
 def check_article(
     sentences_by_paragraph: list[list[str]],
     docs: Sequence[SourceDoc],

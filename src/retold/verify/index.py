@@ -122,11 +122,11 @@ class IndexCache:
     """Source indexes keyed by a hash of the text, so a document is embedded once.
 
     Bounded by bytes, not entries: real pages run from 100 to 15,000 words, and a count
-    of 256 long pages held 2 GB. Repair rounds re-check the same story, so a few dozen
-    documents' worth is all a run needs.
+    of 256 long pages held 2 GB. Repair rounds re-check the same story right away, so a
+    few long documents' worth is all a run needs.
     """
 
-    def __init__(self, max_bytes: int = 96 * 2**20) -> None:
+    def __init__(self, max_bytes: int = 32 * 2**20) -> None:
         self.max_bytes = max_bytes
         self._items: OrderedDict[str, tuple[SourceIndex, int]] = OrderedDict()
         self._bytes = 0
@@ -160,6 +160,11 @@ class IndexCache:
                 for k in missing:
                     self._add(k, found[k])
         return [found[k] for k in keys]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._bytes = 0
 
     def _add(self, key: str, index: SourceIndex) -> None:
         if key in self._items:
