@@ -101,9 +101,15 @@ class Problems:
         page.on("console", self._console)
         page.on("pageerror", lambda error: self.found.append(f"page error: {error}"))
         page.on("request", self._request)
-        page.on("requestfailed", lambda r: self.found.append(f"failed: {r.url} {r.failure}"))
+        page.on("requestfailed", self._failed)
         page.on("response", self._response)
         return page
+
+    def _failed(self, request: Any) -> None:
+        # ERR_ABORTED is the browser cancelling a load itself: a test going on to the next
+        # page before the last one's favicon arrived. Blocked or broken loads say otherwise.
+        if request.failure != "net::ERR_ABORTED":
+            self.found.append(f"failed: {request.url} {request.failure}")
 
     def _console(self, message: Any) -> None:
         if message.type in ("error", "warning"):
