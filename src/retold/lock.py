@@ -147,8 +147,9 @@ class NewsroomLock:
     def _refusal(self, command: str) -> str:
         holder = read_holder(self.root)
         who = f"`retold {holder['command']}`" if holder.get("command") else "another retold"
-        pid = f" (pid {holder['pid']}, since {holder.get('started_at', '?')})"
-        details = pid if holder.get("pid") else ""
+        # The holder may not have written its record yet (it took the lock a moment ago).
+        pid = holder.get("pid")
+        details = f" (pid {pid}, since {holder.get('started_at', '?')})" if pid else ""
         return (
             f"{who}{details} is working on the newsroom in {self.root}, so `retold {command}` "
             "did not start; run it again when that one has finished."

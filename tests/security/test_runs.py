@@ -175,3 +175,20 @@ def test_the_lock_is_reentrant_in_one_process_and_released_on_close(tmp_path: Pa
     room.lock.acquire("run")
     room.close()
     assert not is_locked(room.root)
+
+
+def test_a_holder_that_has_not_written_its_record_yet_is_still_refused_in_one_sentence(
+    tmp_path: Path,
+) -> None:
+    # The moment between taking the lock and writing who holds it: seen as a KeyError once.
+    import fcntl
+
+    from retold.lock import LOCK_NAME, NewsroomLock
+
+    fd = os.open(tmp_path / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(NewsroomLocked, match="did not start"):
+            NewsroomLock(tmp_path).acquire("run")
+    finally:
+        os.close(fd)
