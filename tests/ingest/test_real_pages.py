@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from tests.fiction import POOL_STORY
 
 from retold.ingest.clean import is_boilerplate_line
 from retold.ingest.extract import extract
@@ -242,21 +243,7 @@ def test_reporting_that_asks_a_question_stays(line: str) -> None:
     assert not is_call_to_action(line)
 
 
-POOL = [
-    "Councillors in Brackley voted on Thursday to keep the town's swimming pool open for "
-    "another five years, ending a long dispute over its repair bill.",
-    "The pool needs a new roof and heating system, which engineers priced at £2.4 million.",
-    "Campaigners had collected more than 3,000 signatures asking the council to save it.",
-    "The council will borrow most of the money and repay it over twenty years.",
-    "Swimming clubs said they were relieved and would plan next season's galas at once.",
-    "The pool opened in 1974 and was last refurbished in 2003, when new changing rooms were "
-    "built beside the main hall.",
-    "About 1,200 people swim there in a typical week, according to the leisure trust that "
-    "runs it for the council.",
-    "Shares in the operator fell 3% on the news, said Reuters.",
-    "Work on the roof will start in April, and the pool will close for about ten weeks while "
-    "it is done.",
-]
+POOL = [*POOL_STORY[:7], "Shares in the operator fell 3% on the news, said Reuters.", POOL_STORY[7]]
 
 
 def test_a_simple_news_page_keeps_every_paragraph() -> None:
