@@ -26,10 +26,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "training"))
 from fit_checker import auc, balanced_accuracy  # noqa: E402
 
+from retold.text.words import words  # noqa: E402
 from retold.verify.batch import check_jsonl  # noqa: E402
 from retold.verify.checker import Checker, split_article  # noqa: E402
 from retold.verify.judges import Judge, JudgeSettings, get_judge  # noqa: E402
-from retold.verify.textutil import words  # noqa: E402
 
 DATA = Path("/work/shared/data/faithfulness")
 
@@ -59,9 +59,10 @@ def word_overlap(rows: list[dict]) -> np.ndarray:  # type: ignore[type-arg]
 
 
 def cross_encoder_only(checker: Checker, rows: list[dict]) -> tuple[np.ndarray, int, float]:  # type: ignore[type-arg]
-    """The shipped cross-encoder alone (verify/nli.py): min over sentences of P(supported)
-    for the checker's best passage. Returns the scores, the pairs scored and the seconds."""
-    from retold.verify.nli import default_cross_encoder
+    """The experimental cross-encoder alone (training/cross_encoder.py): min over sentences
+    of P(supported) for the checker's best passage. Returns the scores, the pairs scored
+    and the seconds."""
+    from cross_encoder import default_cross_encoder
 
     articles = [(split_article(r["text"]) or [[r["text"]]], [(r["source"], "")]) for r in rows]
     analysed = checker.analyse_many(articles)

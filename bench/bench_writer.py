@@ -134,7 +134,7 @@ async def _direct(url: str, docs: list[SourceDoc], concurrency: int, max_tokens:
 
 
 def bench_llama(n: int, max_tokens: int) -> None:
-    from retold.write.default_plugins.local_gguf import default_model_path
+    from retold.llm.gguf import default_model_path
 
     model = default_model_path()
     if not model:

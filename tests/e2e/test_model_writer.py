@@ -21,13 +21,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from retold.llm.gguf import default_model_path
 from retold.newsroom import Newsroom
 from retold.pipeline import run
 from retold.samples_server import SampleServer, samples_dir
 from retold.store import sources as sources_store
 from retold.store.schema import Story
 from retold.verify.judges import JudgeModelError
-from retold.write.default_plugins.local_gguf import default_model_path
 from tests.conftest import free_port
 from tests.write.fake_openai import HIJACK_CLAIM, FakeOpenAI, serve
 

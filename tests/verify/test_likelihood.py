@@ -15,12 +15,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from retold.llm.gguf import default_model_path
 from retold.verify.batch import check_jsonl
 from retold.verify.checker import Checker
 from retold.verify.judges import JudgeModelError, JudgeSettings, get_judge, judge_names
 from retold.verify.judges.default_plugins import likelihood
 from retold.verify.judges.default_plugins.likelihood import Gain, LikelihoodJudge, gains
-from retold.write.default_plugins.local_gguf import default_model_path
 
 pytestmark = pytest.mark.skipif(
     importlib.util.find_spec("llama_cpp") is None or not default_model_path(),

@@ -10,11 +10,11 @@ from dataclasses import replace
 
 import pytest
 
+from retold.llm import openai_client
+from retold.llm.gguf import default_model_path
 from retold.models import Draft, SourceDoc
+from retold.text.sentences import split_sentences
 from retold.write import WriteBrief, WriterSettings, get_writer
-from retold.write.default_plugins import openai_backend
-from retold.write.default_plugins.local_gguf import default_model_path
-from retold.write.sentences import split_sentences
 
 pytestmark = [
     pytest.mark.slow,
@@ -56,7 +56,7 @@ def _check_draft(draft: Draft, doc: SourceDoc, backend: str) -> None:
 
 
 def test_openai_backend_against_llama_cpp_server(llama_server: str, short_doc: SourceDoc) -> None:
-    openai_backend._accepted_mode.clear()
+    openai_client._accepted_mode.clear()
     settings = WriterSettings(
         backend="openai",
         base_url=llama_server,
@@ -70,7 +70,7 @@ def test_openai_backend_against_llama_cpp_server(llama_server: str, short_doc: S
     draft = asyncio.run(get_writer(settings).write([short_doc], brief=BRIEF))
     _check_draft(draft, short_doc, "openai")
     # llama-cpp-python's server refuses json_schema; we must have settled on json_object+schema.
-    assert openai_backend._accepted_mode[(llama_server, "smollm2")] == 1
+    assert openai_client._accepted_mode[(llama_server, "smollm2")] == 1
 
 
 def test_local_backend_in_process(short_doc: SourceDoc) -> None:

@@ -7,9 +7,9 @@ import socket
 
 import pytest
 
+from retold.llm import openai_client
 from retold.models import SourceDoc
 from retold.write import WriteBrief, WriterFailed, WriterSettings, WriterUnavailable, get_writer
-from retold.write.default_plugins import openai_backend
 
 from .fake_openai import GOOD_ARTICLE, FakeOpenAI, serve
 
@@ -30,7 +30,7 @@ def _settings(base_url: str, **kw: object) -> WriterSettings:
 
 @pytest.fixture(autouse=True)
 def _forget_modes() -> None:
-    openai_backend._accepted_mode.clear()
+    openai_client._accepted_mode.clear()
 
 
 def _write(settings: WriterSettings, doc: SourceDoc) -> object:

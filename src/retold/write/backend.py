@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
 
+from retold.llm.settings import LLMSettings
 from retold.models import Draft, SourceDoc
 
 
@@ -26,25 +27,18 @@ class WriteBrief:
 
 
 @dataclass(frozen=True)
-class WriterSettings:
-    """How to reach and drive a writer backend (from retold.toml and the environment)."""
+class WriterSettings(LLMSettings):
+    """How to reach and drive a writer backend (from retold.toml and the environment).
 
-    backend: str = "extractive"
-    model: str = ""
-    base_url: str = ""
-    api_key: str = ""
-    model_path: str = ""
-    temperature: float = 0.3
-    max_tokens: int = 1500
-    timeout: float = 120
-    concurrency: int = 2
-    retries: int = 3
+    The model's own settings (backend, model, base_url, timeouts, retries, ...) are
+    :class:`~retold.llm.settings.LLMSettings`; these are the writer's on top of them.
+    """
+
     fallback: str = "extractive"  # "" = no fallback: a failed story raises WriterFailed
     prompts_dir: str = ""
-    circuit_breaker: int = 5  # consecutive failed stories before WriterUnavailable
-    backoff: float = 0.5  # first retry delay in seconds, doubled each time
     source_tokens: int = 3000  # budget for source text in a model prompt
-    n_ctx: int = 4096  # context window for the in-process (local) backend
+    # The backend's own table from retold.toml ([writer.<backend>]), for plugins' settings.
+    options: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
 
 @runtime_checkable

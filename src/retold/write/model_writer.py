@@ -1,10 +1,10 @@
 """What every model-backed writer shares: prompt, call, validate, repair, fall back.
 
-A backend subclasses ModelWriter and implements ``complete()`` for its
-transport (an OpenAI-compatible server, llama.cpp in-process). Everything
-else lives here once: retries with backoff (Retry-After honoured), one repair
-round for invalid output, the fallback writer, a circuit breaker that stops
-hammering a dead server, a concurrency limit, and token/latency accounting.
+Talking to the model is :mod:`retold.llm`'s job (the transport, retries with backoff,
+Retry-After, JSON parsing, the circuit breaker). What lives here, once, is the writer's
+part: the article prompt, one repair round for invalid output, the fallback writer, a
+concurrency limit, and token/latency accounting. A backend hands ``ModelWriter`` the
+model :func:`open_writer_model` opened for it, or overrides ``complete()`` itself.
 """
 
 from __future__ import annotations
@@ -14,68 +14,36 @@ import logging
 import time
 import weakref
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
+from retold.llm.breaker import CircuitBreaker
+from retold.llm.completion import ChatModel, Completion, Messages
+from retold.llm.errors import ModelConfigError, ServerDown, StoryError, Transient
+from retold.llm.jsonchat import NotJSON, ask_json, parse_json
+from retold.llm.resolve import open_model
+from retold.llm.settings import LLMSettings
 from retold.models import Draft, SourceDoc
 from retold.write.backend import WriteBrief, WriterBackend, WriterSettings
-from retold.write.errors import WriterFailed, WriterUnavailable
+from retold.write.errors import WriterConfigError, WriterFailed, WriterUnavailable
 from retold.write.prompting import PromptTemplate, build_messages, load_prompt, repair_message
-from retold.write.schema import NotJSON, json_schema, parse_json, validate_article
+from retold.write.registry import get_writer
+from retold.write.schema import json_schema, validate_article
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Completion:
-    text: str
-    tokens_in: int = 0
-    tokens_out: int = 0
-    finish_reason: str = "stop"
+def open_writer_model(settings: WriterSettings) -> ChatModel:
+    """The model ``settings.backend`` names; a transport's config error as the writer's."""
+    try:
+        return open_model(settings)
+    except ModelConfigError as exc:
+        raise WriterConfigError(str(exc)) from None
 
 
-class Transient(Exception):
-    """Worth retrying: timeout, 429, 5xx, refused connection, truncated output."""
-
-    def __init__(self, reason: str, retry_after: float | None = None) -> None:
-        super().__init__(reason)
-        self.retry_after = retry_after
-
-
-class ServerDown(Exception):
-    """No story will succeed (bad key, unknown model): stop at once."""
-
-
-class StoryError(Exception):
-    """This story cannot be written by the model (e.g. too long for its context)."""
-
-
-class CircuitBreaker:
-    """Opens after ``threshold`` consecutive failed stories; stays open until reset()."""
-
-    def __init__(self, threshold: int) -> None:
-        self.threshold = max(1, threshold)
-        self.failures = 0
-        self.reason = ""
-        self.forced = False
-
-    @property
-    def open(self) -> bool:
-        return self.forced or self.failures >= self.threshold
-
-    def success(self) -> None:
-        self.failures = 0
-
-    def failure(self, reason: str) -> None:
-        self.failures += 1
-        self.reason = reason
-
-    def trip(self, reason: str) -> None:
-        self.forced = True
-        self.reason = reason
-
-    def reset(self) -> None:
-        self.failures, self.reason, self.forced = 0, "", False
+def with_model_settings(settings: WriterSettings, model: LLMSettings) -> WriterSettings:
+    """``settings`` with the model's own part as the transport resolved it (keys, paths)."""
+    return replace(settings, **{f.name: getattr(model, f.name) for f in fields(LLMSettings)})
 
 
 @dataclass
@@ -95,15 +63,16 @@ class ModelWriter:
 
     name = "model"
 
-    def __init__(self, settings: WriterSettings) -> None:
-        self.settings = settings
-        self.prompt: PromptTemplate = load_prompt("article", settings.prompts_dir)
-        self.breaker = CircuitBreaker(settings.circuit_breaker)
+    def __init__(self, settings: WriterSettings, model: ChatModel | None = None) -> None:
+        self.model = model
+        self.settings = settings if model is None else with_model_settings(settings, model.settings)
+        self.prompt: PromptTemplate = load_prompt("article", self.settings.prompts_dir)
+        self.breaker = CircuitBreaker(self.settings.circuit_breaker)
         self._semaphores: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore]
         self._semaphores = weakref.WeakKeyDictionary()
         self._fallback: WriterBackend | None = None
 
-    # -- for subclasses -------------------------------------------------------------
+    # -- for subclasses that bring no model of their own ------------------------------
     @property
     def model_name(self) -> str:
         return self.settings.model
@@ -111,12 +80,15 @@ class ModelWriter:
     @property
     def where(self) -> str:
         """Where the model runs, for messages ("http://127.0.0.1:8080/v1")."""
-        return self.model_name
+        return self.model_name if self.model is None else self.model.where
 
-    async def complete(
-        self, messages: list[dict[str, str]], schema: dict[str, Any]
-    ) -> Completion:  # pragma: no cover - abstract
-        raise NotImplementedError
+    async def complete(self, messages: Messages, schema: dict[str, Any]) -> Completion:
+        if self.model is None:  # pragma: no cover - a subclass without a model overrides this
+            raise NotImplementedError
+        try:
+            return await self.model.complete(messages, schema)
+        except ModelConfigError as exc:  # e.g. llama.cpp refused the GGUF file on first use
+            raise WriterConfigError(str(exc)) from None
 
     # -- the shared path ------------------------------------------------------------
     def _semaphore(self) -> asyncio.Semaphore:
@@ -194,12 +166,8 @@ class ModelWriter:
             note="" if usage.calls == 1 else f"Written in {usage.calls} model calls.",
         )
 
-    async def _ask(
-        self, messages: list[dict[str, str]], schema: dict[str, Any], usage: _Usage
-    ) -> Completion:
+    async def _ask(self, messages: Messages, schema: dict[str, Any], usage: _Usage) -> Completion:
         """One answer, retrying transient failures and truncated or non-JSON replies."""
-        from retold.write.jsonchat import ask_json  # jsonchat builds on this module
-
         _, reply = await ask_json(
             self.complete,
             messages,
@@ -236,7 +204,5 @@ class ModelWriter:
         if not name or name == self.name:
             return None
         if self._fallback is None:
-            from retold.write.registry import get_writer  # the registry imports plugins
-
             self._fallback = get_writer(replace(self.settings, backend=name, fallback=""))
         return self._fallback

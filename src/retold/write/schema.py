@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import re
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from retold.text.sentences import split_sentences
 from retold.write.backend import WriteBrief
-from retold.write.sentences import split_sentences
 from retold.write.topics import TOPICS, category_topic
 
 MAX_HEADLINE = 80
@@ -77,31 +75,6 @@ def json_schema(brief: WriteBrief) -> dict[str, Any]:
         "required": ["headline", "standfirst", "body", "teaser", "topics"],
         "additionalProperties": False,
     }
-
-
-class NotJSON(ValueError):
-    """The reply holds no JSON object."""
-
-
-def parse_json(text: str) -> dict[str, Any]:
-    """The JSON object in a reply, tolerating ```json fences and chatter around it."""
-    t = text.strip()
-    fence = re.search(r"```(?:json)?\s*(\{.*\})\s*```", t, re.DOTALL)
-    if fence:
-        t = fence.group(1)
-    try:
-        data = json.loads(t)
-    except json.JSONDecodeError:
-        start, end = t.find("{"), t.rfind("}")
-        if start < 0 or end <= start:
-            raise NotJSON("The reply is not JSON.") from None
-        try:
-            data = json.loads(t[start : end + 1])
-        except json.JSONDecodeError as exc:
-            raise NotJSON(f"The reply is not valid JSON ({exc.msg}).") from None
-    if not isinstance(data, dict):
-        raise NotJSON("The reply is JSON but not an object.")
-    return data
 
 
 def tidy_body(paragraphs: list[str], brief: WriteBrief) -> list[str]:

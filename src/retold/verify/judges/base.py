@@ -7,12 +7,12 @@ the evidence supports the claim. It is a second opinion on the rule-based checke
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from retold.errors import RetoldError
-from retold.write.backend import WriterSettings
+from retold.llm.settings import LLMSettings
 
 LABELS = ("supported", "unsupported", "contradicted")
 
@@ -48,11 +48,14 @@ class JudgeVerdict:
 class JudgeSettings:
     """What a judge factory is given (from retold.toml's [writer] and [checker])."""
 
-    writer: WriterSettings = field(default_factory=WriterSettings)  # the llm judge's model
+    # The llm judge's model: the writer's ([writer] in retold.toml; a WriterSettings will do).
+    writer: LLMSettings = field(default_factory=LLMSettings)
     nli_model_path: str = ""  # a local directory with an ONNX cross-encoder
     likelihood_model_path: str = ""  # a GGUF file; "" = the packaged SmolLM2
     batch_size: int = 8  # claims per llm request; the nli judge runs 4x as many per pass
     threads: int | None = None  # ONNX Runtime intra-op threads; None = its default
+    # The judge's own table from retold.toml ([checker.<judge>]), for plugins' settings.
+    options: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
 
 @runtime_checkable

@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from retold.llm.gguf import default_model_path, load_llama
 from retold.plugins import hookimpl
 from retold.verify.judges.base import JudgeModelError, JudgeSettings, JudgeVerdict
 
@@ -73,12 +74,6 @@ def prompt(evidence: str) -> str:
     return f"Article: {' '.join(evidence.split())}\n\n{PRIOR}"
 
 
-def default_model_path() -> str:
-    from retold.write.default_plugins.local_gguf import default_model_path as packaged
-
-    return packaged()
-
-
 class LikelihoodJudge:
     """Scores (evidence, claim) pairs by the PMI a local language model assigns them."""
 
@@ -105,8 +100,6 @@ class LikelihoodJudge:
 
     def _load(self) -> Any:
         if self._llm is None:
-            from retold.write.default_plugins.local_gguf import load_llama
-
             self._llm = load_llama(
                 self.model_path,
                 JudgeModelError,

@@ -1,11 +1,12 @@
 """The ``llm`` judge: the writer's own model asked, claim by claim, "does the evidence say this?".
 
-It goes through the configured model writer's transport (an OpenAI-compatible server
-or a local GGUF), so structured-output fallbacks, error translation and the model
-settings are the writer's. Up to ``batch_size`` claims go in one request with a JSON
-answer schema. The evidence is treated as the only truth and as data, never as
-instructions. Whatever goes wrong (a dead server, a garbled answer, a claim missing
-from the answer) the judge abstains for those claims: it never fails a run.
+It asks the writer's model through the transport the writer uses
+(:func:`retold.llm.resolve.open_model`: an OpenAI-compatible server or a local GGUF),
+so structured-output fallbacks, error translation and the model settings are the
+writer's. Up to ``batch_size`` claims go in one request with a JSON answer schema.
+The evidence is treated as the only truth and as data, never as instructions.
+Whatever goes wrong (a dead server, a garbled answer, a claim missing from the
+answer) the judge abstains for those claims: it never fails a run.
 """
 
 from __future__ import annotations
@@ -18,12 +19,12 @@ from collections.abc import Coroutine, Sequence
 from dataclasses import replace
 from typing import Any, TypeVar
 
+from retold.llm.breaker import CircuitBreaker
+from retold.llm.errors import ModelConfigError, NoModel, ServerDown, StoryError, Transient
+from retold.llm.jsonchat import NotJSON, ask_json
+from retold.llm.resolve import open_model
 from retold.plugins import hookimpl
 from retold.verify.judges.base import LABELS, JudgeError, JudgeSettings, JudgeVerdict
-from retold.write.errors import WriterError
-from retold.write.jsonchat import ask_json
-from retold.write.model_writer import CircuitBreaker, ModelWriter, ServerDown, StoryError, Transient
-from retold.write.schema import NotJSON
 
 log = logging.getLogger(__name__)
 
@@ -165,30 +166,26 @@ class LLMJudge:
     name = "llm"
 
     def __init__(self, settings: JudgeSettings) -> None:
-        from retold.write.registry import get_writer  # the registry loads plugins
-
         self.batch_size = max(1, settings.batch_size)
-        writer_settings = replace(
+        model_settings = replace(
             settings.writer,
-            fallback="",
             temperature=0.0,
             # room for a short reason per claim, never less than the writer was allowed
             max_tokens=max(settings.writer.max_tokens, 64 + 96 * self.batch_size),
         )
         try:
-            writer = get_writer(writer_settings)
-        except WriterError as exc:
+            self.model = open_model(model_settings)
+        except NoModel:
+            raise JudgeError(
+                f'The llm judge needs a model writer (writer.backend = "openai" or "local"); '
+                f"the {model_settings.backend} writer has no model to ask."
+            ) from None
+        except ModelConfigError as exc:
             why = str(exc)
             raise JudgeError(
                 f"The llm judge cannot use the writer's model: {why[:1].lower()}{why[1:]}"
             ) from None
-        if not isinstance(writer, ModelWriter):
-            raise JudgeError(
-                f'The llm judge needs a model writer (writer.backend = "openai" or "local"); '
-                f"the {writer_settings.backend} writer has no model to ask."
-            )
-        self.writer = writer
-        self.settings = writer.settings
+        self.settings = self.model.settings
         self.breaker = CircuitBreaker(self.settings.circuit_breaker)
         self.replies = 0  # answers received, retries included (for reports and tests)
 
@@ -220,7 +217,7 @@ class LLMJudge:
 
         try:
             data, _reply = await ask_json(
-                self.writer.complete,
+                self.model.complete,
                 build_messages(batch),
                 answer_schema(len(batch)),
                 retries=self.settings.retries,
@@ -235,7 +232,7 @@ class LLMJudge:
             self.breaker.failure(str(exc))
             log.warning("llm judge: %s", exc)
             return abstain(str(exc))
-        except (NotJSON, StoryError, WriterError) as exc:
+        except (NotJSON, StoryError, ModelConfigError) as exc:
             self.breaker.success()  # the model answered: it is up, just unhelpful
             return abstain(str(exc))
         self.breaker.success()

@@ -1,24 +1,50 @@
-"""Ask a model writer's transport for one JSON object, retrying what is worth retrying.
+"""Ask a model for one JSON object, retrying what is worth retrying.
 
-Shared by everything that asks a :class:`~retold.write.model_writer.ModelWriter`'s
-``complete()`` for JSON (the checker's llm judge; the writer's own ``_ask`` does the
-same and can delegate here): transient failures are retried with jittered exponential
-backoff (Retry-After honoured), as are replies cut off at the token limit or not JSON.
+Shared by the writer and the checker's llm judge: transient failures are retried with
+jittered exponential backoff (Retry-After honoured), as are replies cut off at the
+token limit or not JSON.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import random
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from retold.write.model_writer import Completion, Transient
-from retold.write.schema import NotJSON, parse_json
+from retold.llm.completion import Completion, Messages
+from retold.llm.errors import Transient
 
 MAX_RETRY_AFTER = 60.0
 
-Complete = Callable[[list[dict[str, str]], dict[str, Any]], Awaitable[Completion]]
+Complete = Callable[[Messages, dict[str, Any]], Awaitable[Completion]]
+
+
+class NotJSON(ValueError):
+    """The reply holds no JSON object."""
+
+
+def parse_json(text: str) -> dict[str, Any]:
+    """The JSON object in a reply, tolerating ```json fences and chatter around it."""
+    t = text.strip()
+    fence = re.search(r"```(?:json)?\s*(\{.*\})\s*```", t, re.DOTALL)
+    if fence:
+        t = fence.group(1)
+    try:
+        data = json.loads(t)
+    except json.JSONDecodeError:
+        start, end = t.find("{"), t.rfind("}")
+        if start < 0 or end <= start:
+            raise NotJSON("The reply is not JSON.") from None
+        try:
+            data = json.loads(t[start : end + 1])
+        except json.JSONDecodeError as exc:
+            raise NotJSON(f"The reply is not valid JSON ({exc.msg}).") from None
+    if not isinstance(data, dict):
+        raise NotJSON("The reply is JSON but not an object.")
+    return data
 
 
 def retry_delay(attempt: int, last: Exception | None, backoff: float) -> float:
@@ -31,7 +57,7 @@ def retry_delay(attempt: int, last: Exception | None, backoff: float) -> float:
 
 async def ask_json(
     complete: Complete,
-    messages: list[dict[str, str]],
+    messages: Messages,
     schema: dict[str, Any],
     *,
     retries: int = 3,
@@ -41,8 +67,9 @@ async def ask_json(
     """The parsed JSON object and the reply it came from.
 
     Raises :class:`Transient` when every try failed in transport, :class:`NotJSON` when
-    the model kept answering something that is not a JSON object; ``ServerDown`` and
-    ``StoryError`` from ``complete`` pass straight through (no retry can help).
+    the model kept answering something that is not a JSON object; ``ServerDown``,
+    ``StoryError`` and ``ModelConfigError`` from ``complete`` pass straight through (no
+    retry can help).
     """
     attempts = max(0, retries) + 1
     last: Exception | None = None
