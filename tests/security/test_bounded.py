@@ -17,7 +17,7 @@ from pathlib import Path
 
 from retold.pipeline import run
 from retold.samples_server import SampleServer
-from retold.write.sentences import split_sentences
+from retold.text.sentences import split_sentences
 from tests.stages.conftest import newsroom
 from tests.stages.pages import article_html, write_site
 

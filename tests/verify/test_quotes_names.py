@@ -64,7 +64,7 @@ def test_dotted_acronyms_match_undotted() -> None:
 
 
 def test_a_name_where_the_evidence_has_another() -> None:
-    from retold.verify.textutil import words
+    from retold.text.words import words
 
     source = "Harrowmere Athletic sacked their manager Dario Mendel on Friday night."
     caps = names.capitalised_words("Then " + source)

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from retold.models import SourceDoc
+from retold.text.sentences import split_sentences
 from retold.write import WriteBrief, WriterSettings, get_writer
 from retold.write.extractive import document_units, facts, trim_sentence, write_extractive
 from retold.write.headlines import HARD_MAX_HEADLINE
-from retold.write.sentences import split_sentences
 
 from .conftest import all_samples, load_sample
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from retold.write.sentences import sentence_spans, split_sentences
+from retold.text.sentences import sentence_spans, split_sentences
 from retold.write.topics import pick_topics
 
 

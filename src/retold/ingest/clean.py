@@ -18,14 +18,10 @@ from lxml import etree
 
 from retold.ingest.hidden import PageStyle, is_hidden
 from retold.text.scripts import word_count
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
+from retold.text.words import wordset
 
 # Block-level tags: text inside them becomes its own paragraph.
-_BLOCK_TAGS = _words(
+_BLOCK_TAGS = wordset(
     "p div section article header footer aside blockquote li ul ol dl dt dd h1 h2 h3 h4 "
     "h5 h6 pre table tr figure figcaption address main nav "
 )

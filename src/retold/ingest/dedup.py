@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections.abc import Sequence
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import numpy as np
+
+from retold.text.words import shingle_words
 
 # --- canonical URLs ---------------------------------------------------------------
 
@@ -158,15 +159,8 @@ _MIX1 = _U64(0xBF58476D1CE4E5B9)
 _MIX2 = _U64(0x94D049BB133111EB)
 _POSITION = _U64(0x9E3779B97F4A7C15)  # odd: word order matters in a shingle
 _CHUNK = 2048  # shingles per block: bounds memory at PERMUTATIONS × _CHUNK × 8 bytes
-_WORD = re.compile(r"\w+(?:[.,'’]\w+)*")
 _EMPTY_VALUE = 0xFFFFFFFF
 _EMPTY = FINGERPRINT_TAG + np.full(PERMUTATIONS, _EMPTY_VALUE, dtype="<u4").tobytes()
-
-
-def words(text: str) -> list[str]:
-    """Normalised word tokens: case-folded, accents kept, punctuation dropped."""
-    text = unicodedata.normalize("NFKC", text).casefold().replace("’", "'")
-    return _WORD.findall(text)
 
 
 def _hash64(word: str) -> int:
@@ -207,7 +201,7 @@ def shingle_hashes(tokens: Sequence[str], size: int = SHINGLE) -> np.ndarray:
 
 def shingles(text: str, size: int = SHINGLE) -> set[int]:
     """The set of 64-bit hashes of the text's word n-grams (a text shorter than n is one)."""
-    return {int(v) for v in shingle_hashes(words(text), size)}
+    return {int(v) for v in shingle_hashes(shingle_words(text), size)}
 
 
 def _permuted_minima(x: np.ndarray) -> np.ndarray:
@@ -219,7 +213,7 @@ def _permuted_minima(x: np.ndarray) -> np.ndarray:
 
 def fingerprint(text: str) -> bytes:
     """Tagged MinHash signature of `text` (FINGERPRINT_BYTES bytes)."""
-    x = shingle_hashes(words(text))
+    x = shingle_hashes(shingle_words(text))
     if not len(x):
         return _EMPTY
     minima = np.full(PERMUTATIONS, np.iinfo(np.uint64).max, dtype=np.uint64)
@@ -272,4 +266,4 @@ def content_hash(text: str) -> str:
     Two fetches of the same URL with the same hash carry the same story; a new
     figure, a correction or an added quote changes it.
     """
-    return hashlib.sha256(" ".join(words(text)).encode()).hexdigest()
+    return hashlib.sha256(" ".join(shingle_words(text)).encode()).hexdigest()

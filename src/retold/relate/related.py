@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 import numpy as np
 
 from retold.relate.index import VectorIndex
+from retold.text.normalise import collapse_spaces
 
 DEFAULT_K = 7
 DEFAULT_LAMBDA = 0.7
@@ -49,7 +50,7 @@ def text_for_embedding(
     text = "\n".join(parts)
     remaining = max_chars - len(text)
     for paragraph in paragraphs:
-        paragraph = " ".join(paragraph.split())
+        paragraph = collapse_spaces(paragraph)
         if remaining <= 0 or not paragraph:
             continue
         sep = "\n" if text else ""

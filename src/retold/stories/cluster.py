@@ -28,6 +28,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from retold.ingest.dedup import NEAR_DUPLICATE, fingerprint, similarity
+from retold.text.numbers import SMALL, TENS
+from retold.text.stopwords import CLUSTER_STOPWORDS
+from retold.text.words import latin_words, wordset
 
 # Measured by training/eval_cluster.py on the sample events and on 418 real pages (both
 # halves by id), with IDF from the samples alone and from everything (a newsroom's
@@ -45,56 +48,17 @@ STRONG_NAME_OVERLAP = 0.4
 WINDOW = timedelta(days=4)
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
 StoryKey = Hashable
 
-_STOPWORDS = _words(
-    "a about above after again against all almost also although am among an and any are "
-    "as at be because been before being below between both but by can could did do does "
-    "doing down during each either else even ever every few for from further had has have "
-    "having he her here hers him his how however i if in into is it its itself just least "
-    "less like made make many may me might more most much must my near need neither no "
-    "nor not now of off often on once one only or other our out over own per perhaps put "
-    "rather said same say says see seen she should since so some still such than that the "
-    "their them then there these they this those though through thus to too under until "
-    "up upon us very was we were what when where whether which while who whom whose why "
-    "will with within without would yet you your told according year years day days week "
-    "weeks month months time new first last next two three four five six seven eight nine "
-    "ten mr ms mrs dr "
-)
 # Capitalised words that start sentences or name days and months, not entities.
-_NOT_NAMES = _STOPWORDS | _words(
+_NOT_NAMES = CLUSTER_STOPWORDS | wordset(
     "monday tuesday wednesday thursday friday saturday sunday january february march "
     "april may june july august september october november december photo reporting "
     "editing "
 )
+# Number words read as figures ("three" is "3"): two to fifty, and a hundred.
 _NUMBER_WORDS = {
-    "two": "2",
-    "three": "3",
-    "four": "4",
-    "five": "5",
-    "six": "6",
-    "seven": "7",
-    "eight": "8",
-    "nine": "9",
-    "ten": "10",
-    "eleven": "11",
-    "twelve": "12",
-    "thirteen": "13",
-    "fourteen": "14",
-    "fifteen": "15",
-    "sixteen": "16",
-    "seventeen": "17",
-    "eighteen": "18",
-    "nineteen": "19",
-    "twenty": "20",
-    "thirty": "30",
-    "forty": "40",
-    "fifty": "50",
-    "hundred": "100",
+    w: str(v) for w, v in {**SMALL, **TENS, "hundred": 100}.items() if 2 <= v <= 50 or v == 100
 }
 _SCALE = {"thousand": "k", "million": "m", "billion": "bn", "bn": "bn", "m": "m", "k": "k"}
 _NUMBER = re.compile(
@@ -103,7 +67,6 @@ _NUMBER = re.compile(
     re.IGNORECASE,
 )
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:[’'-][A-Za-z]+)*\b")
-_TOKEN = re.compile(r"[a-z][a-z’'-]+")
 _LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z][a-z’'-]*[a-z]")
 
 
@@ -176,7 +139,7 @@ def signature(
 ) -> DocSignature:
     """The clustering signature of one document (title counts twice)."""
     body = f"{title}.\n{title}.\n{text}"
-    tokens = [t for t in _TOKEN.findall(body.lower().replace("’", "'")) if t not in _STOPWORDS]
+    tokens = [t for t in latin_words(body) if t not in CLUSTER_STOPWORDS]
     counts = Counter(tokens)
     terms = {t: 1.0 + math.log(c) for t, c in counts.items()}
     return DocSignature(

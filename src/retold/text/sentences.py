@@ -23,11 +23,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from retold.text.scripts import PHRASE_SPACED
-
-
-def wordset(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
+from retold.text.words import wordset
 
 # Abbreviations that are (almost) never the end of a sentence: titles and
 # words that are followed by a name or a number.

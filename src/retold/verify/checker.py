@@ -6,14 +6,13 @@ import re
 from collections.abc import Sequence
 
 from retold.models import SentenceCheck, SourceDoc
+from retold.text.paragraphs import split_blocks, unwrapped_sentences
+from retold.text.words import words
 from retold.verify import copied, features, names
 from retold.verify import evidence as evidence_mod
 from retold.verify.index import Encoder, IndexCache, SourceIndex
 from retold.verify.scoring import Weights, judge, load_weights
-from retold.verify.segment import split_sentences
-from retold.verify.textutil import content_stems, words
-
-_PARAGRAPH = re.compile(r"\n\s*\n")
+from retold.verify.textutil import content_stems
 
 
 class Checker:
@@ -166,10 +165,10 @@ def split_article(text: str) -> list[list[str]]:
     write it) is split at those stops too, which no segmenter does on its own.
     """
     out = []
-    for paragraph in _PARAGRAPH.split(text):
+    for paragraph in split_blocks(text):
         sentences = [
             piece
-            for sentence in split_sentences(paragraph)
+            for sentence in unwrapped_sentences(paragraph)
             for piece in _TOKENISED_STOP.sub(" .\n", sentence).split("\n")
             if piece.strip()
         ]

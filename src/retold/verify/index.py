@@ -17,11 +17,13 @@ from typing import Protocol
 import numpy as np
 
 from retold.relate.embeddings import TokenStates
+from retold.text.paragraphs import unwrapped_sentences
+from retold.text.stem import stem
+from retold.text.words import words
 from retold.verify import copied, names, numbers
 from retold.verify.bm25 import BM25
 from retold.verify.quotes import canonical_source
-from retold.verify.segment import split_sentences
-from retold.verify.textutil import content_stems, words
+from retold.verify.textutil import content_stems
 
 
 class Encoder(Protocol):
@@ -54,8 +56,6 @@ class SourceIndex:
 
 
 def _bigrams(tokens: list[str]) -> set[tuple[str, str]]:
-    from retold.verify.textutil import stem
-
     stems = [stem(t) for t in tokens]
     return set(zip(stems, stems[1:], strict=False))
 
@@ -147,7 +147,9 @@ class IndexCache:
                     found[k] = self._items[k][0]
         missing = {k: d for k, d in zip(keys, docs, strict=True) if k not in found}
         if missing:
-            split = {k: split_sentences(t) or [t.strip() or " "] for k, (t, _) in missing.items()}
+            split = {
+                k: unwrapped_sentences(t) or [t.strip() or " "] for k, (t, _) in missing.items()
+            }
             flat = [s for k in split for s in split[k]]
             vectors, tokens = encoder.encode_with_tokens(flat)
             start = 0

@@ -12,8 +12,11 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from retold.text.distance import edit_distance
+from retold.text.stopwords import STOPWORDS
+from retold.text.words import wordset
 from retold.verify.numbers import MONTHS, WEEKDAYS
-from retold.verify.textutil import STOPWORDS, UNKNOWN_WORDS, edit_distance
+from retold.verify.textutil import UNKNOWN_WORDS
 
 # A word may hold dots, hyphens, apostrophes and ampersands ("U.S.", "USB-C", "S&P"); one
 # led by a digit ("4K", "256GB", "COVID-19"'s "19") is one token, not a digit and a name
@@ -27,19 +30,15 @@ _CONNECTORS = frozenset(
 )
 
 
-def _set(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
 # Honorifics and generic words that are capitalised but name nobody on their own.
-TITLES = _set(
+TITLES = wordset(
     """
     mr mrs ms miss dr prof sir dame lord lady st mayor president minister prime
     chancellor councillor judge officer sergeant inspector chief captain general king
     queen prince princess pope rev reverend senator governor
     """
 )
-_NOT_NAMES = _set(
+_NOT_NAMES = wordset(
     """
     i a an the this that these those he she they we it you his her their our its my your
     but and or so if when while after before as at in on for from by with not no yes

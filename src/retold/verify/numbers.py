@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from retold.text.numbers import SCALES, SMALL, TENS
-from retold.verify.textutil import STOPWORDS
+from retold.text.stopwords import STOPWORDS
 
 _UNITS = {
     "%": "%",

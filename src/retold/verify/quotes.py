@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from retold.verify.textutil import normalise
+from retold.text.normalise import normalise
+from retold.text.words import WORD
 
 # Double quotes of every common kind; single quotes only where they clearly open and close
 # a quotation (after a space or bracket, before a space or punctuation), so "don't" and
@@ -24,7 +25,6 @@ _SINGLE = re.compile(
 )
 # An ellipsis, or a model's unknown-word token, stands for words left out.
 _ELLIPSIS = re.compile(r"\.\s*\.\s*\.|…|\[\s*\.\.\.\s*\]|\[UNK\]|<unk>|\bUNK\b")
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 def quoted_spans(text: str) -> list[str]:
@@ -32,7 +32,7 @@ def quoted_spans(text: str) -> list[str]:
     spans = [m.group(1) for m in _DOUBLE.finditer(text)]
     stripped = _DOUBLE.sub(" ", text)
     spans += [m.group(1) for m in _SINGLE.finditer(stripped)]
-    return [s for s in spans if _WORD.search(s)]
+    return [s for s in spans if WORD.search(s)]
 
 
 _SPLIT_CONTRACTION = re.compile(rf"(?<=\w)\s+(?=(?:{_CONTRACTION}|n['’]t)\b)", re.I)
@@ -40,7 +40,7 @@ _SPLIT_CONTRACTION = re.compile(rf"(?<=\w)\s+(?=(?:{_CONTRACTION}|n['’]t)\b)",
 
 def _canon(text: str) -> str:
     text = _SPLIT_CONTRACTION.sub("", normalise(text))  # tokenised "we 're", "do n't"
-    return " ".join(w.lower() for w in _WORD.findall(text.replace("'", "")))
+    return " ".join(w.lower() for w in WORD.findall(text.replace("'", "")))
 
 
 def canonical_source(text: str) -> str:

@@ -30,6 +30,7 @@ from retold.text.clip import clip_text
 from retold.text.numbers import SCALES, SMALL, TENS
 from retold.text.scripts import word_count
 from retold.text.sentences import ends_sentence, join_sentences, sentence_spans
+from retold.text.words import wordset
 from retold.write.backend import WriteBrief
 from retold.write.headlines import (
     clean_headline,
@@ -40,7 +41,6 @@ from retold.write.headlines import (
 from retold.write.ranking import lexrank, mmr_select, sparse_gram, tfidf_gram, tfidf_matrix
 from retold.write.teasers import make_teaser
 from retold.write.topics import pick_topics
-from retold.write.wordlists import wordset
 
 ALGORITHM_VERSION = "extractive-v1"
 MAX_STANDFIRST = 160

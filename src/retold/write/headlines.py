@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from retold.write.wordlists import FUNCTION_WORDS, PREPOSITIONS, wordset
+from retold.text.function_words import FUNCTION_WORDS, PREPOSITIONS
+from retold.text.words import wordset
 
 # Headlines aim for TARGET_HEADLINE characters but are never cut mid-phrase to get there;
 # HARD_MAX_HEADLINE is the ceiling, reached only by titles with no safe place to cut.
@@ -489,7 +490,7 @@ def _clean_one(title: str, site_name: str, url: str, limit: int) -> str:
 
 def headline_from_lede(text: str, limit: int = HARD_MAX_HEADLINE) -> str:
     """A headline from an article's opening: its first sentence, cut only at a clause."""
-    from retold.write.sentences import split_sentences  # local: sentences is the heavier module
+    from retold.text.sentences import split_sentences  # local: sentences is the heavier module
 
     first = next(iter(split_sentences(text)), "").strip()
     first = first.rstrip(".")

@@ -6,50 +6,21 @@ Pure functions on lists of strings; numpy does the arithmetic.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from retold.write.wordlists import wordset
-
-_WORD = re.compile(r"[^\W_]+(?:[’'][^\W_]+)?(?:[.,]\d+)*", re.UNICODE)
-
-STOPWORDS = wordset(
-    """
-    a about above after again against all also am an and any are aren't as at be because been
-    before being below between both but by can could did do does doing down during each few for
-    from further had has have having he her here hers herself him himself his how i if in into
-    is it its itself just let me more most much my myself no nor not now of off on once only or
-    other our ours ourselves out over own said same say says she should so some such than that
-    the their theirs them themselves then there these they this those through to too told under
-    until up very was we were what when where which while who whom why will with would you your
-    yours yourself yourselves one two also would could may might must shall us mr mrs ms dr
-    """
-)
-
-
-def stem(word: str) -> str:
-    """A deliberately light English stemmer: plural and common verb endings."""
-    w = word
-    if len(w) > 4 and w.endswith("ies"):
-        return w[:-3] + "y"
-    if len(w) > 5 and w.endswith("ing"):
-        return w[:-3]
-    if len(w) > 4 and w.endswith("ed") and not w.endswith("eed"):
-        return w[:-2]
-    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
-        return w[:-1]
-    return w
+from retold.text.stem import stem
+from retold.text.stopwords import TOPIC_STOPWORDS
+from retold.text.words import words_and_figures
 
 
 def terms(text: str) -> list[str]:
     """Content words of ``text``, lowercased and stemmed; numbers are kept (they are facts)."""
     out = []
-    for m in _WORD.finditer(text.lower().replace("’", "'")):
-        w = m.group(0)
-        if w in STOPWORDS or (len(w) < 2 and not w.isdigit()):
+    for w in words_and_figures(text):
+        if w in TOPIC_STOPWORDS or (len(w) < 2 and not w.isdigit()):
             continue
         out.append(w if w[0].isdigit() else stem(w.replace("'s", "")))
     return out

@@ -14,8 +14,9 @@ import re
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
+from retold.text.function_words import AUXILIARIES, FOREIGN_MARKERS, FUNCTION_WORDS
+from retold.text.words import wordset
 from retold.write.headlines import safe_shortenings, strip_full_stop
-from retold.write.wordlists import AUXILIARIES, FOREIGN_MARKERS, FUNCTION_WORDS, wordset
 
 MAX_TEASER = 110
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
+
+from retold.text.words import latin_words
 
 TOPICS: dict[str, tuple[str, ...]] = {
     "transport": (
@@ -282,7 +283,11 @@ _ALIASES = {
     "medicine": "health",
 }
 
-_WORD = re.compile(r"[a-z][a-z-]*")
+
+def _words(text: str) -> list[str]:
+    """Lower-case Latin words, hyphens kept ("semi-final" is a keyword) and apostrophes
+    splitting ("students'" counts as "students")."""
+    return [part for word in latin_words(text) for part in word.split("'") if part]
 
 
 def category_topic(category: str) -> str:
@@ -292,7 +297,7 @@ def category_topic(category: str) -> str:
         return c
     if c in _ALIASES:
         return _ALIASES[c]
-    for word in _WORD.findall(c):
+    for word in _words(c):
         if word in TOPICS:
             return word
         if word in _ALIASES:
@@ -303,8 +308,8 @@ def category_topic(category: str) -> str:
 def pick_topics(title: str, text: str, category: str = "", limit: int = 3) -> list[str]:
     """1–3 topics, strongest first; the feed's category leads when it maps to one."""
     title_l, text_l = title.lower(), text.lower()
-    title_words = Counter(_WORD.findall(title_l))
-    text_words = Counter(_WORD.findall(text_l))
+    title_words = Counter(_words(title_l))
+    text_words = Counter(_words(text_l))
     total = max(1, sum(text_words.values()))
     scores: dict[str, float] = {}
     for topic, keywords in TOPICS.items():

@@ -1,12 +1,8 @@
-"""Word lists the writer modules share, kept as readable blocks of text."""
+"""Function words by part of speech, English and a few other languages, kept as prose."""
 
 from __future__ import annotations
 
-
-def wordset(text: str) -> frozenset[str]:
-    """The whitespace-separated words of ``text`` as a frozenset."""
-    return frozenset(text.split())
-
+from retold.text.words import wordset
 
 # Words that leave a headline or teaser hanging when they come last ("…to become",
 # "…after announcing the", "…was"): prepositions, articles, conjunctions, auxiliaries,
