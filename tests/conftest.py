@@ -48,7 +48,7 @@ def llama_server() -> Iterator[str]:
 
     if importlib.util.find_spec("llama_cpp") is None:
         pytest.skip("llama-cpp-python is not installed (pip install 'retold[local]')")
-    from retold.write.default_plugins.local_gguf import default_model_path
+    from retold.llm.gguf import default_model_path
 
     model = default_model_path()
     if not model:

@@ -1,4 +1,8 @@
-"""retold.toml + RETOLD_* environment → typed settings.
+"""retold.toml + RETOLD_* environment → typed settings; the only reader of the environment.
+
+Two kinds of settings come out of here: `Settings` (the newsroom's retold.toml, each key
+overridable as RETOLD_<SECTION>_<KEY>) and `RuntimeSettings` (where Retold runs: the
+newsroom directory, the model cache, threads, plugin loading; environment only).
 
 Every key is validated; an unknown or misspelled key is an error naming the
 key and the closest valid one, because a silently ignored typo in a newsroom's
@@ -12,17 +16,31 @@ from __future__ import annotations
 
 import difflib
 import ipaddress
+import json
 import os
 import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
-from .errors import ConfigError
-from .ingest.urls import safe_http_url
+from retold.errors import ConfigError
+from retold.ingest.fetch import FetchPolicy
+from retold.ingest.urls import safe_http_url
+from retold.llm.settings import LLMSettings
+
+# Defaults are declared once, by what each section configures; the sections take theirs.
+_WRITER = LLMSettings()
+_FETCH = FetchPolicy()
 
 CONFIG_NAME = "retold.toml"
 DATABASE_NAME = "retold.db"
@@ -31,6 +49,29 @@ DATABASE_NAME = "retold.db"
 class Section(BaseModel):
     # TOML has inf and nan; neither is a sensible timeout, delay or weight.
     model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
+
+
+class PluginSection(Section):
+    """A section whose sub-tables are plugins' own options: `[writer.openai]`,
+    `[checker.likelihood]`, `[writer.<a third-party writer>]`. Each plugin validates its own;
+    the newsroom checks, when it opens, that a plugin of that name is installed."""
+
+    model_config = ConfigDict(extra="allow")
+
+    @model_validator(mode="after")
+    def _tables_only(self) -> PluginSection:
+        for key, value in (self.model_extra or {}).items():
+            if not isinstance(value, dict):
+                raise ValueError(f"{key!r} is not a setting (a plugin's options are a table)")
+        return self
+
+    def plugin_tables(self) -> dict[str, dict[str, Any]]:
+        """Every `[section.<plugin>]` table by plugin name."""
+        return {key: dict(value) for key, value in (self.model_extra or {}).items()}
+
+    def options_for(self, plugin: str) -> dict[str, Any]:
+        """The options table of the named plugin ({} when it has none)."""
+        return self.plugin_tables().get(plugin.strip().lower(), {})
 
 
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
@@ -151,20 +192,20 @@ class SourceConfig(Section):
         return text
 
 
-class WriterConfig(Section):
-    backend: str = "extractive"
-    model: str = ""
-    base_url: str = ""
-    api_key: str = ""
-    model_path: str = ""
-    temperature: float = Field(default=0.3, ge=0, le=2)
-    max_tokens: int = Field(default=1500, ge=64)  # a cap: 450 words of JSON fit well inside
-    timeout: float = Field(default=120, gt=0)
-    concurrency: int = Field(default=2, ge=1, le=64)
-    retries: int = Field(default=3, ge=0, le=10)
-    circuit_breaker: int = Field(default=5, ge=1)
+class WriterConfig(PluginSection):
+    backend: str = _WRITER.backend
+    model: str = _WRITER.model
+    base_url: str = _WRITER.base_url
+    api_key: str = _WRITER.api_key
+    model_path: str = _WRITER.model_path
+    temperature: float = Field(default=_WRITER.temperature, ge=0, le=2)
+    max_tokens: int = Field(default=_WRITER.max_tokens, ge=64)  # 450 words of JSON fit well
+    timeout: float = Field(default=_WRITER.timeout, gt=0)
+    concurrency: int = Field(default=_WRITER.concurrency, ge=1, le=64)
+    retries: int = Field(default=_WRITER.retries, ge=0, le=10)
+    circuit_breaker: int = Field(default=_WRITER.circuit_breaker, ge=1)
     fallback: Literal["extractive", "none"] = "extractive"
-    prompts_dir: str = "prompts"
+    prompts_dir: str = "prompts"  # relative to the newsroom
     imagine: bool = False  # write short items from excerpts (they carry the seed label)
     max_per_run: int = Field(default=0, ge=0)  # cap model calls per run; 0 = no cap
     prices: dict[str, tuple[float, float]] = Field(
@@ -185,7 +226,7 @@ class WriterConfig(Section):
         return value
 
 
-class CheckerConfig(Section):
+class CheckerConfig(PluginSection):
     enabled: bool = True
     policy: Literal["mark", "repair", "hold"] = "repair"
     max_repair_rounds: int = Field(default=2, ge=0, le=5)
@@ -198,13 +239,13 @@ class CheckerConfig(Section):
 
 
 class FetchConfig(Section):
-    user_agent: str = "Retold/0.1 (+https://github.com/retold-news/retold; newsroom bot)"
-    concurrency: int = Field(default=8, ge=1, le=256)
-    per_host: int = Field(default=2, ge=1, le=32)
-    per_host_delay: float = Field(default=1.0, ge=0)
-    timeout: float = Field(default=30, gt=0)
-    max_bytes: int = Field(default=5_000_000, ge=1024)
-    respect_robots: bool = True
+    user_agent: str = _FETCH.user_agent
+    concurrency: int = Field(default=_FETCH.concurrency, ge=1, le=256)
+    per_host: int = Field(default=_FETCH.per_host, ge=1, le=32)
+    per_host_delay: float = Field(default=_FETCH.per_host_delay, ge=0)
+    timeout: float = Field(default=_FETCH.total_timeout, gt=0)  # one request, start to end
+    max_bytes: int = Field(default=_FETCH.max_bytes, ge=1024)
+    respect_robots: bool = _FETCH.respect_robots
     revisit_hours: float = Field(default=48, ge=0)  # recheck recent pages for updates
     allow_hosts: list[str] = Field(default_factory=list)
 
@@ -264,9 +305,12 @@ def _check_keys(data: Mapping[str, Any], path: str) -> None:
         if key not in top:
             raise _unknown(path, key, top)
         if key in sections and isinstance(value, Mapping):
-            valid = list(sections[key].model_fields)
-            for sub in value:
-                if sub not in valid:
+            model = sections[key]
+            valid = list(model.model_fields)
+            for sub, subvalue in value.items():
+                # A table inside [writer] or [checker] is a plugin's options.
+                plugin_table = issubclass(model, PluginSection) and isinstance(subvalue, Mapping)
+                if sub not in valid and not plugin_table:
                     raise _unknown(f"[{key}] of {path}", sub, valid)
         if key == "sources" and isinstance(value, list):
             valid = list(SourceConfig.model_fields)
@@ -274,6 +318,62 @@ def _check_keys(data: Mapping[str, Any], path: str) -> None:
                 for sub in item if isinstance(item, Mapping) else []:
                     if sub not in valid:
                         raise _unknown(f"[[sources]] of {path}", sub, valid)
+
+
+# --- the environment ---------------------------------------------------------------------
+
+# Environment-only settings: where Retold runs, not how the newsroom works.
+RUNTIME_VARIABLES = {
+    "RETOLD_DIR": "the newsroom directory when --dir is not given (default: the current one)",
+    "RETOLD_CACHE_DIR": "where models derived from installed packages are kept "
+    "(default: $XDG_CACHE_HOME/retold, else ~/.cache/retold)",
+    "RETOLD_EMBED_THREADS": "ONNX Runtime threads for the embedding model (default: its own)",
+    "RETOLD_LOAD_PLUGINS": 'set to "" (empty) to load only the built-in plugins',
+}
+
+
+class RuntimeSettings(BaseModel):
+    """Environment-only settings (RUNTIME_VARIABLES), read fresh on each call."""
+
+    model_config = ConfigDict(frozen=True)
+
+    dir: Path = Path(".")
+    cache_dir: Path
+    embed_threads: int | None = Field(default=None, ge=1)
+    load_plugins: bool = True
+
+
+def runtime_settings(environ: Mapping[str, str] | None = None) -> RuntimeSettings:
+    """RETOLD_DIR, RETOLD_CACHE_DIR, RETOLD_EMBED_THREADS and RETOLD_LOAD_PLUGINS, checked."""
+    env = os.environ if environ is None else environ
+    for name in RUNTIME_VARIABLES:
+        _env_text(name, env.get(name, ""))
+    cache = env.get("RETOLD_CACHE_DIR") or ""
+    if not cache:
+        cache = str(Path(env.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "retold")
+    threads = env.get("RETOLD_EMBED_THREADS", "").strip()
+    if threads and not (threads.isdigit() and int(threads) >= 1):
+        raise ConfigError(
+            f"The environment variable RETOLD_EMBED_THREADS must be a whole number of threads "
+            f"(1 or more), not {threads!r}."
+        )
+    return RuntimeSettings(
+        dir=Path(env.get("RETOLD_DIR") or "."),
+        cache_dir=Path(cache),
+        embed_threads=int(threads) if threads else None,
+        # Unset means load everything; "" (or 0/false/no) means the built-ins only.
+        load_plugins=env.get("RETOLD_LOAD_PLUGINS", "1").strip().lower()
+        not in ("", "0", "false", "no"),
+    )
+
+
+def setting_variables() -> dict[str, tuple[str, str]]:
+    """RETOLD_<SECTION>_<KEY> → (section, key) for every retold.toml key."""
+    return {
+        f"RETOLD_{section}_{key}".upper(): (section, key)
+        for section, model in _sections().items()
+        for key in model.model_fields
+    }
 
 
 def _env_text(name: str, value: str) -> str:
@@ -285,27 +385,70 @@ def _env_text(name: str, value: str) -> str:
     return value
 
 
-def env_overrides(environ: Mapping[str, str]) -> dict[str, dict[str, str]]:
-    """RETOLD_<SECTION>_<KEY>=value → {section: {key: value}} (values are parsed by pydantic)."""
-    out: dict[str, dict[str, str]] = {}
+def _env_value(name: str, value: str, section: str, key: str) -> Any:
+    """The text of a variable, or for a list or table key the JSON it holds."""
+    kind = get_origin(_sections()[section].model_fields[key].annotation)
+    if kind not in (list, dict):
+        return value
+    if not value.strip():
+        return kind()  # set but empty: an empty list or table
+    example = '["10.0.0.0/8"]' if kind is list else '{"gpt-4o-mini": [0.15, 0.6]}'
+    try:
+        parsed = json.loads(value)
+    except json.JSONDecodeError:
+        parsed = None
+    if not isinstance(parsed, kind):
+        what = "list" if kind is list else "object"
+        raise ConfigError(
+            f"The environment variable {name} must be a JSON {what}, such as {name}='{example}'."
+        )
+    return parsed
+
+
+def _unknown_variable(name: str) -> ConfigError | None:
+    """A RETOLD_* variable no setting has: an error when it looks like a misspelt one,
+    None when it is some other program's (a test's, a script's) and none of ours."""
+    known = [*setting_variables(), *RUNTIME_VARIABLES, *ENV_ALIASES]
+    rest = name.removeprefix("RETOLD_").lower()
+    for section, model in _sections().items():
+        if rest.startswith(section + "_"):
+            key = rest[len(section) + 1 :]
+            return _unknown(f"the environment variable {name}", key, list(model.model_fields))
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.8)
+    first = rest.split("_", 1)[0]
+    if not close and difflib.get_close_matches(first, list(_sections()), n=1, cutoff=0.75):
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
+    if not close:
+        return None
+    return ConfigError(f"Unknown environment variable {name}; did you mean {close[0]}?")
+
+
+def env_overrides(environ: Mapping[str, str]) -> dict[str, dict[str, Any]]:
+    """RETOLD_<SECTION>_<KEY>=value → {section: {key: value}} (values are parsed by pydantic,
+    lists and tables from JSON). A misspelt RETOLD_* variable is an error, never ignored."""
+    out: dict[str, dict[str, Any]] = {}
+    variables = setting_variables()
     for alias, (section, key) in ENV_ALIASES.items():
         if environ.get(alias):
             out.setdefault(section, {})[key] = _env_text(alias, environ[alias])
     for name, value in environ.items():
-        if not name.startswith("RETOLD_") or name in ENV_ALIASES or name == "RETOLD_CONFIG":
+        if not name.startswith("RETOLD_") or name in ENV_ALIASES or name in RUNTIME_VARIABLES:
             continue
-        value = _env_text(name, value)
-        rest = name[len("RETOLD_") :].lower()
-        for section, model in _sections().items():
-            if rest.startswith(section + "_"):
-                key = rest[len(section) + 1 :]
-                if key not in model.model_fields:
-                    raise _unknown(
-                        f"the environment variable {name}", key, list(model.model_fields)
-                    )
-                out.setdefault(section, {})[key] = value
-                break
+        if name not in variables:
+            error = _unknown_variable(name)
+            if error is not None:
+                raise error
+            continue
+        section, key = variables[name]
+        out.setdefault(section, {})[key] = _env_value(name, _env_text(name, value), section, key)
     return out
+
+
+def _sources_of(environ: Mapping[str, str]) -> dict[tuple[str, str], str]:
+    """(section, key) → the environment variable that set it (the one an error must name)."""
+    found = {key: alias for alias, key in ENV_ALIASES.items() if environ.get(alias)}
+    found.update({key: name for name, key in setting_variables().items() if name in environ})
+    return found
 
 
 def _merge(base: dict[str, Any], extra: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
@@ -315,22 +458,29 @@ def _merge(base: dict[str, Any], extra: Mapping[str, Mapping[str, Any]]) -> dict
     return merged
 
 
-def _first_error(err: ValidationError, path: str) -> ConfigError:
+def _first_error(
+    err: ValidationError, path: str, variables: Mapping[tuple[str, str], str]
+) -> ConfigError:
     first = err.errors()[0]
-    where = ".".join(str(p) for p in first["loc"]) or "the settings"
+    loc = tuple(str(p) for p in first["loc"])
+    where = ".".join(loc) or "the settings"
     message = " ".join(str(first["msg"]).split()).removeprefix("Value error, ").rstrip(".")
+    variable = variables.get((loc[0], loc[1])) if len(loc) >= 2 else None
+    if variable:
+        return ConfigError(f"Invalid value for the environment variable {variable}: {message}.")
     return ConfigError(f"Invalid value for '{where}' in {path}: {message}.")
 
 
 def parse_settings(
     data: Mapping[str, Any], *, path: str = CONFIG_NAME, environ: Mapping[str, str] | None = None
 ) -> Settings:
+    env = os.environ if environ is None else environ
     _check_keys(data, path)
-    merged = _merge(dict(data), env_overrides(os.environ if environ is None else environ))
+    merged = _merge(dict(data), env_overrides(env))
     try:
         return Settings.model_validate(merged)
     except ValidationError as err:
-        raise _first_error(err, path) from None
+        raise _first_error(err, path, _sources_of(env)) from None
 
 
 def load_settings(path: Path, environ: Mapping[str, str] | None = None) -> Settings:
@@ -357,6 +507,15 @@ def load_settings(path: Path, environ: Mapping[str, str] | None = None) -> Setti
     return parse_settings(data, path=str(path), environ=environ)
 
 
+def _toml(value: object) -> str:
+    """A default as TOML writes it (str, bool, number)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value)
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def default_toml(
     title: str = "Retold News",
     base_url: str = "http://127.0.0.1:8000",
@@ -366,39 +525,73 @@ def default_toml(
     per_host_delay: float = 1.0,
     max_per_run: int = 0,
 ) -> str:
-    """The scaffold `retold init` writes: every section, commented."""
-    allow = ", ".join(f'"{h}"' for h in allow_hosts)
-    return f'''# Retold newsroom configuration. Every key is checked; a typo is an error.
+    """The scaffold `retold init` writes: every key of every section, commented.
+
+    Commented keys show their defaults (taken from the settings model), so the file is also
+    the reference of what can be set; tests/test_docs.py keeps the two in step.
+    """
+    site, writer, checker, fetch = SiteConfig(), WriterConfig(), CheckerConfig(), FetchConfig()
+    allow = ", ".join(json.dumps(h) for h in allow_hosts)
+    return f"""# Retold newsroom configuration. Every key is checked; a typo is an error.
+# Any key can also be set from the environment as RETOLD_<SECTION>_<KEY>
+# (e.g. RETOLD_CHECKER_POLICY=hold; lists and tables as JSON).
 
 [site]
-title = "{title}"
-base_url = "{base_url}"   # where the site will live; links and feeds use it
-language = "en"
-output_dir = "site"
-per_page = 20
+title = {_toml(title)}
+base_url = {_toml(base_url)}   # where the site will live; links and feeds use it
+language = {_toml(site.language)}
+# description = {_toml(site.description)}
+output_dir = {_toml(site.output_dir)}
+per_page = {site.per_page}
 
 [writer]
-backend = "{backend}"   # extractive (no model) | openai | local
+backend = {_toml(backend)}   # extractive (no model) | openai | local | a plugin's (retold plugins)
 # model = "gpt-4o-mini"  # or set RETOLD_MODEL
 # base_url = "http://127.0.0.1:8080/v1"  # any OpenAI-compatible server; or OPENAI_BASE_URL
+# api_key = ""           # better set OPENAI_API_KEY in the environment
 # model_path = "/path/to/model.gguf"     # for backend = "local"
-fallback = "extractive"  # what to do for a story when the model fails: extractive | none
-imagine = false          # write short items from teaser-only sources (labelled as imagined)
+# temperature = {_toml(writer.temperature)}
+# max_tokens = {writer.max_tokens}
+# timeout = {_toml(writer.timeout)}         # seconds per model call
+# concurrency = {writer.concurrency}         # model calls in flight
+# retries = {writer.retries}
+# circuit_breaker = {writer.circuit_breaker}     # stories failed in a row before the model is down
+fallback = {_toml(writer.fallback)}  # when the model fails on a story: extractive | none
+# prompts_dir = {_toml(writer.prompts_dir)}  # a newsroom's own prompt files
+imagine = {_toml(writer.imagine)}          # write short items from teaser-only sources (labelled)
 max_per_run = {max_per_run}        # stories written per run (0 = all); the rest wait for the next
+# prices = {{ "gpt-4o-mini" = [0.15, 0.60] }}  # per million tokens in and out, for retold stats
+
+# A writer plugin's own options go in a table named after it, e.g.
+# [writer.openai]
 
 [checker]
-enabled = true
-policy = "repair"        # mark | repair | hold
-max_repair_rounds = 2
+enabled = {_toml(checker.enabled)}
+policy = {_toml(checker.policy)}        # mark | repair | hold
+max_repair_rounds = {checker.max_repair_rounds}
+# judge = {_toml(checker.judge)}          # a second opinion: none | likelihood | llm | nli | ...
+# nli_model_path = ""     # for judge = "nli": a directory with an ONNX cross-encoder
+# likelihood_model_path = ""  # for judge = "likelihood": a GGUF file ("" = the packaged SmolLM2)
+# judge_weight = {_toml(checker.judge_weight)}
+# judge_batch = {checker.judge_batch}        # claims per judge request
+
+# A judge plugin's own options go in a table named after it, e.g.
+# [checker.likelihood]
 
 [fetch]
-concurrency = 8
-per_host = 2
-per_host_delay = {per_host_delay}
-respect_robots = true
+# user_agent = {_toml(fetch.user_agent)}
+concurrency = {fetch.concurrency}
+per_host = {fetch.per_host}
+per_host_delay = {_toml(float(per_host_delay))}
+# timeout = {_toml(fetch.timeout)}          # seconds per request, start to end
+# max_bytes = {fetch.max_bytes}
+respect_robots = {_toml(fetch.respect_robots)}
+# revisit_hours = {_toml(fetch.revisit_hours)}    # recheck recent pages for updates
 allow_hosts = [{allow}]  # private/loopback hosts the SSRF guard may let through
 
 # Sources are added with `retold add URL_OR_FILE`, or listed here:
 # [[sources]]
 # url = "https://example.org/feed.xml"
-'''
+# name = "Example"
+# ignore_robots = false
+"""

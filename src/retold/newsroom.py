@@ -1,17 +1,31 @@
-"""A newsroom on disk: a directory holding retold.toml, retold.db and the built site."""
+"""A newsroom on disk: a directory holding retold.toml, retold.db and the built site.
+
+It also hands each stage its settings: `writer_settings()`, `judge_settings()`,
+`fetch_policy()` and `site_info()` are the one construction of each from retold.toml.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from .config import CONFIG_NAME, DATABASE_NAME, Settings, default_toml, load_settings
-from .errors import ConfigError, NotANewsroom, RetoldError
-from .lock import NewsroomLock
-from .store.db import Database
+from pydantic import BaseModel
+
+from retold import plugins
+from retold.config import CONFIG_NAME, DATABASE_NAME, Settings, default_toml, load_settings
+from retold.errors import ConfigError, NotANewsroom, RetoldError
+from retold.ingest.fetch import FetchPolicy
+from retold.lock import NewsroomLock
+from retold.models import SiteInfo
+from retold.store.db import Database
+from retold.verify.judges.base import JudgeSettings
+from retold.write.backend import WriterSettings
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -43,6 +57,7 @@ class Newsroom:
             )
         settings = load_settings(config)
         _check_output_dir(root, settings)
+        check_plugins(settings)
         return cls(root, settings, Database.open(root / DATABASE_NAME))
 
     @classmethod
@@ -66,6 +81,41 @@ class Newsroom:
         with self.lock.hold(command):
             yield
 
+    def local_path(self, path: str) -> str:
+        """A path from retold.toml: relative ones are the newsroom's ("" stays "")."""
+        return str(self.root / path) if path and not Path(path).is_absolute() else path
+
+    def writer_settings(self) -> WriterSettings:
+        """[writer] as every writer backend (and the llm judge) receives it."""
+        cfg = self.settings.writer
+        return same_names(
+            WriterSettings,
+            cfg,
+            fallback="" if cfg.fallback == "none" else cfg.fallback,
+            prompts_dir=str(self.prompts_dir),
+            options=cfg.options_for(cfg.backend),
+        )
+
+    def judge_settings(self) -> JudgeSettings:
+        """[checker] as the judge named by `checker.judge` receives it."""
+        cfg = self.settings.checker
+        return JudgeSettings(
+            writer=self.writer_settings(),
+            nli_model_path=self.local_path(cfg.nli_model_path),
+            likelihood_model_path=self.local_path(cfg.likelihood_model_path),
+            batch_size=cfg.judge_batch,
+            options=cfg.options_for(cfg.judge),
+        )
+
+    def fetch_policy(self) -> FetchPolicy:
+        cfg = self.settings.fetch
+        return same_names(
+            FetchPolicy, cfg, total_timeout=cfg.timeout, allow_hosts=frozenset(cfg.allow_hosts)
+        )
+
+    def site_info(self) -> SiteInfo:
+        return same_names(SiteInfo, self.settings.site)
+
     def close(self) -> None:
         self.lock.release(all_levels=True)
         self.db.close()
@@ -75,6 +125,26 @@ class Newsroom:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+
+def same_names(cls: type[T], section: BaseModel, **differ: Any) -> T:
+    """``cls`` (a dataclass) from the section's keys of the same name, plus what differs:
+    one construction, so a key added to both sides is passed on without a hand copy."""
+    names = {f.name for f in dataclasses.fields(cls)} & set(type(section).model_fields)  # type: ignore[arg-type]
+    return cls(**{**{name: getattr(section, name) for name in names}, **differ})
+
+
+def check_plugins(settings: Settings) -> None:
+    """Every plugin the settings name is installed: a typo such as `judge = "likelyhood"`
+    stops the newsroom opening (exit 2) instead of failing after model calls were paid for."""
+    plugins.get("writer", settings.writer.backend, setting="writer.backend")
+    plugins.get("judge", settings.checker.judge, setting="checker.judge")
+    for kind, name, section in (
+        ("writer", "writer", settings.writer),
+        ("judge", "checker", settings.checker),
+    ):
+        for table in section.plugin_tables():
+            plugins.get(kind, table, setting=f"the table [{name}.{table}]")
 
 
 def _check_output_dir(root: Path, settings: Settings) -> None:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 import typer
 
-from ..errors import RetoldError
-from ..memory import return_freed_memory
-from . import batch, demo, newsroom, run, serve
-from .output import INTERRUPTED, State, setup_logging
+from retold.cli import batch, demo, newsroom, plugins, run, serve
+from retold.cli.output import INTERRUPTED, State, setup_logging
+from retold.config import runtime_settings
+from retold.errors import RetoldError
+from retold.memory import return_freed_memory
 
 app = typer.Typer(
     name="retold",
@@ -26,21 +26,21 @@ app = typer.Typer(
 @app.callback()
 def root(
     ctx: typer.Context,
-    dir: Path = typer.Option(
-        Path(os.environ.get("RETOLD_DIR", ".")),
+    dir: Path | None = typer.Option(
+        None,
         "--dir",
         "-d",
-        help="The newsroom directory (holds retold.toml).",
+        help="The newsroom directory (holds retold.toml); default: $RETOLD_DIR, else here.",
         show_default=False,
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Only errors."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug logging."),
 ) -> None:
     setup_logging(quiet, verbose)
-    ctx.obj = State(dir=dir, quiet=quiet, verbose=verbose)
+    ctx.obj = State(dir=dir or runtime_settings().dir, quiet=quiet, verbose=verbose)
 
 
-for module in (newsroom, run, serve, demo, batch):
+for module in (newsroom, run, serve, demo, batch, plugins):
     module.register(app)
 
 

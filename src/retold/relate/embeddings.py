@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib.resources
 import logging
-import os
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
+from retold.config import runtime_settings
+from retold.errors import RetoldError
 from retold.onnx import cpu_session, dynamic_int8, unpadded_tokenizer
 
 MODEL_ID = "all-MiniLM-L6-v2"
@@ -41,8 +42,8 @@ class TokenStates:
     vectors: np.ndarray  # (len(tokens), dim) float32
 
 
-class ModelMissing(Exception):
-    """The embedding model or its tokenizer is not installed."""
+class ModelMissing(RetoldError):
+    """The embedding model or its tokenizer is not installed (a setup error: exit 2)."""
 
 
 def _packaged_model_path() -> Path:
@@ -194,8 +195,7 @@ log = logging.getLogger(__name__)
 
 
 def _threads() -> int | None:
-    threads = os.environ.get("RETOLD_EMBED_THREADS")
-    return int(threads) if threads else None
+    return runtime_settings().embed_threads
 
 
 def default_embedder() -> Embedder:
@@ -212,10 +212,7 @@ def default_embedder() -> Embedder:
 def model_cache_dir() -> Path:
     """Where models derived from installed packages are kept: ``$RETOLD_CACHE_DIR``, else
     ``$XDG_CACHE_HOME/retold``, else ``~/.cache/retold``."""
-    if os.environ.get("RETOLD_CACHE_DIR"):
-        return Path(os.environ["RETOLD_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "retold"
+    return runtime_settings().cache_dir
 
 
 def fast_embedder() -> Embedder:

@@ -32,5 +32,7 @@ def cache_key(docs: Sequence[SourceDoc], settings: WriterSettings, prompt_versio
         "max_tokens": settings.max_tokens,
         "source_tokens": settings.source_tokens,
     }
+    if settings.options:  # a plugin's own table may change what it writes
+        payload["options"] = settings.options
     blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")
     return hashlib.sha256(blob).hexdigest()

@@ -1,32 +1,20 @@
-"""Find writer backends registered by plugins and build one from settings."""
+"""The writer's names for the one plugin registry (:mod:`retold.plugins`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from retold.plugins import Registration, collect, unknown_name
+from retold import plugins
 from retold.write.backend import WriterBackend, WriterSettings
-from retold.write.errors import UnknownBackend, WriterError
-
-Factory = Callable[[WriterSettings], WriterBackend]
-
-
-def registrations() -> dict[str, Registration[Factory]]:
-    """Every registered backend by name (aliases included), asking plugins afresh."""
-    return collect("register_writers", "writer", WriterError)
+from retold.write.errors import UnknownBackend
 
 
 def writer_names() -> list[str]:
     """Names of the registered writer backends (no aliases), sorted."""
-    return sorted({reg.name for reg in registrations().values()})
+    return plugins.names("writer")
 
 
 def get_writer(settings: WriterSettings) -> WriterBackend:
     """Build the backend named by ``settings.backend``."""
-    regs = registrations()
-    reg = regs.get(settings.backend.strip().lower())
-    if reg is None:
-        raise UnknownBackend(
-            unknown_name("writer backend", settings.backend, sorted(regs), sorted(regs))
-        )
-    return reg.factory(settings)
+    backend: WriterBackend = plugins.build(
+        "writer", settings.backend, settings, unknown=UnknownBackend
+    )
+    return backend
