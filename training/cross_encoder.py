@@ -1,8 +1,12 @@
-"""The checker's cross-encoder: does this source passage support this sentence?
+"""An experimental cross-encoder: does this source passage support this sentence?
 
 A MiniLM-L6 cross-encoder fine-tuned FactCC-style on synthetic perturbations (see
-``training/train_nli.py``), shipped as an int8 ONNX file beside this module and run with ONNX
-Runtime and the embeddings' ``tokenizer.json``: no torch at run time, nothing downloaded.
+``train_nli.py``), saved as an int8 ONNX file in ``training/model/`` and run with ONNX
+Runtime and the embeddings' ``tokenizer.json``: no torch, nothing downloaded.
+
+It lives here, not in ``retold``, because it did not improve the checker on the
+development data (see model/README.md), so Retold does not ship or use it. A trained
+model directory can still be used as the ``nli`` judge (``[checker] judge = "nli"``).
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from retold.verify.index import SourceIndex
 if TYPE_CHECKING:
     from tokenizers import Encoding
 
-MODEL_FILE = Path(__file__).with_name("model") / "nli-minilm-l6-int8.onnx"
+MODEL_FILE = Path(__file__).resolve().parent / "model" / "nli-minilm-l6-int8.onnx"
 # Premise and claim together; a longer pair loses tokens from its longer side first.
 MAX_TOKENS = 160
 
