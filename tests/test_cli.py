@@ -121,7 +121,7 @@ def test_serve_previews_the_site_on_loopback(tmp_path: Path) -> None:
 
 
 def test_stats_prices_tokens_per_model_and_run(tmp_path: Path) -> None:
-    from retold.cli.newsroom import cost
+    from retold.store.stats import cost
 
     assert cost(1_000_000, 500_000, "m", {"m": (0.15, 0.60)}) == pytest.approx(0.45)
     assert cost(1000, 1000, "unpriced", {}) == 0.0

@@ -37,21 +37,9 @@ from .write.backend import WriterBackend
 
 Progress = Callable[[str, int, int], None]
 
-STAGES = ("fetch", "extract", "cluster", "write", "verify", "relate", "publish")
-
 
 def fetch_policy(room: Newsroom) -> FetchPolicy:
-    cfg = room.settings.fetch
-    return FetchPolicy(
-        user_agent=cfg.user_agent,
-        concurrency=cfg.concurrency,
-        per_host=cfg.per_host,
-        per_host_delay=cfg.per_host_delay,
-        total_timeout=cfg.timeout,
-        max_bytes=cfg.max_bytes,
-        respect_robots=cfg.respect_robots,
-        allow_hosts=frozenset(cfg.allow_hosts),
-    )
+    return room.fetch_policy()
 
 
 async def run_stages(

@@ -51,12 +51,12 @@ import retold.pipeline as pipeline
 import retold.publish.output as site_output
 import retold.store.db as store_db
 from retold.cli import main
+from retold.llm import openai_client
 from retold.models import SourceDoc
 from retold.newsroom import Newsroom
 from retold.samples_server import SampleServer, samples_dir
 from retold.store import sources as sources_store
 from retold.write.backend import WriteBrief
-from retold.write.default_plugins import openai_backend
 from retold.write.extractive import write_extractive
 
 FEED = "harbour-gazette/rss.xml"  # nine documents: eight stories to write, one teaser
@@ -252,7 +252,7 @@ def site_files(site: Path) -> dict[str, bytes]:
 @pytest.fixture()
 def model_env(monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
     """Point the newsroom's openai writer at ``url``, with short timeouts and few retries."""
-    openai_backend._accepted_mode.clear()
+    openai_client._accepted_mode.clear()
 
     def point_at(url: str, timeout: float = 0.5) -> None:
         for key, value in {

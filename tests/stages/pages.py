@@ -187,3 +187,15 @@ def write_site(root: Path) -> None:
             ],
         ),
     )
+    # Three plain English stories: what test_each_stage.py walks through one stage at a time.
+    put(
+        "english.xml",
+        rss(
+            "__BASE__",
+            [
+                ("garden.html", ENGLISH["garden"][0], "Sat, 01 Feb 2025 10:00:00 GMT"),
+                ("lanes.html", ENGLISH["lanes"][0], "Mon, 05 May 2025 12:00:00 GMT"),
+                ("ferry.html", ENGLISH["ferry"][0], "Tue, 04 Mar 2025 10:00:00 GMT"),
+            ],
+        ),
+    )

@@ -33,18 +33,24 @@ def demo(
     samples = start_samples(samples_port, edition)
     try:
         room = open_demo_room(dir, samples, site_port=port, backend=writer)
-        st.console.print(f"Sample publishers at {samples.base_url}; newsroom in {room.root}")
-        report = run_room(st, room)
-    finally:
+    except BaseException:
         samples.stop()
-    if json_out:
-        emit_json({**report.as_dict(), "site": str(room.output_dir), "newsroom": str(room.root)})
-    else:
-        summarise(st, report)
-    code = exit_code(report)
-    if not serve:
-        if not json_out:
-            typer.echo(str(room.output_dir))
-        room.close()
-        raise typer.Exit(code)
-    serve_site(room, port, rebuild=False, console=st.console)
+        raise
+    with room:
+        try:
+            st.console.print(f"Sample publishers at {samples.base_url}; newsroom in {room.root}")
+            report = run_room(st, room)
+        finally:
+            samples.stop()  # the run has fetched everything: the site needs no publisher
+        if json_out:
+            emit_json(
+                {**report.as_dict(), "site": str(room.output_dir), "newsroom": str(room.root)}
+            )
+        else:
+            summarise(st, report)
+        code = exit_code(report)
+        if not serve:
+            if not json_out:
+                typer.echo(str(room.output_dir))
+            raise typer.Exit(code)
+        serve_site(room, port, rebuild=False, console=st.console)

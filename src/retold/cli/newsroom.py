@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import typer
 from rich.table import Table
-from sqlalchemy import ColumnElement, func, select
 
 from ..errors import RetoldError
 from ..ingest.opml import OpmlError, OpmlFeed, read_opml, write_opml
 from ..newsroom import Newsroom
-from ..pipeline import last_runs
 from ..stages.ingest import looks_like_opml
 from ..store import articles as articles_store
+from ..store import runs as runs_store
 from ..store import sources as sources_store
-from ..store.schema import Article, ArticleVersion, Document, Story, utcnow
+from ..store import stats as stats_store
 from .output import State, emit_json, state
 
 
@@ -41,12 +39,12 @@ def init(
     base_url: str = typer.Option("http://127.0.0.1:8000", help="Where the site will be served."),
 ) -> None:
     """Create a newsroom: retold.toml, an empty database and a prompts/ folder."""
-    room = Newsroom.init(directory, title=title, base_url=base_url)
+    with Newsroom.init(directory, title=title, base_url=base_url) as room:
+        root = room.root
     state(ctx).console.print(
-        f"Created a newsroom in [bold]{room.root}[/]. Next: "
+        f"Created a newsroom in [bold]{root}[/]. Next: "
         f"`retold -d {directory} add FEED_URL`, then `retold -d {directory} run`."
     )
-    room.close()
 
 
 def add(
@@ -61,15 +59,13 @@ def add(
 ) -> None:
     """Add sources: a feed, an OPML file (every feed in it), an article URL or a local file."""
     st = state(ctx)
-    room = open_room(st)
     added: list[dict[str, object]] = []
-    with room.db.transaction() as session:
+    with open_room(st) as room, room.db.transaction() as session:
         for target in targets:
             for url, kind, name in _expand(target):
                 source, created = sources_store.add_source(session, url, kind, name)
                 source.ignore_robots = ignore_robots or source.ignore_robots
                 added.append({"id": source.id, "url": url, "kind": source.kind, "new": created})
-    room.close()
     if json_out:
         emit_json(added)
         return
@@ -103,18 +99,17 @@ def sources(
 ) -> None:
     """List sources with their health: last success, last error, failures, items seen."""
     st = state(ctx)
-    room = open_room(st)
     if opml:
-        with room.db.transaction() as session:
+        with open_room(st) as room, room.db.transaction() as session:
             feeds = [
                 OpmlFeed(title=s.name or s.url, xml_url=s.url)
                 for s in sources_store.list_sources(session)
                 if s.kind in ("feed", "auto")
             ]
-        typer.echo(write_opml(feeds, room.settings.site.title))
-        room.close()
+            title = room.settings.site.title
+        typer.echo(write_opml(feeds, title))
         return
-    with room.db.transaction() as session:
+    with open_room(st) as room, room.db.transaction() as session:
         rows = [
             {
                 "id": s.id,
@@ -130,7 +125,6 @@ def sources(
             }
             for s in sources_store.list_sources(session)
         ]
-    room.close()
     if json_out:
         emit_json(rows)
         return
@@ -151,45 +145,6 @@ def sources(
     st.console.print(table if rows else "No sources yet: add one with `retold add URL`.")
 
 
-def _counts(room: Newsroom) -> dict[str, int]:
-    with room.db.transaction() as session:
-
-        def count(model: type, *where: ColumnElement[bool]) -> int:
-            query = select(func.count()).select_from(model).where(*where)
-            return int(session.scalar(query) or 0)
-
-        return {
-            "documents": count(Document),
-            "documents_failed": count(Document, Document.status == "failed"),
-            "stories": count(Story),
-            "stories_skipped": count(Story, Story.status == "skipped"),
-            "stories_pending": count(
-                Story, Story.needs_write.is_(True), Story.status != articles_store.QUARANTINED
-            ),
-            "stories_quarantined": count(Story, Story.status == articles_store.QUARANTINED),
-            "articles_published": count(Article, Article.status == "published"),
-            "articles_held": count(Article, Article.status == "held"),
-            "articles_quarantined": count(Article, Article.status == articles_store.QUARANTINED),
-        }
-
-
-def _quarantined(room: Newsroom) -> list[dict[str, Any]]:
-    """Stories and articles set aside after failing or crashing, with the reasons."""
-    with room.db.transaction() as session:
-        return articles_store.quarantined(session)
-
-
-def _held(room: Newsroom) -> list[dict[str, str]]:
-    """Held articles, so an editor can find what to review and approve."""
-    with room.db.transaction() as session:
-        query = (
-            select(Article.slug, ArticleVersion.headline, ArticleVersion.label)
-            .join(ArticleVersion, ArticleVersion.article_id == Article.id)
-            .where(Article.status == "held", ArticleVersion.version == Article.current_version)
-        )
-        return [{"slug": s, "headline": h, "label": lbl} for s, h, lbl in session.execute(query)]
-
-
 def status(
     ctx: typer.Context,
     json_out: bool = typer.Option(False, "--json", help="Print as JSON."),
@@ -197,20 +152,11 @@ def status(
     """What the newsroom holds, what is held for an editor or quarantined (with the
     reason), and what the last runs did."""
     st = state(ctx)
-    room = open_room(st)
-    counts, held, quarantined = _counts(room), _held(room), _quarantined(room)
-    runs: list[dict[str, Any]] = [
-        {
-            "id": r.id,
-            "started": r.started_at,
-            "finished": r.finished_at,
-            "status": r.status,
-            "stats": r.stats,
-            "problems": r.problems[:20],
-        }
-        for r in last_runs(room, 5)
-    ]
-    room.close()
+    with open_room(st) as room, room.db.transaction() as session:
+        counts = stats_store.counts(session)
+        held = stats_store.held(session)
+        quarantined = articles_store.quarantined(session)
+        runs = runs_store.run_summaries(session, 5)
     if json_out:
         emit_json({"counts": counts, "held": held, "quarantined": quarantined, "runs": runs})
         return
@@ -227,86 +173,14 @@ def status(
         st.console.print(f"run {run['id']}: {run['status']} ({len(run['problems'])} problems)")
 
 
-def cost(
-    tokens_in: int, tokens_out: int, model: str, prices: dict[str, tuple[float, float]]
-) -> float:
-    """What the tokens cost, with prices per million tokens (in, out) from retold.toml."""
-    price_in, price_out = prices.get(model, (0.0, 0.0))
-    return (tokens_in * price_in + tokens_out * price_out) / 1_000_000
-
-
-def _usage(room: Newsroom) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Token use and cost per model, and per run (article versions written during it)."""
-    prices = room.settings.writer.prices
-    with room.db.transaction() as session:
-        versions = session.execute(
-            select(
-                ArticleVersion.backend,
-                ArticleVersion.model,
-                ArticleVersion.tokens_in,
-                ArticleVersion.tokens_out,
-                ArticleVersion.latency_ms,
-                ArticleVersion.created_at,
-            )
-        ).all()
-        runs = [(r.id, r.started_at, r.finished_at) for r in last_runs(room, 20)]
-    by_model: dict[tuple[str, str], dict[str, Any]] = {}
-    for backend, model, tin, tout, latency, _ in versions:
-        row = by_model.setdefault(
-            (backend, model),
-            {
-                "backend": backend,
-                "model": model or "-",
-                "versions": 0,
-                "tokens_in": 0,
-                "tokens_out": 0,
-                "latency_ms": 0.0,
-                "cost": 0.0,
-            },
-        )
-        row["versions"] += 1
-        row["tokens_in"] += tin
-        row["tokens_out"] += tout
-        row["latency_ms"] += latency
-        row["cost"] += cost(tin, tout, model, prices)
-    models = []
-    for row in by_model.values():
-        n = row.pop("versions")
-        models.append(
-            {
-                **row,
-                "versions": n,
-                "avg_latency_ms": round(row.pop("latency_ms") / n, 1),
-                "cost": round(row["cost"], 6),
-                "cost_per_article": round(row["cost"] / n, 6),
-            }
-        )
-    per_run = []
-    for run_id, started, finished in runs:
-        inside = [v for v in versions if v[5] >= started and (finished is None or v[5] <= finished)]
-        total = sum(cost(v[2], v[3], v[1], prices) for v in inside)
-        per_run.append(
-            {
-                "run": run_id,
-                "articles": len(inside),
-                "tokens_in": sum(v[2] for v in inside),
-                "tokens_out": sum(v[3] for v in inside),
-                "cost": round(total, 6),
-                "cost_per_article": round(total / len(inside), 6) if inside else 0,
-            }
-        )
-    return models, per_run
-
-
 def stats(
     ctx: typer.Context,
     json_out: bool = typer.Option(False, "--json", help="Print as JSON."),
 ) -> None:
     """Tokens, latency and cost per model, per article and per run."""
     st = state(ctx)
-    room = open_room(st)
-    models, runs = _usage(room)
-    room.close()
+    with open_room(st) as room, room.db.transaction() as session:
+        models, runs = stats_store.usage(session, room.settings.writer.prices)
     if json_out:
         emit_json({"models": models, "runs": runs})
         return
@@ -335,27 +209,15 @@ def approve(
     ctx: typer.Context,
     slug: str = typer.Argument(..., help="The held article's slug (see `retold status --json`)."),
 ) -> None:
-    """Approve a held article as an editor; it is published on the next build."""
+    """Approve a held article as an editor; the next `retold run` publishes it."""
     st = state(ctx)
-    room = open_room(st)
-    with room.db.transaction() as session:
-        article = session.scalar(select(Article).where(Article.slug == slug))
-        if article is None:
-            raise RetoldError(f"No article with slug '{slug}'.")
-        article.reviewed_at = utcnow()
-        article.status = "published"
-        if article.published_at is None:
-            article.published_at = utcnow()
-        version = session.scalar(
-            select(ArticleVersion).where(
-                ArticleVersion.article_id == article.id,
-                ArticleVersion.version == article.current_version,
-            )
-        )
-        if version is not None:
-            version.checked = False  # recompute the label, now with the editor's review
-    room.close()
-    st.console.print(f"Approved {slug}; run `retold run` or `retold build` to publish it.")
+    with open_room(st) as room, room.db.transaction() as session:
+        found = articles_store.approve(session, slug)
+    if not found:
+        raise RetoldError(f"No article with slug '{slug}'.")
+    # Only the run's verify stage rewrites the label to say an editor reviewed it; a build
+    # alone would publish the article under its old label.
+    st.console.print(f"Approved {slug}; `retold run` publishes it with your review on its label.")
 
 
 def retry(
@@ -369,12 +231,8 @@ def retry(
     st = state(ctx)
     if (target is None) == (not all_):
         raise RetoldError("Name one quarantined story id or article slug, or pass --all.")
-    room = open_room(st)
-    try:
-        with room.writing("retry"), room.db.transaction() as session:
-            released = articles_store.release(session, None if all_ else target)
-    finally:
-        room.close()
+    with open_room(st) as room, room.writing("retry"), room.db.transaction() as session:
+        released = articles_store.release(session, None if all_ else target)
     if not released:
         raise RetoldError(
             f"Nothing quarantined matches '{target}'." if target else "Nothing is quarantined."

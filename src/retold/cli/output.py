@@ -16,8 +16,9 @@ from rich.console import Console
 from rich.logging import RichHandler
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-# Exit codes, documented in the README (NEWSROOM_LOCKED is errors.NewsroomLocked.exit_code).
-OK, PARTIAL, USER_ERROR, WRITER_UNAVAILABLE, NEWSROOM_LOCKED, INTERRUPTED = 0, 1, 2, 3, 4, 130
+# Exit codes, documented in the README. An error carries its own (RetoldError in errors.py:
+# 2 for usage and configuration, 4 when another command holds the newsroom).
+OK, PARTIAL, WRITER_UNAVAILABLE, INTERRUPTED = 0, 1, 3, 130
 
 
 @dataclass

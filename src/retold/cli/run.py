@@ -39,7 +39,9 @@ class StoppedByFault(RetoldError):
 def fault_sentence(err: BaseException, root: Path) -> str | None:
     """One sentence for a fault around the newsroom, or None when ``err`` is not one."""
     database = root.resolve() / DATABASE_NAME
-    if isinstance(err, PublishError):
+    if isinstance(err, PublishError) and isinstance(err.__cause__, OSError):
+        # The disk failed the site's folder (exit 1); any other PublishError is about the
+        # settings or the folder's contents, a RetoldError of its own (exit 2).
         return f"{str(err).rstrip('.')}; the published site is unchanged and {SAVED}."
     if isinstance(err, sqlalchemy.exc.OperationalError):
         detail = str(err.orig or err).strip()

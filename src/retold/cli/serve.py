@@ -29,14 +29,15 @@ def serve(
 ) -> None:
     """Preview the site at http://127.0.0.1:PORT (builds it first if needed)."""
     st = state(ctx)
-    room = Newsroom.open(st.dir)
-    if not room.output_dir.exists():
-        with room.writing("serve"):
-            publish(room, RunReport())
-    serve_site(room, port, rebuild=rebuild, console=st.console)
+    with Newsroom.open(st.dir) as room:
+        if not room.output_dir.exists():
+            with room.writing("serve"):
+                publish(room, RunReport())
+        serve_site(room, port, rebuild=rebuild, console=st.console)
 
 
 def serve_site(room: Newsroom, port: int, *, rebuild: bool, console: Console) -> None:
+    """Serve the room's site until Ctrl-C; the caller opens and closes the room."""
     try:
         server = make_server(room.output_dir, port=port)
     except OSError as err:
@@ -72,4 +73,3 @@ def serve_site(room: Newsroom, port: int, *, rebuild: bool, console: Console) ->
         serve_forever(server)
     finally:
         stop.set()
-        room.close()

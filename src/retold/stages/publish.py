@@ -6,29 +6,18 @@ from collections.abc import Iterator, Sequence
 
 from sqlalchemy.orm import Session
 
-from ..models import ArticlePage, RelatedLink, SentenceCheck, SiteInfo, SourceLink
+from ..models import ArticlePage, RelatedLink, SentenceCheck, SourceLink
 from ..newsroom import Newsroom
 from ..publish import BuildReport, build_site, build_site_from
 from ..store import articles as articles_store
 from ..store.schema import Article, ArticleVersion, aware
+from ..verify.repair import sentences_of
 from .report import RunReport
-from .verify import sentences_of
 
 # Up to this many articles the pages are built in memory and rendered by worker
 # processes; past it they stream from the store (see `publish`).
 STREAM_ABOVE = 2_000
 STREAM_BATCH = 200
-
-
-def site_info(room: Newsroom) -> SiteInfo:
-    site = room.settings.site
-    return SiteInfo(
-        title=site.title,
-        base_url=site.base_url,
-        language=site.language,
-        description=site.description,
-        per_page=site.per_page,
-    )
 
 
 def pair_checks(
@@ -111,7 +100,7 @@ def stream_pages(room: Newsroom, batch: int = STREAM_BATCH) -> Iterator[ArticleP
 
 
 def publish(room: Newsroom, report: RunReport) -> BuildReport:
-    site = site_info(room)
+    site = room.site_info()
     with room.db.transaction() as session:
         total = len(articles_store.published_headlines(session))
         pages = article_pages(session) if total <= STREAM_ABOVE else None

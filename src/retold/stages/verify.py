@@ -8,7 +8,6 @@ kills the process on MAX_ATTEMPTS tries is quarantined with its reason.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from sqlalchemy.orm import Session
 
@@ -18,38 +17,22 @@ from ..store import articles as articles_store
 from ..store import documents as docs_store
 from ..store.documents import first_seen, plausible_date
 from ..store.schema import Article, ArticleVersion, Document, Story, aware, utcnow
-from ..text.scripts import checker_supports, dominant_script, script_name
-from ..text.sentences import match_key
+from ..text.scripts import checker_supports, dominant_script
 from ..verify.checker import check_article, forget_sources
-from ..verify.judges import Judge, JudgeSettings, get_judge, judge_checks
+from ..verify.judges import Judge, get_judge, judge_checks
 from ..verify.label import label_for
-from ..verify.policy import decide, repair_by_dropping, repair_from_evidence
-from ..write.sentences import split_sentences
+from ..verify.policy import MIN_SENTENCES
+from ..verify.repair import check_and_repair, sentence_count, sentences_of
+from ..verify.verbatim import verbatim_checks
 from .attempts import record_failure, settle_failures, uncount_attempt
 from .report import Failures, RunReport
-from .write import MIN_SENTENCES, writer_settings
 
 Progress = Callable[[str, int, int], None]
 
 
-def sentences_of(paragraphs: list[str]) -> list[list[str]]:
-    return [split_sentences(p) for p in paragraphs]
-
-
 def open_judge(room: Newsroom) -> Judge | None:
     """The optional stronger judge from [checker] judge (None when off, the default)."""
-    cfg = room.settings.checker
-
-    def local(path: str) -> str:  # relative paths are the newsroom's
-        return str(room.root / path) if path and not Path(path).is_absolute() else path
-
-    settings = JudgeSettings(
-        writer=writer_settings(room),
-        nli_model_path=local(cfg.nli_model_path),
-        likelihood_model_path=local(cfg.likelihood_model_path),
-        batch_size=cfg.judge_batch,
-    )
-    return get_judge(cfg.judge, settings)
+    return get_judge(room.settings.checker.judge, room.judge_settings())
 
 
 def verify_articles(room: Newsroom, report: RunReport, progress: Progress | None = None) -> None:
@@ -110,39 +93,6 @@ def verify_articles(room: Newsroom, report: RunReport, progress: Progress | None
     settle_failures(room, report, failures, Article)
 
 
-def verbatim_checks(
-    paragraphs: list[list[str]], docs: list[SourceDoc], script: str
-) -> list[SentenceCheck]:
-    """Each sentence is supported when it appears word for word in a source, else not.
-
-    For scripts the checker's rules can't read: the extractive writer's copies pass, and
-    anything reworded is marked rather than trusted.
-    """
-    sources = [(match_key(d.text), d.url) for d in docs]
-    checks = []
-    for index, sentences in enumerate(paragraphs):
-        for sentence in sentences:
-            key = match_key(sentence)
-            url = next((u for text, u in sources if key and key in text), "")
-            checks.append(
-                SentenceCheck(
-                    paragraph=index,
-                    text=sentence,
-                    verdict="supported" if url else "unsupported",
-                    score=1.0 if url else 0.0,
-                    reason=(
-                        "Found word for word in the source."
-                        if url
-                        else f"Not found word for word in the source, and {script_name(script)} "
-                        "text can only be checked word for word."
-                    ),
-                    evidence=sentence if url else "",
-                    source_url=url,
-                )
-            )
-    return checks
-
-
 def _docs_for(session: Session, version: ArticleVersion) -> list[SourceDoc]:
     return [docs_store.as_source_doc(d) for d in _documents_for(session, version)]
 
@@ -178,35 +128,27 @@ def _verify_one(
     paragraphs = list(version.paragraphs)
     if _too_short(article, version, paragraphs, report):
         return
-    checks = first_checks = check(paragraphs, docs)
     # An editor approved this text: publish it as approved, marks and all; never rewrite it.
-    policy = "mark" if article.reviewed_at else cfg.policy
-    rounds = 0
-    while True:
-        decision = decide(checks, policy, rounds, cfg.max_repair_rounds)
-        if decision.action != "repair":
-            break
-        # First the source's own words for what failed, then (if that still fails) nothing.
-        repair = repair_from_evidence if rounds == 0 else repair_by_dropping
-        repaired = repair(sentences_of(paragraphs), checks)
-        rounds += 1
-        if repaired is None:  # too little would remain: hold it for an editor
-            decision = decide(checks, "hold", rounds, rounds)
-            break
-        paragraphs = [" ".join(sentences) for sentences in repaired if sentences]
-        checks = check(paragraphs, docs)
-    if paragraphs != list(version.paragraphs):
+    outcome = check_and_repair(
+        paragraphs,
+        check(paragraphs, docs),
+        lambda repaired: check(repaired, docs),
+        policy="mark" if article.reviewed_at else cfg.policy,
+        max_rounds=cfg.max_repair_rounds,
+    )
+    checks, decision = outcome.checks, outcome.decision
+    if outcome.repaired:
         # Keep the writer's original, with what the checker found in it, as its own
         # version; the repaired text is a new one.
         version.checked = True
         version.label = "Repaired: see the next version."
-        articles_store.save_checks(session, version, first_checks)
+        articles_store.save_checks(session, version, outcome.first_checks)
         story = session.get(Story, article.story_id)
         assert story is not None
-        draft = _draft_of(version, paragraphs, f"repaired in {rounds} round(s)")
+        draft = _draft_of(version, outcome.paragraphs, outcome.note)
         version = articles_store.add_version(session, story, draft, version.sources, utcnow())
         report.count("articles_repaired")
-    version.repair_rounds = rounds
+    version.repair_rounds = outcome.rounds
     version.checked = True
     articles_store.save_checks(session, version, checks)
     report.count("sentences_checked", len(checks))
@@ -239,7 +181,7 @@ def _too_short(
     An imagined item from a teaser may be short, but never empty. Nothing is labelled:
     an empty body must never carry a label that reads as if it were an article.
     """
-    sentences = sum(len(s) for s in sentences_of(paragraphs))
+    sentences = sentence_count(paragraphs)
     if sentences >= (1 if version.imagined else MIN_SENTENCES) or article.reviewed_at:
         return False
     version.checked = True

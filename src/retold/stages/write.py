@@ -23,7 +23,8 @@ from ..store import articles as articles_store
 from ..store import documents as docs_store
 from ..store.schema import Story, utcnow
 from ..text.scripts import checker_supports, dominant_script, script_name
-from ..text.sentences import split_sentences
+from ..verify.policy import MIN_SENTENCES
+from ..verify.repair import sentence_count
 from ..write.backend import WriteBrief, WriterBackend, WriterSettings
 from ..write.cache import cache_key
 from ..write.errors import WriterError, WriterUnavailable
@@ -34,28 +35,9 @@ from .report import Failures, RunReport
 
 Progress = Callable[[str, int, int], None]
 
-# An article needs at least this many body sentences: fewer is a list, a table, a caption
-# or a page that failed to extract, and publishing it would be an empty article.
-MIN_SENTENCES = 3
-
 
 def writer_settings(room: Newsroom) -> WriterSettings:
-    cfg = room.settings.writer
-    return WriterSettings(
-        backend=cfg.backend,
-        model=cfg.model,
-        base_url=cfg.base_url,
-        api_key=cfg.api_key,
-        model_path=cfg.model_path,
-        temperature=cfg.temperature,
-        max_tokens=cfg.max_tokens,
-        timeout=cfg.timeout,
-        concurrency=cfg.concurrency,
-        retries=cfg.retries,
-        fallback="" if cfg.fallback == "none" else cfg.fallback,
-        prompts_dir=str(room.prompts_dir),
-        circuit_breaker=cfg.circuit_breaker,
-    )
+    return room.writer_settings()
 
 
 def open_writer(room: Newsroom) -> WriterBackend:
@@ -233,7 +215,7 @@ async def _write_one(
     # Only imagine mode makes an imagined article (and its seed label): a writer that found
     # nothing usable in a full page made an empty draft, which is skipped below.
     draft = dataclasses.replace(draft, imagined=imagined)
-    sentences = sum(len(split_sentences(p)) for p in draft.paragraphs)
+    sentences = sentence_count(draft.paragraphs)
     if sentences < (1 if imagined else MIN_SENTENCES):
         note = (
             f"Too little to retell: the article would have {sentences} "

@@ -227,6 +227,30 @@ def current_version(session: Session, article: Article) -> ArticleVersion:
     return version
 
 
+def approve(session: Session, slug: str) -> bool:
+    """An editor approved the article `slug` (False: there is none).
+
+    Its current version is checked again on the next run, so its label says it was
+    reviewed; the verify stage then publishes the text as approved, marks and all.
+    """
+    article = session.scalar(select(Article).where(Article.slug == slug))
+    if article is None:
+        return False
+    article.reviewed_at = utcnow()
+    article.status = "published"
+    if article.published_at is None:
+        article.published_at = utcnow()
+    version = session.scalar(
+        select(ArticleVersion).where(
+            ArticleVersion.article_id == article.id,
+            ArticleVersion.version == article.current_version,
+        )
+    )
+    if version is not None:
+        version.checked = False  # recompute the label, now with the editor's review
+    return True
+
+
 def unchecked_versions(session: Session) -> list[ArticleVersion]:
     query = (
         select(ArticleVersion)

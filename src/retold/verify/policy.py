@@ -1,6 +1,6 @@
 """What to do with a checked draft: publish it, repair it, or hold it for an editor.
 
-Pure decisions; the pipeline does the rewriting and the storing.
+Pure decisions; verify/repair.py runs the check-and-repair loop, the verify stage stores it.
 """
 
 from __future__ import annotations
@@ -9,16 +9,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from retold.errors import ConfigError
 from retold.models import SentenceCheck
 
 POLICIES = ("mark", "repair", "hold")
-MIN_PARAGRAPHS = 3
+MIN_PARAGRAPHS = 3  # a repair that leaves fewer is held for an editor
+# An article needs at least this many body sentences: fewer is a list, a table, a caption
+# or a page that failed to extract, and publishing it would be an empty article. The
+# writer stage skips such stories before writing; the verify stage holds any that slip by.
+MIN_SENTENCES = 3
 
 Action = Literal["publish", "repair", "hold"]
 
 
-class UnknownPolicy(ValueError):
-    """The newsroom's checking policy is not one Retold knows."""
+class UnknownPolicy(ConfigError, ValueError):
+    """The newsroom's checking policy is not one Retold knows.
+
+    Settings are validated when the newsroom opens, so this guards callers that pass a
+    policy of their own; it still reaches a user as one sentence, never a traceback.
+    """
 
 
 @dataclass(frozen=True)
