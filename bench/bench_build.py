@@ -56,8 +56,8 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from retold.models import ArticlePage, RelatedLink, SentenceCheck, SiteInfo, SourceLink
 from retold.publish import build_site, build_site_from
+from retold.records import ArticlePage, RelatedLink, SentenceCheck, SiteInfo, SourceLink
 
 OUT = Path(__file__).parent / "out" / "build"
 SITE = SiteInfo(

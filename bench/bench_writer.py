@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
-from retold.models import SourceDoc  # noqa: E402
+from retold.records import SourceDoc  # noqa: E402
 from retold.write import WriteBrief, WriterSettings, get_writer  # noqa: E402
 from retold.write.extractive import write_extractive  # noqa: E402
 from retold.write.prompting import build_messages, load_prompt  # noqa: E402

@@ -6,7 +6,7 @@ import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
-from retold.models import Extracted
+from retold.records import Extracted
 from retold.store import documents as docs_store
 from retold.store import schema as store_schema
 from retold.store import sources as sources_store

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench import realweb  # noqa: E402
 
-from retold.models import SentenceCheck, SourceDoc  # noqa: E402
+from retold.records import SentenceCheck, SourceDoc  # noqa: E402
 from retold.verify.checker import Checker, check_article  # noqa: E402
 from retold.verify.repair import sentences_of  # noqa: E402
 from retold.write.backend import WriteBrief  # noqa: E402

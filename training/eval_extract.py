@@ -34,7 +34,7 @@ from bench import realweb  # noqa: E402
 
 from retold.ingest.charset import decode  # noqa: E402
 from retold.ingest.extract import extract  # noqa: E402
-from retold.models import Extracted  # noqa: E402
+from retold.records import Extracted  # noqa: E402
 
 
 @dataclass

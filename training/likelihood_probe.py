@@ -30,7 +30,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fit_checker import DATA, FILES, auc, balanced_accuracy  # noqa: E402
 
-from retold.models import SentenceCheck  # noqa: E402
+from retold.records import SentenceCheck  # noqa: E402
 from retold.verify.checker import Checker, split_article  # noqa: E402
 from retold.verify.judges import JudgeSettings, JudgeVerdict, combine  # noqa: E402
 from retold.verify.judges.default_plugins import likelihood  # noqa: E402

@@ -5,11 +5,11 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from .config import CONFIG_NAME
-from .errors import RetoldError
-from .newsroom import Newsroom
-from .samples_server import SampleServer, samples_dir
-from .store import sources as sources_store
+from retold.config import CONFIG_NAME
+from retold.errors import RetoldError
+from retold.newsroom import Newsroom
+from retold.samples_server import SampleServer, samples_dir
+from retold.store import sources as sources_store
 
 DEMO_TITLE = "Retold Demo News"
 SAMPLES_PORT = 8765

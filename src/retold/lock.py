@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .errors import NewsroomLocked
+from retold.errors import NewsroomLocked
 
 LOCK_NAME = "retold.lock"
 

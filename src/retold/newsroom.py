@@ -20,7 +20,7 @@ from retold.config import CONFIG_NAME, DATABASE_NAME, Settings, default_toml, lo
 from retold.errors import ConfigError, NotANewsroom, RetoldError
 from retold.ingest.fetch import FetchPolicy
 from retold.lock import NewsroomLock
-from retold.models import SiteInfo
+from retold.records import SiteInfo
 from retold.store.db import Database
 from retold.verify.judges.base import JudgeSettings
 from retold.write.backend import WriterSettings

@@ -22,18 +22,18 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .errors import RetoldError
-from .ingest.fetch import Fetcher, FetchPolicy
-from .newsroom import Newsroom
-from .stages.cluster import cluster_documents
-from .stages.ingest import collect, fetch_documents
-from .stages.publish import publish
-from .stages.relate import relate_articles
-from .stages.report import RunReport
-from .stages.verify import verify_articles
-from .stages.write import write_stories
-from .store.schema import Run, utcnow
-from .write.backend import WriterBackend
+from retold.errors import RetoldError
+from retold.ingest.fetch import Fetcher, FetchPolicy
+from retold.newsroom import Newsroom
+from retold.stages.cluster import cluster_documents
+from retold.stages.ingest import collect, fetch_documents
+from retold.stages.publish import publish
+from retold.stages.relate import relate_articles
+from retold.stages.report import RunReport
+from retold.stages.verify import verify_articles
+from retold.stages.write import write_stories
+from retold.store.schema import Run, utcnow
+from retold.write.backend import WriterBackend
 
 Progress = Callable[[str, int, int], None]
 

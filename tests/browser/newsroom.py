@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from retold.models import ArticlePage, RelatedLink, SiteInfo, SourceLink
+from retold.records import ArticlePage, RelatedLink, SiteInfo, SourceLink
 from tests.publish.conftest import check
 
 SITE = SiteInfo(

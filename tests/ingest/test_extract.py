@@ -14,7 +14,7 @@ import pytest
 
 from retold.ingest.batch import extract_jsonl
 from retold.ingest.extract import extract, extract_feed_content
-from retold.models import FeedItem
+from retold.records import FeedItem
 from retold.text.scripts import word_count
 
 BASE = "http://127.0.0.1:8000"

@@ -16,7 +16,7 @@ from retold.ingest.clean import is_boilerplate_line
 from retold.ingest.extract import extract
 from retold.ingest.metadata import choose_title, parse_date, strip_site_name
 from retold.ingest.walls import ends_properly
-from retold.models import Extracted
+from retold.records import Extracted
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

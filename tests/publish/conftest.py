@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from retold.models import ArticlePage, RelatedLink, SentenceCheck, SiteInfo, SourceLink
 from retold.publish import BuildReport, build_site
+from retold.records import ArticlePage, RelatedLink, SentenceCheck, SiteInfo, SourceLink
 
 SEED_LABEL = "I imagined this. I have no way to verify it's accurate."
 NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)

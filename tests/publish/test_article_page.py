@@ -7,9 +7,8 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from retold.publish import BuildReport, article_url
-
-from .conftest import BRIDGE, FERRY, SITE
-from .htmlcheck import page, text_of
+from tests.publish.conftest import BRIDGE, FERRY, SITE
+from tests.publish.htmlcheck import page, text_of
 
 BRIDGE_URL = "https://news.example.org/2026/11/harbour-bridge-closes/"
 

@@ -10,11 +10,10 @@ from pathlib import Path
 
 import lxml.html
 
-from retold.models import SiteInfo
 from retold.publish import build_site
 from retold.publish.digest import page_digest
-
-from .conftest import BRIDGE, BUDGET, FERRY, NOW
+from retold.records import SiteInfo
+from tests.publish.conftest import BRIDGE, BUDGET, FERRY, NOW
 
 # Seen an hour ago, after every dated article, but it could be years old.
 UNDATED = dataclasses.replace(

@@ -9,8 +9,7 @@ from pathlib import Path
 import feedparser
 
 from retold.publish import BuildReport
-
-from .conftest import BRIDGE, BUDGET, FERRY
+from tests.publish.conftest import BRIDGE, BUDGET, FERRY
 
 SITE_URL = "https://news.example.org/"
 URLS = [f"{SITE_URL}{p.slug}/" for p in (BRIDGE, FERRY, BUDGET)]  # latest first

@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from retold.models import ArticlePage, SiteInfo
 from retold.publish import BuildReport, PublishError, build_site
-
-from .conftest import BRIDGE, BUDGET, FERRY, HELD
+from retold.records import ArticlePage, SiteInfo
+from tests.publish.conftest import BRIDGE, BUDGET, FERRY, HELD
 
 
 def test_second_build_writes_nothing(

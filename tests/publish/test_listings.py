@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from retold.publish import BuildReport
-
-from .conftest import BRIDGE, BUDGET, FERRY
-from .htmlcheck import page, text_of
+from tests.publish.conftest import BRIDGE, BUDGET, FERRY
+from tests.publish.htmlcheck import page, text_of
 
 
 def _headlines(out: Path, rel: str) -> list[str]:
@@ -56,8 +55,8 @@ def test_topic_source_and_archive_pages(built: BuildReport, out: Path) -> None:
 
 
 def test_site_under_a_path_prefix(pages, out: Path) -> None:  # type: ignore[no-untyped-def]
-    from retold.models import SiteInfo
     from retold.publish import build_site
+    from retold.records import SiteInfo
 
     site = SiteInfo(title="T", base_url="https://example.org/news")
     build_site(site, pages, out)

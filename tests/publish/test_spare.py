@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from retold.models import ArticlePage, SiteInfo
 from retold.publish import BuildReport, build_site
 from retold.publish.output import MANIFEST, SPARE, SPARE_MARKER
-
-from .conftest import BRIDGE, BUDGET, FERRY, HELD
+from retold.records import ArticlePage, SiteInfo
+from tests.publish.conftest import BRIDGE, BUDGET, FERRY, HELD
 
 NEW = replace(
     HELD,

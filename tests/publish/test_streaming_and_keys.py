@@ -16,14 +16,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from retold.models import ArticlePage, RelatedLink, SentenceCheck, SiteInfo, SourceLink
 from retold.publish import PublishError, build_site, build_site_from
 from retold.publish.digest import page_digest
 from retold.publish.markup import esc
 from retold.publish.urls import quote_all
-
-from .conftest import BRIDGE, BUDGET, FERRY, HELD
-from .htmlcheck import page, text_of
+from retold.records import ArticlePage, RelatedLink, SentenceCheck, SiteInfo, SourceLink
+from tests.publish.conftest import BRIDGE, BUDGET, FERRY, HELD
+from tests.publish.htmlcheck import page, text_of
 
 
 def _manifest(out: Path) -> dict[str, Any]:

@@ -53,7 +53,7 @@ def huge_paragraphs(chars: int, seed: int = 13) -> list[str]:
 # Run in a fresh process so that its peak resident size measures this writer alone.
 _MEASURE = """
 import json, resource, sys
-from retold.models import SourceDoc
+from retold.records import SourceDoc
 from retold.write.backend import WriteBrief
 from retold.write.extractive import write_extractive
 from tests.security.test_bounded import huge_paragraphs

@@ -52,8 +52,8 @@ import retold.publish.output as site_output
 import retold.store.db as store_db
 from retold.cli import main
 from retold.llm import openai_client
-from retold.models import SourceDoc
 from retold.newsroom import Newsroom
+from retold.records import SourceDoc
 from retold.samples_server import SampleServer, samples_dir
 from retold.store import sources as sources_store
 from retold.write.backend import WriteBrief

@@ -42,7 +42,7 @@ from retold.ingest.extract import extract
 from retold.ingest.feeds import FeedError, looks_like_feed, parse_feed
 from retold.ingest.opml import OpmlError, read_opml
 from retold.ingest.urls import safe_http_url
-from retold.models import SourceDoc
+from retold.records import SourceDoc
 from retold.relate.embeddings import TokenStates
 from retold.text.scripts import word_count
 from retold.text.sentences import sentence_spans, split_sentences

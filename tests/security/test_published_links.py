@@ -37,8 +37,8 @@ import lxml.html
 import pytest
 
 from retold.ingest.urls import safe_http_url
-from retold.models import ArticlePage, SentenceCheck, SourceLink
 from retold.publish import build_site
+from retold.records import ArticlePage, SentenceCheck, SourceLink
 from tests.publish.conftest import BRIDGE, FERRY, SITE
 
 HOSTILE = [

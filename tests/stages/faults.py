@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import retold.stages.verify as verify_stage
-from retold.models import Draft, SentenceCheck, SourceDoc
 from retold.newsroom import Newsroom
 from retold.pipeline import run
+from retold.records import Draft, SentenceCheck, SourceDoc
 from retold.stages.report import RunReport
 from retold.write.backend import WriteBrief, WriterSettings
 from retold.write.default_plugins.extractive import ExtractiveWriter

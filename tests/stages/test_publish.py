@@ -10,8 +10,7 @@ import pytest
 from retold.newsroom import Newsroom
 from retold.stages import publish as publish_stage
 from retold.stages.report import RunReport
-
-from .conftest import Ran
+from tests.stages.conftest import Ran
 
 
 def tree(root: Path) -> dict[str, str]:

@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 
-from retold.models import Draft, SourceDoc
 from retold.newsroom import Newsroom
 from retold.pipeline import last_runs, run
+from retold.records import Draft, SourceDoc
 from retold.samples_server import SampleServer
 from retold.store.articles import MAX_ATTEMPTS
 from retold.write.backend import WriteBrief

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from retold.models import Draft
 from retold.newsroom import Newsroom
+from retold.records import Draft
 from retold.stages.report import RunReport
 from retold.stages.verify import verify_articles
 from retold.store import articles as articles_store

@@ -26,7 +26,9 @@ _FORBIDDEN = {
     "a stemmer": re.compile(r"^def _?stem\(", re.MULTILINE),
     "a word-set helper": re.compile(r"return frozenset\(\w+\.split\(\)\)"),
     "a paragraph-break pattern": re.compile(r're\.compile\(r"\\n\\s\*\\n"\)'),
-    "a removed module": re.compile(r"retold\.(?:write\.wordlists|write\.sentences|verify\.segment)\b"),
+    "a removed module": re.compile(
+        r"retold\.(?:write\.wordlists|write\.sentences|verify\.segment)\b"
+    ),
 }
 
 

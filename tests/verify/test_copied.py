@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from retold.models import SentenceCheck
+from retold.records import SentenceCheck
 from retold.verify import copied, names
 from retold.verify.checker import Checker, check_text
 from retold.verify.judges.base import JudgeVerdict

@@ -22,8 +22,8 @@ from tests.write.fake_openai import FakeOpenAI, serve
 
 from retold.llm import openai_client
 from retold.llm.gguf import default_model_path
-from retold.models import SentenceCheck
 from retold.plugins import PluginError, get_plugin_manager, hookimpl, reset_plugin_manager
+from retold.records import SentenceCheck
 from retold.relate.embeddings import packaged_tokenizer_path
 from retold.verify.checker import Checker, check_text
 from retold.verify.judges import (

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from retold.models import SentenceCheck
+from retold.records import SentenceCheck
 from retold.verify.label import SEED_LABEL, label_for
 from retold.verify.policy import Decision, UnknownPolicy, decide, repair_by_dropping
 
@@ -85,7 +85,7 @@ def test_repair_by_dropping() -> None:
 
 
 def test_repair_from_evidence_uses_the_source_words_once() -> None:
-    from retold.models import SentenceCheck
+    from retold.records import SentenceCheck
     from retold.verify.policy import repair_from_evidence
 
     def check(text: str, verdict: str, evidence: str = "") -> SentenceCheck:

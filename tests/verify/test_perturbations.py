@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import pytest
 
-from retold.models import SentenceCheck
+from retold.records import SentenceCheck
 from retold.verify.checker import Checker, split_article
 from retold.verify.numbers import extract as extract_numbers
 

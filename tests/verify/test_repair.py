@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from tests.fiction import POOL_STORY
 
-from retold.models import SentenceCheck, SourceDoc
+from retold.records import SentenceCheck, SourceDoc
 from retold.verify.checker import Checker, check_article
 from retold.verify.policy import MIN_PARAGRAPHS
 from retold.verify.repair import CheckFn, Outcome, check_and_repair, sentences_of

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from retold.models import SourceDoc
+from retold.records import SourceDoc
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "stories"
 SITES = {

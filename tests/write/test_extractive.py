@@ -8,13 +8,12 @@ import re
 import numpy as np
 import pytest
 
-from retold.models import SourceDoc
+from retold.records import SourceDoc
 from retold.text.sentences import split_sentences
 from retold.write import WriteBrief, WriterSettings, get_writer
 from retold.write.extractive import document_units, facts, trim_sentence, write_extractive
 from retold.write.headlines import HARD_MAX_HEADLINE
-
-from .conftest import all_samples, load_sample
+from tests.write.conftest import all_samples, load_sample
 
 FULL = [rel for rel in all_samples() if not load_sample(rel).excerpt_only]
 

@@ -12,7 +12,7 @@ import pytest
 
 from retold.llm import openai_client
 from retold.llm.gguf import default_model_path
-from retold.models import Draft, SourceDoc
+from retold.records import Draft, SourceDoc
 from retold.text.sentences import split_sentences
 from retold.write import WriteBrief, WriterSettings, get_writer
 
@@ -29,7 +29,7 @@ BRIEF = WriteBrief(min_words=40, max_words=300, site_title="Northfield News")
 
 @pytest.fixture(scope="module")
 def short_doc(request: pytest.FixtureRequest) -> SourceDoc:
-    from .conftest import load_sample
+    from tests.write.conftest import load_sample
 
     doc = load_sample("northfield-courier/old-harbour-bridge-shuts.md")
     return replace(doc, text="\n\n".join(doc.text.split("\n\n")[:2]))

@@ -8,10 +8,9 @@ import socket
 import pytest
 
 from retold.llm import openai_client
-from retold.models import SourceDoc
+from retold.records import SourceDoc
 from retold.write import WriteBrief, WriterFailed, WriterSettings, WriterUnavailable, get_writer
-
-from .fake_openai import GOOD_ARTICLE, FakeOpenAI, serve
+from tests.write.fake_openai import GOOD_ARTICLE, FakeOpenAI, serve
 
 
 def _settings(base_url: str, **kw: object) -> WriterSettings:

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from retold.models import Draft
 from retold.plugins import get_plugin_manager, hookimpl, reset_plugin_manager
+from retold.records import Draft
 from retold.write import (
     UnknownBackend,
     WriteBrief,
@@ -21,8 +21,7 @@ from retold.write import (
     get_writer,
     writer_names,
 )
-
-from .conftest import load_sample
+from tests.write.conftest import load_sample
 
 
 def test_builtin_writers_are_registered() -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from ..errors import RetoldError
+from retold.errors import RetoldError
 
 
 def register(app: typer.Typer) -> None:
@@ -28,7 +28,7 @@ def extract(
     jsonl: Path = typer.Option(..., "--jsonl", help='Lines of {"id", "url", "html"}; - for stdin.'),
 ) -> None:
     """Extract main text and metadata from HTML pages, one JSON line out per line in."""
-    from ..ingest.batch import extract_jsonl
+    from retold.ingest.batch import extract_jsonl
 
     with _open(jsonl) as inp:
         extract_jsonl(inp, sys.stdout, sys.stderr)
@@ -53,8 +53,8 @@ def check(
     ),
 ) -> None:
     """Check sentences against a source text, one JSON line out per line in."""
-    from ..verify.batch import check_jsonl
-    from ..verify.judges import JudgeSettings, get_judge
+    from retold.verify.batch import check_jsonl
+    from retold.verify.judges import JudgeSettings, get_judge
 
     settings = JudgeSettings(nli_model_path=judge_model, likelihood_model_path=judge_model)
     chosen = get_judge(judge, settings)

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import typer
 
-from ..demo import SAMPLES_PORT, open_demo_room, start_samples
-from .output import emit_json, state
-from .run import exit_code, run_room, summarise
-from .serve import serve_site
+from retold.cli.output import emit_json, state
+from retold.cli.run import exit_code, run_room, summarise
+from retold.cli.serve import serve_site
+from retold.demo import SAMPLES_PORT, open_demo_room, start_samples
 
 
 def register(app: typer.Typer) -> None:

@@ -7,15 +7,15 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from ..errors import RetoldError
-from ..ingest.opml import OpmlError, OpmlFeed, read_opml, write_opml
-from ..newsroom import Newsroom
-from ..stages.ingest import looks_like_opml
-from ..store import articles as articles_store
-from ..store import runs as runs_store
-from ..store import sources as sources_store
-from ..store import stats as stats_store
-from .output import State, emit_json, state
+from retold.cli.output import State, emit_json, state
+from retold.errors import RetoldError
+from retold.ingest.opml import OpmlError, OpmlFeed, read_opml, write_opml
+from retold.newsroom import Newsroom
+from retold.stages.ingest import looks_like_opml
+from retold.store import articles as articles_store
+from retold.store import runs as runs_store
+from retold.store import sources as sources_store
+from retold.store import stats as stats_store
 
 
 def open_room(st: State) -> Newsroom:

@@ -11,16 +11,16 @@ from pathlib import Path
 import sqlalchemy.exc
 import typer
 
-from ..config import DATABASE_NAME
-from ..errors import RetoldError
-from ..newsroom import Newsroom
-from ..pipeline import run as run_pipeline
-from ..pipeline import stop_signals_interrupt
-from ..publish import PublishError
-from ..stages.publish import publish
-from ..stages.report import RunReport
-from ..store import db as store_db
-from .output import OK, PARTIAL, WRITER_UNAVAILABLE, State, emit_json, progress_bar, state
+from retold.cli.output import OK, PARTIAL, WRITER_UNAVAILABLE, State, emit_json, progress_bar, state
+from retold.config import DATABASE_NAME
+from retold.errors import RetoldError
+from retold.newsroom import Newsroom
+from retold.pipeline import run as run_pipeline
+from retold.pipeline import stop_signals_interrupt
+from retold.publish import PublishError
+from retold.stages.publish import publish
+from retold.stages.report import RunReport
+from retold.store import db as store_db
 
 # What the machine, not Retold or the user, can do to a command: these stop it with one
 # sentence (the run is recorded failed where the database lets it be), never a traceback.

@@ -7,13 +7,13 @@ import threading
 import typer
 from rich.console import Console
 
-from ..config import CONFIG_NAME, DATABASE_NAME, ConfigError, load_settings
-from ..errors import NewsroomLocked, RetoldError
-from ..newsroom import Newsroom
-from ..preview import make_server, serve_forever, watch
-from ..stages.publish import publish
-from ..stages.report import RunReport
-from .output import state
+from retold.cli.output import state
+from retold.config import CONFIG_NAME, DATABASE_NAME, ConfigError, load_settings
+from retold.errors import NewsroomLocked, RetoldError
+from retold.newsroom import Newsroom
+from retold.preview import make_server, serve_forever, watch
+from retold.stages.publish import publish
+from retold.stages.report import RunReport
 
 
 def register(app: typer.Typer) -> None:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
 
-from .mojibake import find_mojibake, implausibility
+from retold.ingest.mojibake import find_mojibake, implausibility
 
 log = logging.getLogger("retold")
 

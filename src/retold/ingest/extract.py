@@ -52,7 +52,7 @@ from retold.ingest.walls import (
     excerpt_reason,
     visible_wall,
 )
-from retold.models import Extracted, FeedItem
+from retold.records import Extracted, FeedItem
 from retold.text.scripts import word_count
 
 # Class/id tokens of page furniture whose text must not end up in the article.

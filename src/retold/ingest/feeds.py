@@ -24,7 +24,7 @@ import feedparser
 
 from retold.ingest.clean import html_to_text, normalise_space
 from retold.ingest.urls import safe_http_url
-from retold.models import FeedItem
+from retold.records import FeedItem
 
 MAX_FEED_BYTES = 32 * 1024 * 1024
 

@@ -11,7 +11,7 @@ from xml.sax.saxutils import quoteattr
 
 from lxml import etree
 
-from .urls import safe_http_url
+from retold.ingest.urls import safe_http_url
 
 log = logging.getLogger("retold")
 

@@ -11,9 +11,9 @@ See :mod:`retold.publish.urls` for the URL layout.
 
 from __future__ import annotations
 
-from .builder import BuildReport, PageSource, build_site, build_site_from
-from .errors import PublishError
-from .urls import article_url
+from retold.publish.builder import BuildReport, PageSource, build_site, build_site_from
+from retold.publish.errors import PublishError
+from retold.publish.urls import article_url
 
 __all__ = [
     "BuildReport",

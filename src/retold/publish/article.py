@@ -13,11 +13,10 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from retold.models import ArticlePage, SentenceCheck, SiteInfo, SourceLink
-
-from . import dates, metadata, urls
-from .markup import esc, safe
-from .share import share_links
+from retold.publish import dates, metadata, urls
+from retold.publish.markup import esc, safe
+from retold.publish.share import share_links
+from retold.records import ArticlePage, SentenceCheck, SiteInfo, SourceLink
 
 # What a reader (and a screen reader) is told about a sentence, by verdict.
 FLAGS = {

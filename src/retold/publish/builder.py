@@ -24,14 +24,13 @@ from typing import Any
 
 from markupsafe import Markup
 
-from retold.models import ArticlePage, SiteInfo
-
-from . import feeds, listings, render, sitemaps, urls, workers
-from .article import article_view, feed_content
-from .digest import of_values, page_digest
-from .errors import PublishError
-from .listings import Entry, Listing, ListingPage
-from .output import SiteWriter
+from retold.publish import feeds, listings, render, sitemaps, urls, workers
+from retold.publish.article import article_view, feed_content
+from retold.publish.digest import of_values, page_digest
+from retold.publish.errors import PublishError
+from retold.publish.listings import Entry, Listing, ListingPage
+from retold.publish.output import SiteWriter
+from retold.records import ArticlePage, SiteInfo
 
 PageSource = Callable[[], Iterable[ArticlePage]]
 

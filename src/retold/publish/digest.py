@@ -13,7 +13,7 @@ import marshal
 from datetime import datetime
 from typing import Any
 
-from retold.models import ArticlePage, SentenceCheck
+from retold.records import ArticlePage, SentenceCheck
 
 DIGEST_SIZE = 16
 

@@ -9,11 +9,10 @@ from dataclasses import dataclass
 from email.utils import format_datetime
 from typing import Any
 
-from retold.models import SiteInfo
-
-from . import dates, metadata, urls
-from .listings import Entry
-from .xmltext import clean
+from retold.publish import dates, metadata, urls
+from retold.publish.listings import Entry
+from retold.publish.xmltext import clean
+from retold.records import SiteInfo
 
 FEED_ITEMS = 50
 ATOM = "http://www.w3.org/2005/Atom"

@@ -7,10 +7,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from retold.models import ArticlePage, SiteInfo, SourceLink
-
-from . import dates, urls
-from .markup import esc
+from retold.publish import dates, urls
+from retold.publish.markup import esc
+from retold.records import ArticlePage, SiteInfo, SourceLink
 
 
 @dataclass(slots=True)

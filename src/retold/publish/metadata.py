@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any, Protocol
 
-from retold.models import ArticlePage, SiteInfo
-
-from . import dates, urls
+from retold.publish import dates, urls
+from retold.records import ArticlePage, SiteInfo
 
 # IPTC digital source type for content made by a generative model.
 TRAINED_ALGORITHMIC_MEDIA = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"

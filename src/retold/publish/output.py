@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
-from .errors import PublishError
+from retold.publish.errors import PublishError
 
 MANIFEST = ".retold-manifest.json"
 MANIFEST_VERSION = 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .urls import quote_all as _q
+from retold.publish.urls import quote_all as _q
 
 
 @dataclass(frozen=True)

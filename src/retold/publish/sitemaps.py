@@ -6,11 +6,10 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from datetime import timedelta
 
-from retold.models import SiteInfo
-
-from . import dates, urls
-from .listings import Entry
-from .xmltext import clean
+from retold.publish import dates, urls
+from retold.publish.listings import Entry
+from retold.publish.xmltext import clean
+from retold.records import SiteInfo
 
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS = "http://www.google.com/schemas/sitemap-news/0.9"

@@ -21,9 +21,8 @@ import unicodedata
 from urllib.parse import quote, urlsplit
 
 from retold.ingest.urls import safe_http_url
-from retold.models import SiteInfo
-
-from .errors import PublishError
+from retold.publish.errors import PublishError
+from retold.records import SiteInfo
 
 # First path segments the builder uses itself; an article slug may not start with one.
 RESERVED = frozenset({"page", "topics", "sources", "archive", "static"})

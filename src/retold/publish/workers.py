@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from retold.models import ArticlePage
+from retold.records import ArticlePage
 
 # (rel, content hash, input key, written, (slug, input digest, feed HTML) for feed items)
 Result = tuple[str, str, str, bool, tuple[str, bytes, str] | None]

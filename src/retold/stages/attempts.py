@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from ..newsroom import Newsroom
-from ..store import articles as articles_store
-from ..store.schema import Article, Story
-from .report import Failures, RunReport, error_sentence, item_fault
+from retold.newsroom import Newsroom
+from retold.stages.report import Failures, RunReport, error_sentence, item_fault
+from retold.store import articles as articles_store
+from retold.store.schema import Article, Story
 
 
 def record_failure(

@@ -6,13 +6,13 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from ..newsroom import Newsroom
-from ..store import articles as articles_store
-from ..store import documents as docs_store
-from ..store.schema import Document, Story, aware, utcnow
-from ..stories.cluster import DocSignature, StorySignature, assign, build_idf, signature
-from ..text.clip import clip_text
-from .report import RunReport
+from retold.newsroom import Newsroom
+from retold.stages.report import RunReport
+from retold.store import articles as articles_store
+from retold.store import documents as docs_store
+from retold.store.schema import Document, Story, aware, utcnow
+from retold.stories.cluster import DocSignature, StorySignature, assign, build_idf, signature
+from retold.text.clip import clip_text
 
 # Only recent stories can gain documents; older news is a new story.
 CANDIDATE_WINDOW = timedelta(days=14)

@@ -10,21 +10,21 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from ..ingest.charset import decode
-from ..ingest.dedup import canonical_url, content_hash
-from ..ingest.extract import extract, extract_feed_content
-from ..ingest.feeds import FeedError, ParsedFeed, looks_like_feed, parse_feed
-from ..ingest.fetch import Fetcher, FetchError, FetchResult
-from ..ingest.injection import strip_injections
-from ..ingest.opml import OpmlError, read_opml
-from ..ingest.urls import safe_http_url
-from ..models import Extracted, FeedItem
-from ..newsroom import Newsroom
-from ..store import documents as docs_store
-from ..store import sources as sources_store
-from ..store.schema import Document, Source, utcnow
-from ..text.scripts import word_count
-from .report import RunReport
+from retold.ingest.charset import decode
+from retold.ingest.dedup import canonical_url, content_hash
+from retold.ingest.extract import extract, extract_feed_content
+from retold.ingest.feeds import FeedError, ParsedFeed, looks_like_feed, parse_feed
+from retold.ingest.fetch import Fetcher, FetchError, FetchResult
+from retold.ingest.injection import strip_injections
+from retold.ingest.opml import OpmlError, read_opml
+from retold.ingest.urls import safe_http_url
+from retold.newsroom import Newsroom
+from retold.records import Extracted, FeedItem
+from retold.stages.report import RunReport
+from retold.store import documents as docs_store
+from retold.store import sources as sources_store
+from retold.store.schema import Document, Source, utcnow
+from retold.text.scripts import word_count
 
 # Fewer words than this is navigation debris, not even a teaser.
 MIN_WORDS = 15

@@ -6,13 +6,13 @@ from collections.abc import Iterator, Sequence
 
 from sqlalchemy.orm import Session
 
-from ..models import ArticlePage, RelatedLink, SentenceCheck, SourceLink
-from ..newsroom import Newsroom
-from ..publish import BuildReport, build_site, build_site_from
-from ..store import articles as articles_store
-from ..store.schema import Article, ArticleVersion, aware
-from ..verify.repair import sentences_of
-from .report import RunReport
+from retold.newsroom import Newsroom
+from retold.publish import BuildReport, build_site, build_site_from
+from retold.records import ArticlePage, RelatedLink, SentenceCheck, SourceLink
+from retold.stages.report import RunReport
+from retold.store import articles as articles_store
+from retold.store.schema import Article, ArticleVersion, aware
+from retold.verify.repair import sentences_of
 
 # Up to this many articles the pages are built in memory and rendered by worker
 # processes; past it they stream from the store (see `publish`).

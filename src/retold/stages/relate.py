@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..newsroom import Newsroom
-from ..relate.embeddings import default_embedder
-from ..relate.related import Corpus, related_all, text_for_embedding
-from ..store import articles as articles_store
-from ..store.schema import aware
-from .report import RunReport
+from retold.newsroom import Newsroom
+from retold.relate.embeddings import default_embedder
+from retold.relate.related import Corpus, related_all, text_for_embedding
+from retold.stages.report import RunReport
+from retold.store import articles as articles_store
+from retold.store.schema import aware
 
 RELATED_K = 7
 EMBED_BATCH = 256

@@ -9,8 +9,8 @@ from typing import Any
 
 import sqlalchemy.exc
 
-from ..errors import RetoldError
-from ..write.errors import WriterError, WriterFailed
+from retold.errors import RetoldError
+from retold.write.errors import WriterError, WriterFailed
 
 log = logging.getLogger("retold")
 

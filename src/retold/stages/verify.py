@@ -11,21 +11,21 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from ..models import Draft, SentenceCheck, SourceDoc
-from ..newsroom import Newsroom
-from ..store import articles as articles_store
-from ..store import documents as docs_store
-from ..store.documents import first_seen, plausible_date
-from ..store.schema import Article, ArticleVersion, Document, Story, aware, utcnow
-from ..text.scripts import checker_supports, dominant_script
-from ..verify.checker import check_article, forget_sources
-from ..verify.judges import Judge, get_judge, judge_checks
-from ..verify.label import label_for
-from ..verify.policy import MIN_SENTENCES
-from ..verify.repair import check_and_repair, sentence_count, sentences_of
-from ..verify.verbatim import verbatim_checks
-from .attempts import record_failure, settle_failures, uncount_attempt
-from .report import Failures, RunReport
+from retold.newsroom import Newsroom
+from retold.records import Draft, SentenceCheck, SourceDoc
+from retold.stages.attempts import record_failure, settle_failures, uncount_attempt
+from retold.stages.report import Failures, RunReport
+from retold.store import articles as articles_store
+from retold.store import documents as docs_store
+from retold.store.documents import first_seen, plausible_date
+from retold.store.schema import Article, ArticleVersion, Document, Story, aware, utcnow
+from retold.text.scripts import checker_supports, dominant_script
+from retold.verify.checker import check_article, forget_sources
+from retold.verify.judges import Judge, get_judge, judge_checks
+from retold.verify.label import label_for
+from retold.verify.policy import MIN_SENTENCES
+from retold.verify.repair import check_and_repair, sentence_count, sentences_of
+from retold.verify.verbatim import verbatim_checks
 
 Progress = Callable[[str, int, int], None]
 

@@ -16,22 +16,22 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from ..errors import RetoldError
-from ..models import Draft, SourceDoc
-from ..newsroom import Newsroom
-from ..store import articles as articles_store
-from ..store import documents as docs_store
-from ..store.schema import Story, utcnow
-from ..text.scripts import checker_supports, dominant_script, script_name
-from ..verify.policy import MIN_SENTENCES
-from ..verify.repair import sentence_count
-from ..write.backend import WriteBrief, WriterBackend, WriterSettings
-from ..write.cache import cache_key
-from ..write.errors import WriterError, WriterUnavailable
-from ..write.prompting import load_prompt
-from ..write.registry import get_writer
-from .attempts import record_failure, settle_failures, uncount_attempt
-from .report import Failures, RunReport
+from retold.errors import RetoldError
+from retold.newsroom import Newsroom
+from retold.records import Draft, SourceDoc
+from retold.stages.attempts import record_failure, settle_failures, uncount_attempt
+from retold.stages.report import Failures, RunReport
+from retold.store import articles as articles_store
+from retold.store import documents as docs_store
+from retold.store.schema import Story, utcnow
+from retold.text.scripts import checker_supports, dominant_script, script_name
+from retold.verify.policy import MIN_SENTENCES
+from retold.verify.repair import sentence_count
+from retold.write.backend import WriteBrief, WriterBackend, WriterSettings
+from retold.write.cache import cache_key
+from retold.write.errors import WriterError, WriterUnavailable
+from retold.write.prompting import load_prompt
+from retold.write.registry import get_writer
 
 Progress = Callable[[str, int, int], None]
 

@@ -12,9 +12,9 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Draft, SentenceCheck
-from .documents import plausible_date
-from .schema import (
+from retold.records import Draft, SentenceCheck
+from retold.store.documents import plausible_date
+from retold.store.schema import (
     Article,
     ArticleVersion,
     Document,

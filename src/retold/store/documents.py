@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from ..models import Extracted, FeedItem, SourceDoc
-from ..text.clip import clip_text
-from .schema import Document, DocumentVersion, Story, aware, utcnow
+from retold.records import Extracted, FeedItem, SourceDoc
+from retold.store.schema import Document, DocumentVersion, Story, aware, utcnow
+from retold.text.clip import clip_text
 
 # News on the web is younger than this; an earlier date is a placeholder ("0001-01-01")
 # or a misread field, never a publication date.

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .schema import Source, aware, utcnow
+from retold.store.schema import Source, aware, utcnow
 
 BACKOFF_START = timedelta(minutes=5)
 BACKOFF_MAX = timedelta(hours=12)

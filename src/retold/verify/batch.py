@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
-from retold.models import SentenceCheck
+from retold.records import SentenceCheck
 from retold.verify.checker import Checker, split_article
 from retold.verify.judges import DEFAULT_WEIGHT, Judge, judge_checks
 

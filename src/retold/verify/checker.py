@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from retold.models import SentenceCheck, SourceDoc
+from retold.records import SentenceCheck, SourceDoc
 from retold.text.paragraphs import split_blocks, unwrapped_sentences
 from retold.text.words import words
 from retold.verify import copied, features, names

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from retold.models import SentenceCheck
+from retold.records import SentenceCheck
 from retold.text.numbers import count_word
 
 SEED_LABEL = "I imagined this. I have no way to verify it's accurate."

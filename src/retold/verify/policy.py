@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from retold.errors import ConfigError
-from retold.models import SentenceCheck
+from retold.records import SentenceCheck
 
 POLICIES = ("mark", "repair", "hold")
 MIN_PARAGRAPHS = 3  # a repair that leaves fewer is held for an editor

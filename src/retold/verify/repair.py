@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from retold.models import SentenceCheck
+from retold.records import SentenceCheck
 from retold.text.sentences import split_sentences
 from retold.verify.policy import Decision, decide, repair_by_dropping, repair_from_evidence
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from retold.models import SentenceCheck, SourceDoc
+from retold.records import SentenceCheck, SourceDoc
 from retold.text.scripts import script_name
 from retold.text.sentences import match_key
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
 from retold.llm.settings import LLMSettings
-from retold.models import Draft, SourceDoc
+from retold.records import Draft, SourceDoc
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 
-from retold.models import SourceDoc
+from retold.records import SourceDoc
 from retold.write.backend import WriterSettings
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from retold.models import Draft, SourceDoc
+from retold.records import Draft, SourceDoc
 from retold.text.clip import clip_text
 from retold.text.numbers import SCALES, SMALL, TENS
 from retold.text.scripts import word_count

@@ -23,7 +23,7 @@ from retold.llm.errors import ModelConfigError, ServerDown, StoryError, Transien
 from retold.llm.jsonchat import NotJSON, ask_json, parse_json
 from retold.llm.resolve import open_model
 from retold.llm.settings import LLMSettings
-from retold.models import Draft, SourceDoc
+from retold.records import Draft, SourceDoc
 from retold.write.backend import WriteBrief, WriterBackend, WriterSettings
 from retold.write.errors import WriterConfigError, WriterFailed, WriterUnavailable
 from retold.write.prompting import PromptTemplate, build_messages, load_prompt, repair_message

@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 from string import Template
 
-from retold.models import SourceDoc
+from retold.records import SourceDoc
 from retold.write.backend import WriteBrief
 from retold.write.errors import WriterConfigError
 from retold.write.topics import TOPICS

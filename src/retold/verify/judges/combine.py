@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from retold.models import SentenceCheck
+from retold.records import SentenceCheck
 from retold.verify.copied import COPIED_REASON
 from retold.verify.judges.base import Judge, JudgeVerdict
 

@@ -6,8 +6,8 @@ import time
 from collections.abc import Sequence
 from dataclasses import replace
 
-from retold.models import Draft, SourceDoc
 from retold.plugins import hookimpl
+from retold.records import Draft, SourceDoc
 from retold.write.backend import WriteBrief, WriterSettings
 from retold.write.extractive import write_extractive
 
