@@ -15,7 +15,7 @@ import io
 import json
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -44,6 +44,36 @@ class UnsafeLink(Exception):
     def __init__(self, link: str) -> None:
         super().__init__(link)
         self.link = link
+
+
+def _collect(
+    entries: Iterable[Any],
+    make: Callable[[Any], FeedItem | None],
+    no_link: str,
+    warnings: list[str],
+) -> list[FeedItem]:
+    """The feed items ``make`` builds from ``entries``; what it skips (no link, or a link
+    that is not http(s)) is counted in one warning each, never silently dropped."""
+    items: list[FeedItem] = []
+    skipped = 0
+    unsafe: list[str] = []
+    for entry in entries:
+        try:
+            item = make(entry)
+        except UnsafeLink as bad:
+            unsafe.append(bad.link)
+            continue
+        if item is None:
+            skipped += 1
+        else:
+            items.append(item)
+    if skipped:
+        warnings.append(f"{skipped} item(s) had {no_link} and were skipped.")
+    if unsafe:
+        warnings.append(_unsafe_warning(len(unsafe), unsafe[0]))
+    if not items:
+        warnings.append("The feed has no items.")
+    return items
 
 
 def _unsafe_warning(count: int, example: str) -> str:
@@ -182,25 +212,7 @@ def _parse_xml_feed(body: bytes, url: str) -> ParsedFeed:
         raise FeedError(f"The document at {url} is not a feed.")
 
     meta = parsed.get("feed") or {}
-    items: list[FeedItem] = []
-    skipped = 0
-    unsafe: list[str] = []
-    for entry in entries:
-        try:
-            item = _xml_item(entry, url)
-        except UnsafeLink as bad:
-            unsafe.append(bad.link)
-            continue
-        if item is None:
-            skipped += 1
-        else:
-            items.append(item)
-    if skipped:
-        warnings.append(f"{skipped} item(s) had no link and were skipped.")
-    if unsafe:
-        warnings.append(_unsafe_warning(len(unsafe), unsafe[0]))
-    if not items:
-        warnings.append("The feed has no items.")
+    items = _collect(entries, lambda entry: _xml_item(entry, url), "no link", warnings)
     kind = "atom" if version.startswith("atom") else "cdf" if version == "cdf" else "rss"
     return ParsedFeed(
         title=normalise_space(str(meta.get("title") or "")),
@@ -324,25 +336,12 @@ def _parse_json_feed(body: bytes, url: str) -> ParsedFeed:
         warnings.append("The feed has no items list.")
         raw_items = []
     feed_authors = _json_authors(data)
-    items: list[FeedItem] = []
-    skipped = 0
-    unsafe: list[str] = []
-    for raw in raw_items:
-        try:
-            item = _json_item(raw, base, feed_authors) if isinstance(raw, dict) else None
-        except UnsafeLink as bad:
-            unsafe.append(bad.link)
-            continue
-        if item is None:
-            skipped += 1
-        else:
-            items.append(item)
-    if skipped:
-        warnings.append(f"{skipped} item(s) had no usable link and were skipped.")
-    if unsafe:
-        warnings.append(_unsafe_warning(len(unsafe), unsafe[0]))
-    if not items:
-        warnings.append("The feed has no items.")
+    items = _collect(
+        raw_items,
+        lambda raw: _json_item(raw, base, feed_authors) if isinstance(raw, dict) else None,
+        "no usable link",
+        warnings,
+    )
     return ParsedFeed(
         title=normalise_space(_str(data.get("title"))),
         link=_abs(base, _str(data.get("home_page_url"))),
