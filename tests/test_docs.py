@@ -53,7 +53,12 @@ def test_every_readme_command_and_option_exists(words: list[str]) -> None:
         return  # a placeholder or text, not a command
     command = CLI.commands.get(name)
     assert command is not None, f"README names `retold {name}`, which is no command"
-    for word in rest[1:]:
+    rest = rest[1:]
+    while rest and hasattr(command, "commands") and re.fullmatch(r"[a-z]+", rest[0]):
+        sub = command.commands.get(rest[0])  # a group's subcommand: `retold models install`
+        assert sub is not None, f"README names `retold {name} {rest[0]}`, which is no command"
+        command, rest = sub, rest[1:]
+    for word in rest:
         if word.startswith("--"):
             assert word.split("=")[0] in options_of(command), f"no {word} on retold {name}"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from retold.cli import batch, demo, newsroom, plugins, run, serve
+from retold.cli import batch, demo, models, newsroom, plugins, run, serve
 from retold.cli.output import INTERRUPTED, State, setup_logging
 from retold.config import runtime_settings
 from retold.errors import RetoldError
@@ -40,7 +40,7 @@ def root(
     ctx.obj = State(dir=dir or runtime_settings().dir, quiet=quiet, verbose=verbose)
 
 
-for module in (newsroom, run, serve, demo, batch, plugins):
+for module in (newsroom, run, serve, demo, batch, plugins, models):
     module.register(app)
 
 
