@@ -60,7 +60,12 @@ def upsert_stub(
     return doc, False
 
 
-def to_fetch(session: Session, limit: int = 500) -> list[Document]:
+# Pages fetched per run at most: a run's memory and time stay bounded however long the
+# feeds are; what is left waits, in order, for the next run.
+FETCH_PER_RUN = 500
+
+
+def to_fetch(session: Session, limit: int = FETCH_PER_RUN) -> list[Document]:
     query = (
         select(Document)
         .where(or_(Document.status == "pending", Document.refetch.is_(True)))
