@@ -13,6 +13,8 @@ RSS (``wait4``) and the errors (a non-zero exit, failed sources, failed or quara
 documents, stories and articles). Prints
 
     bench soak-throughput: ratio=R (retold=LAST-RUN docs/s, baseline=FIRST-RUN docs/s)
+    bench soak-cpu-throughput: ratio=R (the same per CPU second of the run process, which
+        other load on a shared machine does not skew the way it skews wall time)
     bench soak-rss: ratio=R (retold=LAST-RUN MB, baseline=FIRST-RUN MB)
     bench soak-errors: ratio=R (retold=ERRORS errors, baseline=0 errors)
 
@@ -347,6 +349,7 @@ ERROR_COUNTS = (
 @dataclass
 class RunFigures:
     seconds: float
+    cpu_seconds: float  # the run process's user + system time: steady on a shared machine
     new_documents: int
     peak_rss_mb: float
     errors: int
@@ -355,6 +358,10 @@ class RunFigures:
     @property
     def docs_per_s(self) -> float:
         return self.new_documents / self.seconds if self.seconds else 0.0
+
+    @property
+    def docs_per_cpu_s(self) -> float:
+        return self.new_documents / self.cpu_seconds if self.cpu_seconds else 0.0
 
 
 def one_run(root: Path, logs: Path) -> RunFigures:
@@ -380,6 +387,7 @@ def one_run(root: Path, logs: Path) -> RunFigures:
         print(f"#   exit {proc.returncode}: {err_path.read_text('utf-8')[-400:]}", flush=True)
     return RunFigures(
         seconds=seconds,
+        cpu_seconds=usage.ru_utime + usage.ru_stime,
         new_documents=counts.get("documents_extracted", 0) + counts.get("documents_from_feed", 0),
         peak_rss_mb=usage.ru_maxrss / 1024,  # kilobytes on Linux
         errors=errors,
@@ -418,7 +426,8 @@ def main(argv: list[str] | None = None) -> int:
                 figures.append(ran)
                 print(
                     f"# run {r + 1}/{runs}: {ran.new_documents} new documents in "
-                    f"{ran.seconds:.1f} s ({ran.docs_per_s:.1f} docs/s), peak RSS "
+                    f"{ran.seconds:.1f} s ({ran.docs_per_s:.1f} docs/s; "
+                    f"{ran.docs_per_cpu_s:.2f} docs per CPU second), peak RSS "
                     f"{ran.peak_rss_mb:.0f} MB, {ran.errors} errors, "
                     f"{ran.articles_published} articles on the site",
                     flush=True,
@@ -430,6 +439,12 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"bench soak-throughput: ratio={last.docs_per_s / max(first.docs_per_s, 1e-9):.2f} "
         f"(retold={last.docs_per_s:.1f} docs/s, baseline={first.docs_per_s:.1f} docs/s)"
+    )
+    print(
+        f"bench soak-cpu-throughput: ratio="
+        f"{last.docs_per_cpu_s / max(first.docs_per_cpu_s, 1e-9):.2f} "
+        f"(retold={last.docs_per_cpu_s:.2f} docs per CPU s, "
+        f"baseline={first.docs_per_cpu_s:.2f} docs per CPU s)"
     )
     print(
         f"bench soak-rss: ratio={last.peak_rss_mb / max(first.peak_rss_mb, 1e-9):.2f} "
