@@ -26,7 +26,19 @@ $(DEV): $(BASE)
 	rm -f $(VENV)/.dev-*
 	touch $@
 
-demo: $(BASE)
+# The demo's AI writer: llama-cpp-python (built once) and the embedded 1.5B model (1.1 GB,
+# pinned by hash). Either can fail (no compiler, no registry): the demo then says how to
+# install it and uses the extractive writer.
+LOCAL := $(VENV)/.local-$(HASH)
+$(LOCAL): $(BASE)
+	$(PY) -m pip install -q -e '.[local]' || echo "llama-cpp-python did not install; the demo will use the extractive writer."
+	rm -f $(VENV)/.local-*
+	touch $@
+
+MODEL := qwen2.5-coder-1.5b
+
+demo: $(LOCAL)
+	-$(VENV)/bin/retold models install $(MODEL)
 	$(VENV)/bin/retold demo
 
 # System packages the tests drive for real (Chromium for browser tests, Hugo for benchmarks).
@@ -38,6 +50,7 @@ node-deps:
 	bash scripts/node-deps.sh
 
 test: $(DEV) system-deps node-deps
+	-$(VENV)/bin/retold models install $(MODEL)
 	$(PY) -m pytest -q
 
 bench: $(DEV) system-deps

@@ -2,18 +2,42 @@
 
 from __future__ import annotations
 
+import importlib.util
 import tempfile
 from pathlib import Path
 
 from retold.config import CONFIG_NAME
 from retold.errors import RetoldError
+from retold.llm.catalog import QWEN_CODER_1_5B
+from retold.llm.install import installed_path
 from retold.newsroom import Newsroom
 from retold.samples_server import SampleServer, samples_dir
 from retold.store import sources as sources_store
 
 DEMO_TITLE = "Retold Demo News"
 SAMPLES_PORT = 8765
-DEMO_MODEL_STORIES = 6
+AUTO = "auto"
+INSTALL_HINT = (
+    "The embedded 1.5B model is not installed, so the extractive writer copies sentences "
+    "instead; to have an AI write the demo: retold models install qwen2.5-coder-1.5b"
+)
+
+
+def demo_writer(requested: str, cache_dir: Path) -> tuple[str, str]:
+    """The writer backend the demo uses, and a note for the reader ("" when none is due).
+
+    "auto" is the local writer when the embedded 1.5B is installed (and llama-cpp-python
+    can run it), else the extractive writer with a note saying how to install it.
+    """
+    if requested != AUTO:
+        return requested, ""
+    if importlib.util.find_spec("llama_cpp") is None:
+        return "extractive", INSTALL_HINT.replace(
+            "retold models install", "pip install 'retold[local]' && retold models install"
+        )
+    if installed_path(QWEN_CODER_1_5B, cache_dir) is None:
+        return "extractive", INSTALL_HINT
+    return "local", ""
 
 
 def start_samples(port: int = SAMPLES_PORT, edition: int = 1) -> SampleServer:
@@ -32,6 +56,17 @@ def open_demo_room(
 ) -> Newsroom:
     """Reuse the demo newsroom in `directory` if there is one, else create it."""
     root = directory or Path(tempfile.mkdtemp(prefix="retold-demo-"))
+    return _open_or_init(root, samples, site_port=site_port, backend=backend)
+
+
+def default_demo_dir(cache_dir: Path, backend: str, samples_port: int, site_port: int) -> Path:
+    """Where `retold demo` keeps its newsroom when no --dir is given: one per writer and
+    ports, kept between demos so that a second demo finds every article already written
+    (a model-written demo takes minutes the first time, seconds after)."""
+    return cache_dir / "demo" / f"{backend}-{samples_port}-{site_port}"
+
+
+def _open_or_init(root: Path, samples: SampleServer, *, site_port: int, backend: str) -> Newsroom:
     if (root / CONFIG_NAME).exists():
         room = Newsroom.open(root)
         if samples.netloc not in room.settings.fetch.allow_hosts:
@@ -46,8 +81,7 @@ def open_demo_room(
             backend=backend,
             allow_hosts=(samples.netloc,),
             per_host_delay=0.0,
-            # A model on a laptop CPU takes a while per story: show a handful, not all.
-            max_per_run=0 if backend == "extractive" else DEMO_MODEL_STORIES,
+            max_per_run=0,
         )
     with room.db.transaction() as session:
         sources_store.add_source(

@@ -16,9 +16,17 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from retold import plugins
-from retold.config import CONFIG_NAME, DATABASE_NAME, Settings, default_toml, load_settings
+from retold.config import (
+    CONFIG_NAME,
+    DATABASE_NAME,
+    Settings,
+    default_toml,
+    load_settings,
+    runtime_settings,
+)
 from retold.errors import ConfigError, NotANewsroom, RetoldError
 from retold.ingest.fetch import FetchPolicy
+from retold.llm import gguf, install
 from retold.lock import NewsroomLock
 from retold.records import SiteInfo
 from retold.store.db import Database
@@ -91,6 +99,7 @@ class Newsroom:
         return same_names(
             WriterSettings,
             cfg,
+            model_path=self.local_path(cfg.model_path) or local_model_path(cfg.backend),
             fallback="" if cfg.fallback == "none" else cfg.fallback,
             prompts_dir=str(self.prompts_dir),
             options=cfg.options_for(cfg.backend),
@@ -132,6 +141,15 @@ def same_names(cls: type[T], section: BaseModel, **differ: Any) -> T:
     one construction, so a key added to both sides is passed on without a hand copy."""
     names = {f.name for f in dataclasses.fields(cls)} & set(type(section).model_fields)  # type: ignore[arg-type]
     return cls(**{**{name: getattr(section, name) for name in names}, **differ})
+
+
+def local_model_path(backend: str) -> str:
+    """For the local writer with no model_path: the best catalog model installed (the 1.5B
+    once `retold models install` has put it in the model cache), else "" (SmolLM2)."""
+    if backend.strip().lower() not in (gguf.NAME, *gguf.ALIASES):
+        return ""
+    found = install.default_local_model(runtime_settings().cache_dir)
+    return str(found) if found is not None else ""
 
 
 def check_plugins(settings: Settings) -> None:

@@ -54,6 +54,8 @@ def demo(newsroom: Path, samples_port: int, *extra: str) -> dict:
         str(newsroom),
         "--samples-port",
         str(samples_port),
+        "--writer",
+        "extractive",  # what this file checks; "auto" would pick a model when one is installed
         *extra,
     )
     assert done.returncode == 0, done.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import typer
@@ -9,7 +10,15 @@ import typer
 from retold.cli.output import emit_json, state
 from retold.cli.run import exit_code, run_room, summarise
 from retold.cli.serve import serve_site
-from retold.demo import SAMPLES_PORT, open_demo_room, start_samples
+from retold.config import runtime_settings
+from retold.demo import (
+    AUTO,
+    SAMPLES_PORT,
+    default_demo_dir,
+    demo_writer,
+    open_demo_room,
+    start_samples,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -19,20 +28,38 @@ def register(app: typer.Typer) -> None:
 def demo(
     ctx: typer.Context,
     dir: Path | None = typer.Option(
-        None, "--dir", help="Newsroom directory (default: a new temp dir)."
+        None,
+        "--dir",
+        help="Newsroom directory (default: one kept in the cache directory per writer, so a "
+        "second demo reuses what the first wrote).",
+    ),
+    fresh: bool = typer.Option(
+        False, "--fresh", help="Start the default demo newsroom over (ignored with --dir)."
     ),
     serve: bool = typer.Option(True, "--serve/--no-serve", help="Serve the site after building."),
     port: int = typer.Option(8000, "--port", "-p", help="Port for the site preview."),
     samples_port: int = typer.Option(SAMPLES_PORT, help="Port for the sample publishers' server."),
-    writer: str = typer.Option("extractive", help="Writer backend: extractive, local or openai."),
+    writer: str = typer.Option(
+        AUTO,
+        help="Writer backend: auto (the embedded 1.5B model when installed, else extractive), "
+        "extractive, local or openai.",
+    ),
     edition: int = typer.Option(1, hidden=True, help="Serve updated sample pages (2)."),
     json_out: bool = typer.Option(False, "--json", help="Print the run report as JSON."),
 ) -> None:
     """Run the whole pipeline on the bundled sample newsroom and serve the site."""
     st = state(ctx)
+    cache = runtime_settings().cache_dir
+    backend, note = demo_writer(writer, cache)
+    if dir is None:
+        dir = default_demo_dir(cache, backend, samples_port, port)
+        if fresh:
+            shutil.rmtree(dir, ignore_errors=True)
+    if note:
+        st.console.print(note, soft_wrap=True, markup=False, highlight=False)
     samples = start_samples(samples_port, edition)
     try:
-        room = open_demo_room(dir, samples, site_port=port, backend=writer)
+        room = open_demo_room(dir, samples, site_port=port, backend=backend)
     except BaseException:
         samples.stop()
         raise

@@ -112,6 +112,10 @@ SMOLLM2_135M = CatalogModel(
 
 CATALOG: tuple[CatalogModel, ...] = (QWEN_CODER_1_5B, SMOLLM2_135M)
 
+# The local writer's model when retold.toml names none: the first of these installed. The
+# 1.5B writes a faithful short retelling; SmolLM2 is only fast (tests, a first look).
+LOCAL_PREFERENCE: tuple[CatalogModel, ...] = (QWEN_CODER_1_5B, SMOLLM2_135M)
+
 
 def find(name: str, catalog: tuple[CatalogModel, ...] | None = None) -> CatalogModel:
     """The catalog model called ``name``; UnknownModel naming the closest one otherwise."""

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import IO
 
 from retold.errors import RetoldError
-from retold.llm.catalog import CatalogModel, Piece
+from retold.llm.catalog import LOCAL_PREFERENCE, CatalogModel, Piece
 from retold.llm.gguf import load_llama
 
 CHUNK = 1 << 20
@@ -62,6 +62,16 @@ def installed_path(model: CatalogModel, cache_dir: Path) -> Path | None:
         return _package_file(model)
     path = models_dir(cache_dir) / model.file_name
     return path if path.is_file() else None
+
+
+def default_local_model(cache_dir: Path) -> Path | None:
+    """The GGUF file the local writer uses when none is configured: the first model of
+    ``LOCAL_PREFERENCE`` that is installed (None when none is)."""
+    for model in LOCAL_PREFERENCE:
+        path = installed_path(model, cache_dir)
+        if path is not None:
+            return path
+    return None
 
 
 def location(model: CatalogModel, cache_dir: Path) -> str:
