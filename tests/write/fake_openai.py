@@ -21,8 +21,8 @@ GOOD_ARTICLE = {
     "standfirst": "Harrowmere's Old Harbour Bridge shuts on 23 November while engineers replace "
     "corroded hangers.",
     "body": [
-        "The Old Harbour Bridge closes to all traffic on Monday 23 November, city officials "
-        "confirmed, and will stay shut for six weeks while engineers replace and strengthen the "
+        "The Old Harbour Bridge will close to all traffic on Monday 23 November, city officials "
+        "confirmed, and will stay shut for six weeks while engineers replace and strengthen "
         "corroded parts of the 95-year-old crossing.",
         "A routine inspection in October found corrosion in 14 of the bridge's 62 steel "
         "hangers. City engineer Aurelia Voss said none of them had failed, but that the council "
@@ -37,12 +37,6 @@ GOOD_ARTICLE = {
     "topics": ["transport"],
 }
 SHORT_ARTICLE = {**GOOD_ARTICLE, "body": ["Too short.", "Far too short.", "Still short."]}
-# What a model that copies instead of retelling writes: a source sentence, word for word.
-COPIED_SENTENCE = (
-    "City engineer Aurelia Voss said the inspectors discovered corrosion in 14 of the bridge's "
-    "62 steel hangers, the vertical rods that carry the weight of the road deck."
-)
-COPIED_ARTICLE = {**GOOD_ARTICLE, "body": [*GOOD_ARTICLE["body"][:3], COPIED_SENTENCE]}
 # What a model that obeyed an injected instruction would write: one invented claim.
 HIJACK_CLAIM = "Mayor Tobias Brandt resigned on Tuesday after the vote."
 HIJACKED_ARTICLE = {
@@ -114,7 +108,6 @@ class FakeOpenAI:
                     "ok": (json.dumps(GOOD_ARTICLE), "stop"),
                     "invalid": (json.dumps(SHORT_ARTICLE), "stop"),
                     "hijacked": (json.dumps(HIJACKED_ARTICLE), "stop"),
-                    "copied": (json.dumps(COPIED_ARTICLE), "stop"),
                     "truncated": (json.dumps(GOOD_ARTICLE)[:120], "length"),
                     "nonjson": ("Sure! Here is your article about the bridge.", "stop"),
                     "empty": ("", "stop"),

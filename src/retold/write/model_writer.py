@@ -28,8 +28,7 @@ from retold.write.backend import WriteBrief, WriterBackend, WriterSettings
 from retold.write.errors import WriterConfigError, WriterFailed, WriterUnavailable
 from retold.write.prompting import PromptTemplate, build_messages, load_prompt, repair_message
 from retold.write.registry import get_writer
-from retold.write.retelling import copy_problems
-from retold.write.schema import ArticleOut, json_schema, validate_article
+from retold.write.schema import json_schema, validate_article
 
 log = logging.getLogger(__name__)
 
@@ -57,16 +56,6 @@ class _Usage:
         self.tokens_in += c.tokens_in
         self.tokens_out += c.tokens_out
         self.calls += 1
-
-
-def _validate(
-    data: dict[str, Any], brief: WriteBrief, sources: Sequence[str]
-) -> tuple[ArticleOut | None, list[str]]:
-    """The article and what is wrong with it: its shape and length, then copying."""
-    article, errors = validate_article(data, brief)
-    if article is not None and not errors:
-        errors = copy_problems(article, sources)
-    return (None if errors else article), errors
 
 
 class ModelWriter:
@@ -130,11 +119,10 @@ class ModelWriter:
         usage = _Usage()
         schema = json_schema(brief)
         messages = build_messages(self.prompt, docs, brief, self.settings.source_tokens)
-        sources = [doc.text for doc in docs]
         try:
             reply = await self._ask(messages, schema, usage)
             data = parse_json(reply.text)
-            article, errors = _validate(data, brief, sources)
+            article, errors = validate_article(data, brief)
             if errors:
                 log.info("%s: invalid output, asking for a repair: %s", self.name, errors)
                 messages = [
@@ -143,7 +131,7 @@ class ModelWriter:
                     repair_message(self.prompt, errors),
                 ]
                 reply = await self._ask(messages, schema, usage)
-                article, errors = _validate(parse_json(reply.text), brief, sources)
+                article, errors = validate_article(parse_json(reply.text), brief)
                 if errors:
                     raise StoryError("its output was invalid twice (" + "; ".join(errors[:3]) + ")")
         except ServerDown as exc:
