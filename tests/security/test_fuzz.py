@@ -44,6 +44,7 @@ from retold.ingest.opml import OpmlError, read_opml
 from retold.ingest.urls import safe_http_url
 from retold.records import SourceDoc
 from retold.relate.embeddings import TokenStates
+from retold.text.quotes import quoted_spans
 from retold.text.scripts import word_count
 from retold.text.sentences import sentence_spans, split_sentences
 from retold.verify import names, numbers, quotes
@@ -973,7 +974,7 @@ def test_verify_primitives_never_raise(text: str, source: str) -> None:
             numbers.within_bound(q, s)
     numbers.extract(text, capitalised_dates=False)
     canon = [quotes.canonical_source(source)]
-    for span in quotes.quoted_spans(text):
+    for span in quoted_spans(text):
         quotes.quote_found(span, canon)
     known = names.capitalised_words(source) | names.capitalised_words(text)
     for name in names.extract(text, known):
@@ -1248,7 +1249,7 @@ def test_sentence_splitting_regressions_are_linear(unit: str, n: int) -> None:
 
 VERIFY_RUNS: dict[str, Callable[[str], object]] = {
     "numbers": numbers.extract,
-    "quotes": quotes.quoted_spans,
+    "quotes": quoted_spans,
     "names": lambda t: names.extract(t, {"Smith"}),
 }
 

@@ -1,5 +1,6 @@
+from retold.text.quotes import quoted_spans
 from retold.verify import names
-from retold.verify.quotes import canonical_source, quote_found, quoted_spans
+from retold.verify.quotes import canonical_source, quote_found
 
 SOURCE = (
     "“None of those hangers has failed, and the bridge is not about to fall down,” Ms Voss "

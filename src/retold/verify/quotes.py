@@ -10,32 +10,12 @@ from __future__ import annotations
 import re
 
 from retold.text.normalise import normalise
+from retold.text.quotes import CONTRACTION
 from retold.text.words import WORD
 
-# Double quotes of every common kind; single quotes only where they clearly open and close
-# a quotation (after a space or bracket, before a space or punctuation), so "don't" and
-# "the workers' union" are not quotes. The tokenised `` ` ... ' `` form appears in datasets.
-_DOUBLE = re.compile(r"[\"“”„«»]\s*([^\"“”„«»]+?)\s*[\"“”„«»]")
-# A contraction split off by a tokeniser ("club 's", "we 're"): an apostrophe, not a quote mark.
-_CONTRACTION = r"['’](?:s|re|ve|ll|d|m|t)"
-_SINGLE = re.compile(
-    rf"(?:(?<=^)|(?<=[\s(\[—–]))(?!{_CONTRACTION}\s)"
-    rf"['‘`]\s*((?:[^'‘’`\n]|(?={_CONTRACTION}\s)['’])*?[^\s'‘’`])"
-    r"\s*['’](?=[\s,.;:!?)\]—–]|$)"
-)
 # An ellipsis, or a model's unknown-word token, stands for words left out.
 _ELLIPSIS = re.compile(r"\.\s*\.\s*\.|…|\[\s*\.\.\.\s*\]|\[UNK\]|<unk>|\bUNK\b")
-
-
-def quoted_spans(text: str) -> list[str]:
-    """The quoted passages in ``text`` (without their marks), in order."""
-    spans = [m.group(1) for m in _DOUBLE.finditer(text)]
-    stripped = _DOUBLE.sub(" ", text)
-    spans += [m.group(1) for m in _SINGLE.finditer(stripped)]
-    return [s for s in spans if WORD.search(s)]
-
-
-_SPLIT_CONTRACTION = re.compile(rf"(?<=\w)\s+(?=(?:{_CONTRACTION}|n['’]t)\b)", re.I)
+_SPLIT_CONTRACTION = re.compile(rf"(?<=\w)\s+(?=(?:{CONTRACTION}|n['’]t)\b)", re.I)
 
 
 def _canon(text: str) -> str:
