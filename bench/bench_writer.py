@@ -118,7 +118,7 @@ async def _direct(url: str, docs: list[SourceDoc], concurrency: int, max_tokens:
         async def one(doc: SourceDoc) -> None:
             body = {
                 "model": "smollm2",
-                "messages": build_messages(prompt, [doc], brief, 300),
+                "messages": build_messages(prompt, [doc], brief, 300).messages,
                 "max_tokens": max_tokens,
                 "temperature": 0.3,
                 "response_format": {"type": "json_object", "schema": json_schema(brief)},

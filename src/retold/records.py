@@ -70,6 +70,9 @@ class Draft:
     latency_ms: float = 0.0
     imagined: bool = False  # written from an excerpt only: carries the seed label
     note: str = ""  # e.g. why a fallback happened
+    # Body sentence (as text.sentences.match_key folds it) -> the source sentences the
+    # writer says it rests on: the checker's first evidence candidates for it.
+    cites: dict[str, list[str]] = field(default_factory=dict)
 
 
 VERDICTS = ("supported", "unsupported", "contradicted")

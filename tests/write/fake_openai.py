@@ -1,7 +1,7 @@
 """A minimal OpenAI-compatible chat endpoint on loopback that misbehaves on cue.
 
 Each request takes the next behaviour from a script (the last one repeats):
-"ok", "invalid", "hijacked", "timeout", "429", "500", "truncated", "nonjson",
+"ok", "cited", "invalid", "hijacked", "timeout", "429", "500", "truncated", "nonjson",
 "empty", "401". It answers ``response_format`` of type ``json_schema`` with llama.cpp's
 HTTP 500 when ``reject_json_schema`` is set, like llama-cpp-python's server.
 """
@@ -35,6 +35,11 @@ GOOD_ARTICLE = {
     ],
     "teaser": "I retold the Northfield Courier's report on the Old Harbour Bridge closure.",
     "topics": ["transport"],
+}
+# The same article citing, after each paragraph, the numbered source sentences it rests on.
+CITED_ARTICLE = {
+    **GOOD_ARTICLE,
+    "body": [f"{p} [{k + 1}, {k + 2}]" for k, p in enumerate(GOOD_ARTICLE["body"])],
 }
 SHORT_ARTICLE = {**GOOD_ARTICLE, "body": ["Too short.", "Far too short.", "Still short."]}
 # What a model that obeyed an injected instruction would write: one invented claim.
@@ -106,6 +111,7 @@ class FakeOpenAI:
                     return
                 content, finish = {
                     "ok": (json.dumps(GOOD_ARTICLE), "stop"),
+                    "cited": (json.dumps(CITED_ARTICLE), "stop"),
                     "invalid": (json.dumps(SHORT_ARTICLE), "stop"),
                     "hijacked": (json.dumps(HIJACKED_ARTICLE), "stop"),
                     "truncated": (json.dumps(GOOD_ARTICLE)[:120], "length"),

@@ -43,7 +43,7 @@ def test_valid_reply_becomes_a_draft_with_accounting(bridge: SourceDoc) -> None:
     assert draft.headline == GOOD_ARTICLE["headline"]
     assert draft.paragraphs == GOOD_ARTICLE["body"]
     assert draft.backend == "openai" and draft.model == "fake-model"
-    assert draft.prompt_version == "article-v1"
+    assert draft.prompt_version == "article-v2"
     assert (draft.tokens_in, draft.tokens_out) == (100, 50)
     assert draft.latency_ms > 0
     request = fake.requests[0]

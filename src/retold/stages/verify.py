@@ -20,7 +20,7 @@ from retold.store import documents as docs_store
 from retold.store.documents import first_seen, plausible_date
 from retold.store.schema import Article, ArticleVersion, Document, Story, aware, utcnow
 from retold.text.scripts import checker_supports, dominant_script
-from retold.verify.checker import check_article, forget_sources
+from retold.verify.checker import Cites, check_article, forget_sources
 from retold.verify.judges import Judge, get_judge, judge_checks
 from retold.verify.label import label_for
 from retold.verify.policy import MIN_SENTENCES
@@ -54,12 +54,12 @@ def verify_articles(room: Newsroom, report: RunReport, progress: Progress | None
         return
     judge = open_judge(room)
 
-    def check(paragraphs: list[str], docs: list[SourceDoc]) -> list[SentenceCheck]:
+    def check(paragraphs: list[str], docs: list[SourceDoc], cites: Cites) -> list[SentenceCheck]:
         script = dominant_script("\n\n".join(d.text for d in docs))
         if not checker_supports(script):
             # The rules read Latin letters: elsewhere only a verbatim copy can be checked.
             return verbatim_checks(sentences_of(paragraphs), docs, script)
-        checks = check_article(sentences_of(paragraphs), docs)
+        checks = check_article(sentences_of(paragraphs), docs, cites=cites)
         return judge_checks(judge, checks, weight=room.settings.checker.judge_weight)
 
     failures = Failures()
@@ -108,7 +108,7 @@ def _verify_one(
     session: Session,
     version: ArticleVersion,
     report: RunReport,
-    check: Callable[[list[str], list[SourceDoc]], list[SentenceCheck]],
+    check: Callable[[list[str], list[SourceDoc], Cites], list[SentenceCheck]],
 ) -> None:
     article = session.get(Article, version.article_id)
     assert article is not None
@@ -129,10 +129,11 @@ def _verify_one(
     if _too_short(article, version, paragraphs, report):
         return
     # An editor approved this text: publish it as approved, marks and all; never rewrite it.
+    cites = dict(version.cites or {})
     outcome = check_and_repair(
         paragraphs,
-        check(paragraphs, docs),
-        lambda repaired: check(repaired, docs),
+        check(paragraphs, docs, cites),
+        lambda repaired: check(repaired, docs, cites),
         policy="mark" if article.reviewed_at else cfg.policy,
         max_rounds=cfg.max_repair_rounds,
     )
@@ -225,4 +226,5 @@ def _draft_of(version: ArticleVersion, paragraphs: list[str], note: str) -> Draf
         model=version.model,
         prompt_version=version.prompt_version,
         note=note,
+        cites=dict(version.cites or {}),
     )

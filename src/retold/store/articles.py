@@ -210,6 +210,7 @@ def add_version(
         latency_ms=draft.latency_ms,
         imagined=draft.imagined,
         note=draft.note,
+        cites=dict(draft.cites),
     )
     session.add(version)
     session.flush()

@@ -186,6 +186,7 @@ class ArticleVersion(Base):
     latency_ms: Mapped[float] = mapped_column(Float, default=0.0)
     imagined: Mapped[bool] = mapped_column(Boolean, default=False)
     note: Mapped[str] = mapped_column(Text, default="")
+    cites: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)  # see Draft.cites
     checked: Mapped[bool] = mapped_column(Boolean, default=False)
     repair_rounds: Mapped[int] = mapped_column(Integer, default=0)
     label: Mapped[str] = mapped_column(Text, default="")

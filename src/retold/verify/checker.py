@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from retold.records import SentenceCheck, SourceDoc
 from retold.text.paragraphs import split_blocks, unwrapped_sentences
+from retold.text.sentences import match_key
 from retold.text.words import words
 from retold.verify import copied, features, names
 from retold.verify import evidence as evidence_mod
 from retold.verify.index import Encoder, IndexCache, SourceIndex
 from retold.verify.scoring import Weights, judge, load_weights
 from retold.verify.textutil import content_stems
+
+# A sentence's match key -> the source sentences its writer cited for it (Draft.cites).
+Cites = Mapping[str, Sequence[str]]
 
 
 class Checker:
@@ -37,10 +41,16 @@ class Checker:
         return self._encoder
 
     def analyse_many(
-        self, articles: Sequence[tuple[list[list[str]], Sequence[tuple[str, str]]]]
+        self,
+        articles: Sequence[tuple[list[list[str]], Sequence[tuple[str, str]]]],
+        cites: Sequence[Cites] = (),
     ) -> list[list[tuple[int, str, features.Signals | None, str, str]]]:
         """Per sentence: (paragraph, text, signals, evidence text, source url); signals None
-        when there is no source text at all. Used by :meth:`check_many` and calibration."""
+        when there is no source text at all. Used by :meth:`check_many` and calibration.
+
+        ``cites``, one per article where given, maps a sentence's match key to the source
+        sentences its writer says it rests on (see Draft.cites).
+        """
         all_docs = [d for _, docs in articles for d in docs if d[0].strip()]
         built = self.cache.get_many(all_docs, self.encoder)
         indexes = {IndexCache.key(t, u): ix for (t, u), ix in zip(all_docs, built, strict=True)}
@@ -48,8 +58,9 @@ class Checker:
         vectors, pieces = self.encoder.encode_with_tokens(flat) if flat else (None, [])
         out: list[list[tuple[int, str, features.Signals | None, str, str]]] = []
         row = 0
-        for paragraphs, docs in articles:
+        for a, (paragraphs, docs) in enumerate(articles):
             doc_indexes = [indexes[IndexCache.key(t, u)] for t, u in docs if t.strip()]
+            article_cites = cites[a] if a < len(cites) else {}
             article_caps = names.capitalised_words(" ".join(s for p in paragraphs for s in p))
             rows: list[tuple[int, str, features.Signals | None, str, str]] = []
             for p, para in enumerate(paragraphs):
@@ -59,7 +70,9 @@ class Checker:
                         rows.append((p, sentence, None, "", ""))
                     else:
                         stems = content_stems(words(sentence))
-                        found = evidence_mod.find(vectors[row], stems, doc_indexes)
+                        cited = article_cites.get(match_key(sentence), ())
+                        cited_units = _cited_units(cited, doc_indexes)
+                        found = evidence_mod.find(vectors[row], stems, doc_indexes, cited_units)
                         signals = features.compute(
                             sentence, found, doc_indexes, article_caps, pieces[row]
                         )
@@ -75,7 +88,9 @@ class Checker:
         return out
 
     def check_many(
-        self, articles: Sequence[tuple[list[list[str]], Sequence[tuple[str, str]]]]
+        self,
+        articles: Sequence[tuple[list[list[str]], Sequence[tuple[str, str]]]],
+        cites: Sequence[Cites] = (),
     ) -> list[list[SentenceCheck]]:
         """Check several articles at once, each given as (sentences by paragraph, [(text, url)]).
 
@@ -84,8 +99,22 @@ class Checker:
         weights = self.weights or load_weights()
         return [
             [_verdict(p, text, signals, ev, url, weights) for p, text, signals, ev, url in rows]
-            for rows in self.analyse_many(articles)
+            for rows in self.analyse_many(articles, cites)
         ]
+
+
+def _cited_units(cited: Sequence[str], indexes: Sequence[SourceIndex]) -> list[tuple[int, int]]:
+    """The (document, unit) each cited source sentence stands in; unknown ones are dropped
+    (a model may cite a number it was never shown)."""
+    out = []
+    for text in cited:
+        needle = copied.normal_form(text).replace("\n", " ")
+        for d, index in enumerate(indexes):
+            unit = copied.passage(needle, index.normal_units)
+            if unit is not None:
+                out.append((d, unit))
+                break
+    return out
 
 
 def _copied_from(sentence: str, indexes: Sequence[SourceIndex]) -> tuple[str, str] | None:
@@ -149,10 +178,14 @@ def check_article(
     docs: Sequence[SourceDoc],
     *,
     checker: Checker | None = None,
+    cites: Cites | None = None,
 ) -> list[SentenceCheck]:
-    """One :class:`SentenceCheck` per sentence, in order, against the story's documents."""
+    """One :class:`SentenceCheck` per sentence, in order, against the story's documents
+    (with the source sentences the writer cited for each, where it did)."""
     pairs = [(d.text, d.url) for d in docs]
-    return (checker or default_checker()).check_many([(sentences_by_paragraph, pairs)])[0]
+    return (checker or default_checker()).check_many(
+        [(sentences_by_paragraph, pairs)], [cites or {}]
+    )[0]
 
 
 _TOKENISED_STOP = re.compile(r"(?<=\w) \. (?=\S)")

@@ -19,6 +19,8 @@ from pathlib import Path
 from string import Template
 
 from retold.records import SourceDoc
+from retold.text.paragraphs import split_blocks, unwrapped_sentences
+from retold.text.sentences import sentence_spans
 from retold.write.backend import WriteBrief
 from retold.write.errors import WriterConfigError
 from retold.write.topics import TOPICS
@@ -70,6 +72,15 @@ def load_prompt(name: str = "article", prompts_dir: str = "") -> PromptTemplate:
     return _parse(text, filename.removesuffix(".txt"), filename)
 
 
+# Every template a writer may use: a draft cached under one wording is not reused after
+# any of them changes.
+TEMPLATES = ("article", "sentence", "heads")
+
+
+def prompt_versions(prompts_dir: str = "") -> str:
+    return "+".join(load_prompt(name, prompts_dir).version for name in TEMPLATES)
+
+
 def _parse(text: str, version: str, filename: str) -> PromptTemplate:
     parts = _SECTION.split(text)
     sections = {parts[i]: parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
@@ -111,8 +122,15 @@ def trim_to_tokens(text: str, tokens: int) -> str:
     return "\n\n".join(kept)
 
 
-def render_sources(docs: Sequence[SourceDoc], token_budget: int) -> str:
-    """Every document in its own <source> element, most informative first, within budget."""
+def render_sources(
+    docs: Sequence[SourceDoc], token_budget: int, numbered: list[str] | None = None
+) -> str:
+    """Every document in its own <source> element, most informative first, within budget.
+
+    Given a ``numbered`` list, every sentence is written after its number ("[4] ...",
+    counting on across sources) and appended to the list, so that a model can cite the
+    sentences it rests each of its own on (see :func:`take_citations`).
+    """
     ranked = sorted(docs, key=lambda d: (d.excerpt_only, -len(d.text)))
     remaining = token_budget
     blocks = []
@@ -120,6 +138,8 @@ def render_sources(docs: Sequence[SourceDoc], token_budget: int) -> str:
         share = remaining // (len(ranked) - k)
         body = trim_to_tokens(_neutralise(doc.text.strip()), share)
         remaining -= len(body) // CHARS_PER_TOKEN
+        if numbered is not None:
+            body = _number_sentences(body, numbered)
         attrs = f'id={k + 1} outlet="{_attr(doc.site_name)}" title="{_attr(doc.title)}"'
         if doc.url:
             attrs += f' url="{_attr(doc.url)}"'
@@ -129,10 +149,41 @@ def render_sources(docs: Sequence[SourceDoc], token_budget: int) -> str:
     return "\n\n".join(blocks)
 
 
+def _number_sentences(text: str, numbered: list[str]) -> str:
+    paragraphs = []
+    for para in split_blocks(text):
+        marked = []
+        for sentence in unwrapped_sentences(para):
+            numbered.append(sentence)
+            marked.append(f"[{len(numbered)}] {sentence}")
+        paragraphs.append(" ".join(marked))
+    return "\n\n".join(paragraphs)
+
+
+@dataclass(frozen=True)
+class ArticleMessages:
+    """The messages for one article, and the source sentences by number (1 first) as the
+    prompt numbered them for citing."""
+
+    messages: list[dict[str, str]]
+    sentences: list[str]
+
+    def cited(self, numbers: Sequence[int]) -> list[str]:
+        """The source sentences ``numbers`` name; numbers out of range are ignored."""
+        return [self.sentences[n - 1] for n in numbers if 0 < n <= len(self.sentences)]
+
+
 def build_messages(
     prompt: PromptTemplate, docs: Sequence[SourceDoc], brief: WriteBrief, source_tokens: int
-) -> list[dict[str, str]]:
-    """System and user messages for one article."""
+) -> ArticleMessages:
+    """System and user messages for one article.
+
+    A template shows the sources as ``$sources`` (plain) or ``$numbered_sources`` (each
+    sentence after its number, for templates that ask the model to cite them).
+    """
+    sentences: list[str] = []
+    template = prompt.system + prompt.user
+    numbered = render_sources(docs, source_tokens, sentences) if "$numbered_" in template else ""
     values = {
         "persona": brief.persona or "an AI news writer",
         "site_title": brief.site_title or "a news site",
@@ -144,12 +195,56 @@ def build_messages(
         "topics": ", ".join(sorted(TOPICS)),
         "house_style": brief.house_style,
         "source_count": str(len(docs)),
-        "sources": render_sources(docs, source_tokens),
+        "sources": render_sources(docs, source_tokens) if "$sources" in template else "",
+        "numbered_sources": numbered,
     }
-    return [
+    messages = [
         {"role": "system", "content": Template(prompt.system).safe_substitute(values)},
         {"role": "user", "content": Template(prompt.user).safe_substitute(values)},
     ]
+    return ArticleMessages(messages, sentences)
+
+
+# "[4]", "[2, 5]", "[2][5]", "[2-4]": the source sentence numbers a model writes after a
+# sentence of its own. Only digits: a bracketed word ("[the mayor]") is the article's.
+_CITATION = re.compile(r"\s*\[\s*(\d{1,4}(?:\s*[,;\u2013-]\s*\d{1,4})*)\s*\]")
+_CLOSERS = tuple(".,;:!?\u201d\"')")
+
+
+def _numbers(group: str) -> list[int]:
+    out: list[int] = []
+    for part in re.split(r"\s*[,;]\s*", group.strip()):
+        ends = [int(n) for n in re.split(r"\s*[\u2013-]\s*", part) if n]
+        if len(ends) == 2 and 0 <= ends[1] - ends[0] <= 10:
+            out.extend(range(ends[0], ends[1] + 1))
+        else:
+            out.extend(ends)
+    return list(dict.fromkeys(out))
+
+
+def _join(text: str, piece: str) -> str:
+    piece = piece.strip()
+    if not text or not piece:
+        return text or piece
+    return text + ("" if piece.startswith(_CLOSERS) else " ") + piece
+
+
+def take_citations(paragraph: str) -> tuple[str, list[tuple[str, list[int]]]]:
+    """``paragraph`` without its citation numbers, and each of its sentences with the
+    numbers written inside it or right after it (before the next sentence begins)."""
+    clean = ""
+    marks: list[tuple[int, list[int]]] = []
+    last = 0
+    for m in _CITATION.finditer(paragraph):
+        clean = _join(clean, paragraph[last : m.start()])
+        marks.append((len(clean), _numbers(m.group(1))))
+        last = m.end()
+    clean = _join(clean, paragraph[last:])
+    cited = []
+    for span in sentence_spans(clean):
+        numbers = [n for pos, found in marks if span.start < pos <= span.end for n in found]
+        cited.append((span.text, list(dict.fromkeys(numbers))))
+    return clean, cited
 
 
 def repair_message(prompt: PromptTemplate, errors: Sequence[str]) -> dict[str, str]:
