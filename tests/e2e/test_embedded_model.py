@@ -10,6 +10,7 @@ a valid draft from the model itself, every sentence checked, the honest label).
 from __future__ import annotations
 
 import importlib.util
+import json
 import sqlite3
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from retold.newsroom import Newsroom
 from retold.pipeline import run
 from retold.samples_server import SampleServer
 from retold.store import sources as sources_store
+from retold.text.sentences import match_key, split_sentences
 
 MODEL = installed_path(QWEN_CODER_1_5B, runtime_settings().cache_dir)
 PAGE = "northfield-courier/news/old-harbour-bridge-shuts.html"
@@ -54,19 +56,22 @@ def test_the_local_writer_uses_the_installed_1_5b_and_every_sentence_is_checked(
     room.close()
 
     with sqlite3.connect(root / "retold.db") as db:
-        backend, model, note, paragraphs, label, version_id = db.execute(
-            "SELECT v.backend, v.model, v.note, v.paragraphs, v.label, v.id FROM articles a "
-            "JOIN article_versions v ON v.article_id = a.id AND v.version = 1"
+        backend, model, note, paragraphs, cites, label, version_id = db.execute(
+            "SELECT v.backend, v.model, v.note, v.paragraphs, v.cites, v.label, v.id "
+            "FROM articles a JOIN article_versions v ON v.article_id = a.id AND v.version = 1"
         ).fetchone()
         checked = db.execute(
             "SELECT count(*) FROM sentence_checks WHERE article_version_id = ?", (version_id,)
         ).fetchone()[0]
-    # The 1.5B wrote it, or its draft broke a rule twice (with the v1 prompt it copies the
-    # source at length) and the extractive writer took over, naming the model and why; the
-    # label says which, and the checker read every sentence published.
+    # The 1.5B retold it sentence by sentence (one call a sentence, one for the headline,
+    # more for repairs), every sentence citing the source sentence it retells; or a call
+    # failed and the extractive writer took over, naming the model and why. The label says
+    # which, and the checker read every sentence published.
     if backend == "local":
         assert model == MODEL.name and report.counts["model_calls"] == 1
-        assert label.startswith(("I retold this", "Repaired"))
+        assert label.startswith(("I retold this", "Repaired", "I kept every"))
+        told = [s for p in json.loads(paragraphs) for s in split_sentences(p)]
+        assert {match_key(s) for s in told} <= set(json.loads(cites))
     else:
         assert backend == "extractive"
         assert f"The local writer ({MODEL.name}) gave up" in note

@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 
 from retold.records import SentenceCheck
+from retold.verify.copied import COPIED_REASON
 from retold.verify.label import SEED_LABEL, label_for
 from retold.verify.policy import Decision, UnknownPolicy, decide, repair_by_dropping
 
@@ -38,6 +39,21 @@ def test_checked_label_wording() -> None:
     assert got == (
         "I retold this from the original sources. 1 of 3 sentences matches them; "
         "the two I couldn't match are marked."
+    )
+
+
+def test_a_model_article_says_how_much_it_kept_word_for_word() -> None:
+    kept = [SentenceCheck(0, "k", "supported", 1.0, COPIED_REASON)] * 2
+    got = label_for(kept + checks("supported", "unsupported"), backend="local", imagined=False)
+    assert got == (
+        "I retold this from the original source, keeping two of its sentences word for word. "
+        "3 of 4 sentences match it; the one I couldn't match is marked."
+    )
+    got = label_for(kept[:1] + checks("supported"), backend="local", imagined=False)
+    assert got.startswith("I retold this from the original source, keeping one of its")
+    assert label_for(kept, backend="openai", imagined=False, sources=2) == (
+        "I kept every sentence of this as the original sources write it. "
+        "All 2 sentences match them."
     )
 
 

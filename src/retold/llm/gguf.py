@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import os
 import threading
 from dataclasses import replace
 from importlib import resources
@@ -40,6 +41,9 @@ def load_llama(path: str, error: type[Exception], **options: Any) -> Any:
     when llama.cpp refuses it (not a GGUF file, an unknown architecture, too little memory)."""
     from llama_cpp import Llama  # optional dependency: retold[local]
 
+    # llama-cpp-python writes with half the cores by default; one story is written at a
+    # time, so every core this process may use writes it.
+    options.setdefault("n_threads", len(os.sched_getaffinity(0)))
     try:
         return Llama(model_path=path, verbose=False, **options)
     except (ValueError, RuntimeError) as exc:

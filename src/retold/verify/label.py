@@ -7,6 +7,7 @@ from datetime import date
 
 from retold.records import SentenceCheck
 from retold.text.numbers import count_word
+from retold.verify.copied import COPIED_REASON
 
 SEED_LABEL = "I imagined this. I have no way to verify it's accurate."
 
@@ -42,7 +43,17 @@ def _checked(checks: Sequence[SentenceCheck], backend: str, sources: int) -> str
             tail = f"All {total} match {pronoun}." if total > 1 else f"It matches {pronoun}."
             return f"{opening} {tail}"
         return f"{opening} {matched} of {total} match {pronoun}; {_marked(failing)}"
-    opening = f"I retold this from {source}."
+    # A model's article may keep some source sentences as they are (a rewrite that copied
+    # or strayed, or a repair that put the source's words back): the label says how many.
+    copied = sum(1 for c in checks if c.reason == COPIED_REASON)
+    if copied == total:
+        writes = "write" if sources > 1 else "writes"
+        opening = f"I kept every sentence of this as {source} {writes} it."
+    elif copied:
+        kept = "one of its sentences" if copied == 1 else f"{count_word(copied)} of its sentences"
+        opening = f"I retold this from {source}, keeping {kept} word for word."
+    else:
+        opening = f"I retold this from {source}."
     if failing == 0:
         if total == 1:
             return f"{opening} The one sentence matches {pronoun}."

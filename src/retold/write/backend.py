@@ -17,7 +17,7 @@ class WriteBrief:
     language: str = "en"
     site_title: str = ""
     imagine: bool = False  # only a headline/teaser was available: the seed label applies
-    max_words: int = 450
+    max_words: int = 250
     min_words: int = 120
     min_paragraphs: int = 3
     max_paragraphs: int = 6

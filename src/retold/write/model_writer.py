@@ -24,9 +24,17 @@ from retold.llm.jsonchat import NotJSON, ask_json, parse_json
 from retold.llm.resolve import open_model
 from retold.llm.settings import LLMSettings
 from retold.records import Draft, SourceDoc
+from retold.text.sentences import match_key
 from retold.write.backend import WriteBrief, WriterBackend, WriterSettings
 from retold.write.errors import WriterConfigError, WriterFailed, WriterUnavailable
-from retold.write.prompting import PromptTemplate, build_messages, load_prompt, repair_message
+from retold.write.prompting import (
+    ArticleMessages,
+    PromptTemplate,
+    build_messages,
+    load_prompt,
+    repair_message,
+    take_citations,
+)
 from retold.write.registry import get_writer
 from retold.write.schema import json_schema, validate_article
 
@@ -46,8 +54,29 @@ def with_model_settings(settings: WriterSettings, model: LLMSettings) -> WriterS
     return replace(settings, **{f.name: getattr(model, f.name) for f in fields(LLMSettings)})
 
 
+def take_body_citations(
+    data: dict[str, Any], prompt: ArticleMessages
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The reply with the source sentence numbers taken out of its body, and what they
+    cite: each body sentence (by its match key) -> the source sentences it rests on."""
+    body = data.get("body")
+    if not isinstance(body, list):
+        return data, {}
+    cites: dict[str, list[str]] = {}
+    clean = []
+    for paragraph in body:
+        if not isinstance(paragraph, str):
+            return data, {}  # the validator names what is wrong with it
+        text, cited = take_citations(paragraph)
+        clean.append(text)
+        for sentence, numbers in cited:
+            if prompt.cited(numbers):
+                cites[match_key(sentence)] = prompt.cited(numbers)
+    return {**data, "body": clean}, cites
+
+
 @dataclass
-class _Usage:
+class Usage:
     tokens_in: int = 0
     tokens_out: int = 0
     calls: int = 0
@@ -116,24 +145,9 @@ class ModelWriter:
 
     async def _write(self, docs: Sequence[SourceDoc], brief: WriteBrief) -> Draft:
         start = time.perf_counter()
-        usage = _Usage()
-        schema = json_schema(brief)
-        messages = build_messages(self.prompt, docs, brief, self.settings.source_tokens)
+        usage = Usage()
         try:
-            reply = await self._ask(messages, schema, usage)
-            data = parse_json(reply.text)
-            article, errors = validate_article(data, brief)
-            if errors:
-                log.info("%s: invalid output, asking for a repair: %s", self.name, errors)
-                messages = [
-                    *messages,
-                    {"role": "assistant", "content": reply.text},
-                    repair_message(self.prompt, errors),
-                ]
-                reply = await self._ask(messages, schema, usage)
-                article, errors = validate_article(parse_json(reply.text), brief)
-                if errors:
-                    raise StoryError("its output was invalid twice (" + "; ".join(errors[:3]) + ")")
+            draft = await self._compose(docs, brief, usage)
         except ServerDown as exc:
             self.breaker.trip(str(exc))
             raise self._unavailable() from None
@@ -149,6 +163,37 @@ class ModelWriter:
             self.breaker.success()
             return await self._fall_back(docs, brief, f"the model: {exc}", usage, start)
         self.breaker.success()
+        return replace(
+            draft,
+            backend=self.name,
+            model=self.model_name,
+            tokens_in=usage.tokens_in,
+            tokens_out=usage.tokens_out,
+            latency_ms=(time.perf_counter() - start) * 1000,
+            imagined=brief.imagine or all(d.excerpt_only for d in docs),
+        )
+
+    async def _compose(self, docs: Sequence[SourceDoc], brief: WriteBrief, usage: Usage) -> Draft:
+        """The article in one JSON reply, with one repair round (raises StoryError if the
+        repair is invalid too)."""
+        schema = json_schema(brief)
+        prompt = build_messages(self.prompt, docs, brief, self.settings.source_tokens)
+        messages = prompt.messages
+        reply = await self._ask(messages, schema, usage)
+        data, cites = take_body_citations(parse_json(reply.text), prompt)
+        article, errors = validate_article(data, brief)
+        if errors:
+            log.info("%s: invalid output, asking for a repair: %s", self.name, errors)
+            messages = [
+                *messages,
+                {"role": "assistant", "content": reply.text},
+                repair_message(self.prompt, errors),
+            ]
+            reply = await self._ask(messages, schema, usage)
+            data, cites = take_body_citations(parse_json(reply.text), prompt)
+            article, errors = validate_article(data, brief)
+            if errors:
+                raise StoryError("its output was invalid twice (" + "; ".join(errors[:3]) + ")")
         assert article is not None
         return Draft(
             headline=article.headline,
@@ -156,17 +201,16 @@ class ModelWriter:
             paragraphs=[p.strip() for p in article.body],
             teaser=article.teaser,
             topics=article.topics,
-            backend=self.name,
-            model=self.model_name,
             prompt_version=self.prompt.version,
-            tokens_in=usage.tokens_in,
-            tokens_out=usage.tokens_out,
-            latency_ms=(time.perf_counter() - start) * 1000,
-            imagined=brief.imagine or all(d.excerpt_only for d in docs),
             note="" if usage.calls == 1 else f"Written in {usage.calls} model calls.",
+            cites=cites,
         )
 
-    async def _ask(self, messages: Messages, schema: dict[str, Any], usage: _Usage) -> Completion:
+    async def _ask_data(self, messages: Messages, schema: dict[str, Any], usage: Usage) -> Any:
+        """The parsed JSON object of one answer (see :meth:`_ask`)."""
+        return parse_json((await self._ask(messages, schema, usage)).text)
+
+    async def _ask(self, messages: Messages, schema: dict[str, Any], usage: Usage) -> Completion:
         """One answer, retrying transient failures and truncated or non-JSON replies."""
         _, reply = await ask_json(
             self.complete,
@@ -183,7 +227,7 @@ class ModelWriter:
         docs: Sequence[SourceDoc],
         brief: WriteBrief,
         reason: str,
-        usage: _Usage,
+        usage: Usage,
         start: float,
     ) -> Draft:
         note = f"The {self.name} writer ({self.model_name or self.where}) gave up: {reason}."

@@ -1,0 +1,97 @@
+"""What makes a rewrite of one source sentence acceptable, and the headline, standfirst
+and teaser the model writes for the result (the model itself: tests/write/test_llama.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from retold.write import WriterConfigError, WriterSettings, get_writer
+from retold.write.prompting import load_prompt
+from retold.write.sentencewise import heads_problems, is_quotation, rewrite_problems
+
+SOURCE = (
+    "The council voted on Tuesday to close the Old Harbour Bridge for six weeks while "
+    "engineers replace corroded hangers. “We would rather close it on our own timetable "
+    "than in an emergency,” said Aurelia Voss, the city engineer."
+)
+FIRST, QUOTE = SOURCE.split(". ", 1)
+
+
+def test_a_rewrite_in_other_words_is_fine() -> None:
+    told = "Engineers will spend six weeks replacing corroded hangers after a council vote."
+    assert rewrite_problems(told, FIRST, [SOURCE]) == []
+
+
+def test_a_copy_is_sent_back_naming_the_copied_words() -> None:
+    (problem,) = rewrite_problems(FIRST + ".", FIRST, [SOURCE])
+    assert "copies" in problem and "the old harbour bridge for six weeks" in problem
+
+
+def test_what_was_said_stays_word_for_word_in_quotes() -> None:
+    kept = (
+        "Aurelia Voss said: “We would rather close it on our own timetable than in an emergency.”"
+    )
+    assert rewrite_problems(kept, QUOTE, [SOURCE]) == []
+    unquoted = "Ms Voss said the city would rather close it on its own timetable."
+    assert "word for word" in rewrite_problems(unquoted, QUOTE, [SOURCE])[0]
+
+
+def test_a_rewrite_that_echoes_the_instructions_is_refused() -> None:
+    prompt = load_prompt("sentence")
+    echo = "Your sentence did not meet the requirements: the council voted to shut the bridge."
+    (problem,) = rewrite_problems(echo, FIRST, [SOURCE], (prompt.system, prompt.repair))
+    assert "not these instructions" in problem
+
+
+def test_quotations_are_kept_as_said() -> None:
+    assert is_quotation(QUOTE)
+    assert is_quotation("“We tried everything before we closed it.")  # a quote runs on
+    assert is_quotation("She is usually right,” he said.")
+    assert not is_quotation(FIRST)
+    assert not is_quotation("The mayor called the plan “a disgrace” at Tuesday's long meeting.")
+
+
+def test_empty_or_rambling_rewrites_are_refused() -> None:
+    assert rewrite_problems("  ", FIRST, [SOURCE]) == ["sentence: write the sentence"]
+    rambling = "The bridge shuts. Engineers work. Drivers wait. Ferries run."
+    assert rewrite_problems(rambling, FIRST, [SOURCE]) == [
+        "sentence: write one sentence, not several"
+    ]
+
+
+ARTICLE = "The Old Harbour Bridge closes for six weeks while engineers replace hangers."
+
+
+def test_heads_that_fit_pass() -> None:
+    heads = {
+        "headline": "Old Harbour Bridge closes for six weeks",
+        "standfirst": "Engineers will replace corroded hangers on the old crossing.",
+        "teaser": "An AI wonders how the harbour copes without its bridge.",
+    }
+    assert heads_problems(heads, ARTICLE) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"headline": "Will the bridge ever reopen?"}, "no question"),
+        ({"headline": " ".join(["word"] * 13)}, "at most 12 words"),
+        ({"standfirst": "It closes. It reopens in spring."}, "one sentence"),
+        ({"teaser": "Bridge closes for six weeks."}, 'start it with "An AI"'),
+        ({"teaser": "An AI wonders whether trams can beat the traffic."}, "what this story is"),
+        ({"headline": ""}, "headline: write it"),
+    ],
+)
+def test_heads_that_do_not_fit_are_named(change: dict[str, str], problem: str) -> None:
+    heads = {
+        "headline": "Old Harbour Bridge closes for six weeks",
+        "standfirst": "Engineers will replace corroded hangers on the old crossing.",
+        "teaser": "An AI wonders how the harbour copes without its bridge.",
+        **change,
+    }
+    assert any(problem in p for p in heads_problems(heads, ARTICLE))
+
+
+def test_an_unknown_local_method_is_a_config_error() -> None:
+    with pytest.raises(WriterConfigError, match="method 'poem'"):
+        get_writer(WriterSettings(backend="local", options={"method": "poem"}))
