@@ -208,6 +208,8 @@ class WriterConfig(PluginSection):
     prompts_dir: str = "prompts"  # relative to the newsroom
     imagine: bool = False  # write short items from excerpts (they carry the seed label)
     max_per_run: int = Field(default=0, ge=0)  # cap model calls per run; 0 = no cap
+    # Stories past the cap wait for the next run, or the fallback writer writes them now.
+    beyond_cap: Literal["wait", "fallback"] = "wait"
     prices: dict[str, tuple[float, float]] = Field(
         default_factory=dict
     )  # model → (in, out) per 1M tokens
@@ -524,6 +526,7 @@ def default_toml(
     allow_hosts: tuple[str, ...] = (),
     per_host_delay: float = 1.0,
     max_per_run: int = 0,
+    beyond_cap: str = "wait",
 ) -> str:
     """The scaffold `retold init` writes: every key of every section, commented.
 
@@ -559,7 +562,8 @@ backend = {_toml(backend)}   # extractive (no model) | openai | local | a plugin
 fallback = {_toml(writer.fallback)}  # when the model fails on a story: extractive | none
 # prompts_dir = {_toml(writer.prompts_dir)}  # a newsroom's own prompt files
 imagine = {_toml(writer.imagine)}          # write short items from teaser-only sources (labelled)
-max_per_run = {max_per_run}        # stories written per run (0 = all); the rest wait for the next
+max_per_run = {max_per_run}        # stories written per run (0 = all)
+beyond_cap = {_toml(beyond_cap)}      # past the cap: wait (next run) | fallback (written now)
 # prices = {{ "gpt-4o-mini" = [0.15, 0.60] }}  # per million tokens in and out, for retold stats
 
 # A writer plugin's own options go in a table named after it, e.g.

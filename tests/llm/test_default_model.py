@@ -54,7 +54,12 @@ def test_with_the_1_5b_installed_the_demo_and_the_local_writer_use_it(
 def test_each_writer_keeps_its_own_demo_newsroom(tmp_path: Path) -> None:
     # A second demo with the same writer reuses the first one's articles; another writer
     # (or other ports) never mixes its articles with them.
-    local = default_demo_dir(tmp_path, "local", 8765, 8000)
-    assert local == default_demo_dir(tmp_path, "local", 8765, 8000)
-    assert local != default_demo_dir(tmp_path, "extractive", 8765, 8000)
-    assert local != default_demo_dir(tmp_path, "local", 8766, 8000)
+    local = default_demo_dir(tmp_path, "local", 8765, 8000, 8)
+    assert local == default_demo_dir(tmp_path, "local", 8765, 8000, 8)
+    assert local != default_demo_dir(tmp_path, "extractive", 8765, 8000, 8)
+    assert local != default_demo_dir(tmp_path, "local", 8766, 8000, 8)
+    # Asking the model for all the stories is another newsroom than asking it for eight.
+    assert local != default_demo_dir(tmp_path, "local", 8765, 8000, 0)
+    # The extractive writer writes everything either way.
+    extractive = default_demo_dir(tmp_path, "extractive", 8765, 8000, 8)
+    assert extractive == default_demo_dir(tmp_path, "extractive", 8765, 8000, 0)

@@ -13,6 +13,7 @@ from retold.cli.serve import serve_site
 from retold.config import runtime_settings
 from retold.demo import (
     AUTO,
+    DEMO_MODEL_STORIES,
     SAMPLES_PORT,
     default_demo_dir,
     demo_writer,
@@ -44,6 +45,12 @@ def demo(
         help="Writer backend: auto (the embedded 1.5B model when installed, else extractive), "
         "extractive, local or openai.",
     ),
+    model_stories: int = typer.Option(
+        DEMO_MODEL_STORIES,
+        min=0,
+        help="With a model writer: how many of the newest stories it writes (the extractive "
+        "writer writes the rest, and each page says which); 0 = all of them.",
+    ),
     edition: int = typer.Option(1, hidden=True, help="Serve updated sample pages (2)."),
     json_out: bool = typer.Option(False, "--json", help="Print the run report as JSON."),
 ) -> None:
@@ -52,14 +59,16 @@ def demo(
     cache = runtime_settings().cache_dir
     backend, note = demo_writer(writer, cache)
     if dir is None:
-        dir = default_demo_dir(cache, backend, samples_port, port)
+        dir = default_demo_dir(cache, backend, samples_port, port, model_stories)
         if fresh:
             shutil.rmtree(dir, ignore_errors=True)
     if note:
         st.console.print(note, soft_wrap=True, markup=False, highlight=False)
     samples = start_samples(samples_port, edition)
     try:
-        room = open_demo_room(dir, samples, site_port=port, backend=backend)
+        room = open_demo_room(
+            dir, samples, site_port=port, backend=backend, model_stories=model_stories
+        )
     except BaseException:
         samples.stop()
         raise

@@ -30,7 +30,7 @@ from retold.verify.repair import sentence_count
 from retold.write.backend import WriteBrief, WriterBackend, WriterSettings
 from retold.write.cache import cache_key
 from retold.write.errors import WriterError, WriterUnavailable
-from retold.write.prompting import load_prompt
+from retold.write.prompting import prompt_versions
 from retold.write.registry import get_writer
 
 Progress = Callable[[str, int, int], None]
@@ -49,8 +49,7 @@ def open_writer(room: Newsroom) -> WriterBackend:
 
 def draft_key(docs: Sequence[SourceDoc], settings: WriterSettings, brief: WriteBrief) -> str:
     """Same sources, prompt, model, settings and brief → same article: a rerun calls no model."""
-    prompt = load_prompt("article", settings.prompts_dir).version
-    base = cache_key(docs, settings, prompt)
+    base = cache_key(docs, settings, prompt_versions(settings.prompts_dir))
     return hashlib.sha256(
         f"{base}:{json.dumps(dataclasses.asdict(brief), sort_keys=True)}".encode()
     ).hexdigest()
@@ -93,12 +92,20 @@ async def write_stories(
             first_seen[story.id] = docs_store.first_seen(documents) or utcnow()
     cap = room.settings.writer.max_per_run
     writable = [row for row in todo if _writable(room, row[1])]
+    writers = {sid: writer for sid, _ in todo}
     if cap and len(writable) > cap:
-        # Newest first within the cap; the rest stay queued for the next run, not lost.
-        # Excerpt-only stories don't count: they are skipped without calling the writer.
+        # Newest first within the cap. Excerpt-only stories don't count: they are skipped
+        # without calling the writer. The rest stay queued for the next run, not lost, or
+        # (beyond_cap = "fallback", as the demo does) the fallback writer writes them now.
         writable.sort(key=lambda row: _newest(row[1]), reverse=True)
-        report.count("stories_deferred", len(writable) - cap)
-        todo = writable[:cap] + [row for row in todo if not _writable(room, row[1])]
+        beyond = writable[cap:]
+        fallback = _cap_fallback(room, settings, cap) if beyond else None
+        if fallback is None:
+            report.count("stories_deferred", len(beyond))
+            todo = writable[:cap] + [row for row in todo if not _writable(room, row[1])]
+        else:
+            writers.update({sid: fallback for sid, _ in beyond})
+            report.count("stories_past_cap", len(beyond))
     limit = asyncio.Semaphore(settings.concurrency)
     done = 0
     failures = Failures()
@@ -113,7 +120,7 @@ async def write_stories(
                 failures,
                 story_id,
                 lambda: _write_one(
-                    room, settings, writer, report, story_id, docs, first_seen[story_id]
+                    room, settings, writers[story_id], report, story_id, docs, first_seen[story_id]
                 ),
             )
         done += 1
@@ -160,6 +167,30 @@ async def _attempt(
         failures.succeeded += 1
     else:
         uncount_attempt(room, Story, story_id)
+
+
+def _cap_fallback(room: Newsroom, settings: WriterSettings, cap: int) -> WriterBackend | None:
+    """The writer for stories past ``writer.max_per_run`` when they are written now (None:
+    they wait for the next run)."""
+    if room.settings.writer.beyond_cap != "fallback" or not settings.fallback:
+        return None
+    if settings.fallback == settings.backend:
+        return None
+    fallback = get_writer(dataclasses.replace(settings, backend=settings.fallback, fallback=""))
+    stories = "story" if cap == 1 else "stories"
+    return PastCap(fallback, f"The {settings.backend} writer writes at most {cap} {stories} a run")
+
+
+class PastCap:
+    """The fallback writer for a story past the run's cap, saying so in the draft's note."""
+
+    def __init__(self, writer: WriterBackend, reason: str) -> None:
+        self.writer, self.reason, self.name = writer, reason, writer.name
+
+    async def write(self, docs: Sequence[SourceDoc], *, brief: WriteBrief) -> Draft:
+        draft = await self.writer.write(docs, brief=brief)
+        note = f"{self.reason}; the {self.writer.name} writer wrote this one."
+        return dataclasses.replace(draft, note=(note + " " + draft.note).strip())
 
 
 def _writable(room: Newsroom, docs: list[SourceDoc]) -> bool:
@@ -226,7 +257,7 @@ async def _write_one(
         report.count("stories_skipped_short")
         report.problem(f"Story {story_id} skipped: {note}")
         return True
-    if draft.note and cached is None:
+    if draft.note and cached is None and not isinstance(writer, PastCap):
         report.problem(f"Story {story_id}: {draft.note}")
     # The sources' date, else when Retold first saw them: never a placeholder like 0001-01-01.
     when = max((d.published for d in usable if d.published), default=first_seen)
