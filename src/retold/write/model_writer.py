@@ -24,16 +24,14 @@ from retold.llm.jsonchat import NotJSON, ask_json, parse_json
 from retold.llm.resolve import open_model
 from retold.llm.settings import LLMSettings
 from retold.records import Draft, SourceDoc
-from retold.text.sentences import match_key
 from retold.write.backend import WriteBrief, WriterBackend, WriterSettings
 from retold.write.errors import WriterConfigError, WriterFailed, WriterUnavailable
 from retold.write.prompting import (
-    ArticleMessages,
     PromptTemplate,
     build_messages,
     load_prompt,
     repair_message,
-    take_citations,
+    take_body_citations,
 )
 from retold.write.registry import get_writer
 from retold.write.schema import json_schema, validate_article
@@ -52,27 +50,6 @@ def open_writer_model(settings: WriterSettings) -> ChatModel:
 def with_model_settings(settings: WriterSettings, model: LLMSettings) -> WriterSettings:
     """``settings`` with the model's own part as the transport resolved it (keys, paths)."""
     return replace(settings, **{f.name: getattr(model, f.name) for f in fields(LLMSettings)})
-
-
-def take_body_citations(
-    data: dict[str, Any], prompt: ArticleMessages
-) -> tuple[dict[str, Any], dict[str, list[str]]]:
-    """The reply with the source sentence numbers taken out of its body, and what they
-    cite: each body sentence (by its match key) -> the source sentences it rests on."""
-    body = data.get("body")
-    if not isinstance(body, list):
-        return data, {}
-    cites: dict[str, list[str]] = {}
-    clean = []
-    for paragraph in body:
-        if not isinstance(paragraph, str):
-            return data, {}  # the validator names what is wrong with it
-        text, cited = take_citations(paragraph)
-        clean.append(text)
-        for sentence, numbers in cited:
-            if prompt.cited(numbers):
-                cites[match_key(sentence)] = prompt.cited(numbers)
-    return {**data, "body": clean}, cites
 
 
 @dataclass

@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from string import Template
+from typing import Any
 
 from retold.records import SourceDoc
 from retold.text.paragraphs import split_blocks, unwrapped_sentences
-from retold.text.sentences import sentence_spans
+from retold.text.sentences import match_key, sentence_spans
 from retold.write.backend import WriteBrief
 from retold.write.errors import WriterConfigError
 from retold.write.topics import TOPICS
@@ -245,6 +246,27 @@ def take_citations(paragraph: str) -> tuple[str, list[tuple[str, list[int]]]]:
         numbers = [n for pos, found in marks if span.start < pos <= span.end for n in found]
         cited.append((span.text, list(dict.fromkeys(numbers))))
     return clean, cited
+
+
+def take_body_citations(
+    data: dict[str, Any], prompt: ArticleMessages
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The reply with the source sentence numbers taken out of its body, and what they
+    cite: each body sentence (by its match key) -> the source sentences it rests on."""
+    body = data.get("body")
+    if not isinstance(body, list):
+        return data, {}
+    cites: dict[str, list[str]] = {}
+    clean = []
+    for paragraph in body:
+        if not isinstance(paragraph, str):
+            return data, {}  # the validator names what is wrong with it
+        text, cited = take_citations(paragraph)
+        clean.append(text)
+        for sentence, numbers in cited:
+            if prompt.cited(numbers):
+                cites[match_key(sentence)] = prompt.cited(numbers)
+    return {**data, "body": clean}, cites
 
 
 def repair_message(prompt: PromptTemplate, errors: Sequence[str]) -> dict[str, str]:
