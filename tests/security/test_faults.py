@@ -136,19 +136,27 @@ class ModelServer:
 
 
 SOURCE = re.compile(r'<source id=(\d+)[^>]*?title="([^"]*)"[^>]*>\n(.*?)\n</source>', re.S)
+NUMBER = re.compile(r"\[\d+\] ")
+
+
+def retell(text: str) -> str:
+    """The fake model's "retelling": the text with every tenth word left out, so that it
+    copies no run of COPY_LIMIT words (a copy is sent back, then replaced)."""
+    return " ".join(w for n, w in enumerate(text.split(), 1) if n % 10)
 
 
 def echo_completion(payload: dict[str, Any]) -> dict[str, Any]:
-    """A chat completion holding the extractive retelling of the prompt's sources."""
+    """A chat completion holding a retelling of the extractive article of the prompt's
+    sources (their sentence numbers taken out)."""
     docs = [
-        SourceDoc(id=int(i), url="", title=title, text=text)
+        SourceDoc(id=int(i), url="", title=title, text=NUMBER.sub("", text))
         for i, title, text in SOURCE.findall(payload["messages"][-1]["content"])
     ]
     draft = write_extractive(docs, WriteBrief())
     article = {
         "headline": draft.headline,
-        "standfirst": draft.standfirst,
-        "body": draft.paragraphs,
+        "standfirst": retell(draft.standfirst),
+        "body": [retell(p) for p in draft.paragraphs],
         "teaser": draft.teaser,
         "topics": draft.topics or ["politics"],
     }

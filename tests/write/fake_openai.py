@@ -1,7 +1,7 @@
 """A minimal OpenAI-compatible chat endpoint on loopback that misbehaves on cue.
 
 Each request takes the next behaviour from a script (the last one repeats):
-"ok", "cited", "invalid", "hijacked", "timeout", "429", "500", "truncated", "nonjson",
+"ok", "cited", "invalid", "hijacked", "copied", "timeout", "429", "500", "truncated", "nonjson",
 "empty", "401". It answers ``response_format`` of type ``json_schema`` with llama.cpp's
 HTTP 500 when ``reject_json_schema`` is set, like llama-cpp-python's server.
 """
@@ -21,8 +21,8 @@ GOOD_ARTICLE = {
     "standfirst": "Harrowmere's Old Harbour Bridge shuts on 23 November while engineers replace "
     "corroded hangers.",
     "body": [
-        "The Old Harbour Bridge will close to all traffic on Monday 23 November, city officials "
-        "confirmed, and will stay shut for six weeks while engineers replace and strengthen "
+        "The Old Harbour Bridge closes to all traffic on Monday 23 November, city officials "
+        "confirmed, and will stay shut for six weeks while engineers replace and strengthen the "
         "corroded parts of the 95-year-old crossing.",
         "A routine inspection in October found corrosion in 14 of the bridge's 62 steel "
         "hangers. City engineer Aurelia Voss said none of them had failed, but that the council "
@@ -36,6 +36,12 @@ GOOD_ARTICLE = {
     "teaser": "I retold the Northfield Courier's report on the Old Harbour Bridge closure.",
     "topics": ["transport"],
 }
+# What a model that copies instead of retelling writes: a source sentence, word for word.
+COPIED_SENTENCE = (
+    "City engineer Aurelia Voss said the inspectors discovered corrosion in 14 of the bridge's "
+    "62 steel hangers, the vertical rods that carry the weight of the road deck."
+)
+COPIED_ARTICLE = {**GOOD_ARTICLE, "body": [*GOOD_ARTICLE["body"][:3], COPIED_SENTENCE]}
 # The same article citing, after each paragraph, the numbered source sentences it rests on.
 CITED_ARTICLE = {
     **GOOD_ARTICLE,
@@ -114,6 +120,7 @@ class FakeOpenAI:
                     "cited": (json.dumps(CITED_ARTICLE), "stop"),
                     "invalid": (json.dumps(SHORT_ARTICLE), "stop"),
                     "hijacked": (json.dumps(HIJACKED_ARTICLE), "stop"),
+                    "copied": (json.dumps(COPIED_ARTICLE), "stop"),
                     "truncated": (json.dumps(GOOD_ARTICLE)[:120], "length"),
                     "nonjson": ("Sure! Here is your article about the bridge.", "stop"),
                     "empty": ("", "stop"),

@@ -120,6 +120,27 @@ def test_no_fallback_raises_writer_failed(bridge: SourceDoc) -> None:
         _write(_settings(url, fallback=""), bridge)
 
 
+def test_a_copying_model_is_asked_to_retell_then_replaced_with_the_reason(
+    bridge: SourceDoc,
+) -> None:
+    # A model that copies a source sentence word for word (outside quotes) is sent back
+    # once with the passage named; a model that retells it on the second try is kept.
+    fake = FakeOpenAI(["copied", "ok"])
+    with serve(fake) as url:
+        draft = _write(_settings(url), bridge)
+    repair = fake.requests[1]["messages"][-1]["content"]
+    assert "body paragraph 4: 28 words copied from a source word for word" in repair
+    assert "retell it in your own words" in repair
+    assert draft.backend == "openai" and draft.paragraphs == GOOD_ARTICLE["body"]
+
+    # One that copies again is not published: the extractive writer takes over, saying why.
+    fake = FakeOpenAI(["copied", "copied"])
+    with serve(fake) as url:
+        draft = _write(_settings(url), bridge)
+    assert draft.backend == "extractive"
+    assert "words copied from a source word for word" in draft.note
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -34,7 +34,8 @@ from retold.write.prompting import (
     take_body_citations,
 )
 from retold.write.registry import get_writer
-from retold.write.schema import json_schema, validate_article
+from retold.write.retelling import copy_problems
+from retold.write.schema import ArticleOut, json_schema, validate_article
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,16 @@ def open_writer_model(settings: WriterSettings) -> ChatModel:
 def with_model_settings(settings: WriterSettings, model: LLMSettings) -> WriterSettings:
     """``settings`` with the model's own part as the transport resolved it (keys, paths)."""
     return replace(settings, **{f.name: getattr(model, f.name) for f in fields(LLMSettings)})
+
+
+def _validate(
+    data: dict[str, Any], brief: WriteBrief, sources: Sequence[str]
+) -> tuple[ArticleOut | None, list[str]]:
+    """The article and what is wrong with it: its shape and length, then copying."""
+    article, errors = validate_article(data, brief)
+    if article is not None and not errors:
+        errors = copy_problems(article, sources)
+    return (None if errors else article), errors
 
 
 @dataclass
@@ -156,9 +167,10 @@ class ModelWriter:
         schema = json_schema(brief)
         prompt = build_messages(self.prompt, docs, brief, self.settings.source_tokens)
         messages = prompt.messages
+        sources = [doc.text for doc in docs]
         reply = await self._ask(messages, schema, usage)
         data, cites = take_body_citations(parse_json(reply.text), prompt)
-        article, errors = validate_article(data, brief)
+        article, errors = _validate(data, brief, sources)
         if errors:
             log.info("%s: invalid output, asking for a repair: %s", self.name, errors)
             messages = [
@@ -168,7 +180,7 @@ class ModelWriter:
             ]
             reply = await self._ask(messages, schema, usage)
             data, cites = take_body_citations(parse_json(reply.text), prompt)
-            article, errors = validate_article(data, brief)
+            article, errors = _validate(data, brief, sources)
             if errors:
                 raise StoryError("its output was invalid twice (" + "; ".join(errors[:3]) + ")")
         assert article is not None
