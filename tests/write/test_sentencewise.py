@@ -43,6 +43,12 @@ def test_a_rewrite_that_echoes_the_instructions_is_refused() -> None:
     assert "not these instructions" in problem
 
 
+def test_a_title_or_a_word_or_two_in_quotes_may_be_reworded() -> None:
+    source = "“The Tidewater Years” follows a fishing family over three generations."
+    told = "The Tidewater Years tells of three generations of a family who fish."
+    assert rewrite_problems(told, source, [source]) == []
+
+
 def test_quotations_are_kept_as_said() -> None:
     assert is_quotation(QUOTE)
     assert is_quotation("“We tried everything before we closed it.")  # a quote runs on

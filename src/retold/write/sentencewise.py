@@ -73,6 +73,9 @@ def prompt_version(prompts_dir: str = "") -> str:
     return "+".join(load_prompt(n, prompts_dir).version for n in ("sentence", "heads"))
 
 
+# A quotation this long must stay word for word in its marks; shorter ones (a title, a
+# word or two someone used) may be said in other words.
+QUOTE_WORDS = 5
 # A rewrite sharing this many words in a row with the prompt is echoing its instructions
 # (a small model asked again may answer "Your sentence did not meet the requirements: …").
 ECHO_LIMIT = 6
@@ -90,7 +93,8 @@ def rewrite_problems(
     if len(split_sentences(new)) > 2:
         problems.append("sentence: write one sentence, not several")
     said = {" ".join(words(q)) for q in quoted_spans(new)}
-    if any(" ".join(words(q)) not in said for q in quoted_spans(sentence)):
+    quotes = [q for q in quoted_spans(sentence) if len(words(q)) >= QUOTE_WORDS]
+    if any(" ".join(words(q)) not in said for q in quotes):
         problems.append(
             "sentence: keep what was said word for word, in quotation marks, with who said it"
         )
