@@ -8,10 +8,10 @@ import re
 
 from retold.records import SourceDoc
 from retold.text.sentences import match_key
+from retold.text.stem import content_stems
 from retold.text.words import words
 from retold.verify import evidence
 from retold.verify.checker import Checker
-from retold.verify.textutil import content_stems
 from retold.write import WriteBrief, WriterSettings, get_writer
 from retold.write.prompting import build_messages, load_prompt, take_citations
 from tests.write.fake_openai import GOOD_ARTICLE, FakeOpenAI, serve

@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 
 from retold.text.numbers import SMALL
+from retold.text.stopwords import STOPWORDS
 
 # Up to twenty: beyond that, news copy writes digits.
 _NUMBER_WORDS = {w: str(v) for w, v in {**SMALL, "twenty": 20}.items()}
@@ -27,3 +28,9 @@ def stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)] + keep
     return word
+
+
+def content_stems(tokens: list[str]) -> list[str]:
+    """Stems of the content words among ``tokens``; numbers are left to the numbers check."""
+    stems = (stem(t) for t in tokens if t not in STOPWORDS and len(t) > 1)
+    return [s for s in stems if not s.isdigit()]  # numbers are checked on their own

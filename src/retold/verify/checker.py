@@ -8,12 +8,12 @@ from collections.abc import Mapping, Sequence
 from retold.records import SentenceCheck, SourceDoc
 from retold.text.paragraphs import split_blocks, unwrapped_sentences
 from retold.text.sentences import match_key
+from retold.text.stem import content_stems
 from retold.text.words import words
 from retold.verify import copied, features, names
 from retold.verify import evidence as evidence_mod
 from retold.verify.index import Encoder, IndexCache, SourceIndex
 from retold.verify.scoring import Weights, judge, load_weights
-from retold.verify.textutil import content_stems
 
 # A sentence's match key -> the source sentences its writer cited for it (Draft.cites).
 Cites = Mapping[str, Sequence[str]]

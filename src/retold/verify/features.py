@@ -12,14 +12,14 @@ import numpy as np
 
 from retold.relate.embeddings import TokenStates
 from retold.text.quotes import quoted_spans
-from retold.text.stem import stem
+from retold.text.stem import content_stems, stem
 from retold.text.stopwords import STOPWORDS
 from retold.text.words import words
 from retold.verify import names, numbers
 from retold.verify.evidence import Evidence
 from retold.verify.index import SourceIndex, unit_slots, unit_token_vectors
 from retold.verify.quotes import quote_found
-from retold.verify.textutil import NEGATIONS, OPPOSITES, UNKNOWN_WORDS, content_stems
+from retold.verify.textutil import NEGATIONS, OPPOSITES, UNKNOWN_WORDS
 
 # The order matters: scoring.py's weights follow it.
 FEATURES = (

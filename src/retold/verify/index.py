@@ -18,12 +18,11 @@ import numpy as np
 
 from retold.relate.embeddings import TokenStates
 from retold.text.paragraphs import unwrapped_sentences
-from retold.text.stem import stem
+from retold.text.stem import content_stems, stem
 from retold.text.words import words
 from retold.verify import copied, names, numbers
 from retold.verify.bm25 import BM25
 from retold.verify.quotes import canonical_source
-from retold.verify.textutil import content_stems
 
 
 class Encoder(Protocol):

@@ -6,8 +6,6 @@ only says which of them the checker's features count.
 
 from __future__ import annotations
 
-from retold.text.stem import stem
-from retold.text.stopwords import STOPWORDS
 from retold.text.words import wordset
 
 # What summarisation models and datasets write for a word they could not produce.
@@ -45,12 +43,6 @@ for _pair in _OPPOSITE_PAIRS.replace("\n", "|").split("|"):
         _a, _b = _pair.split()
         OPPOSITES[_a] = OPPOSITES.get(_a, frozenset()) | {_b}
         OPPOSITES[_b] = OPPOSITES.get(_b, frozenset()) | {_a}
-
-
-def content_stems(tokens: list[str]) -> list[str]:
-    """Stems of the content words among ``tokens``; numbers are left to the numbers check."""
-    stems = (stem(t) for t in tokens if t not in STOPWORDS and len(t) > 1)
-    return [s for s in stems if not s.isdigit()]  # numbers are checked on their own
 
 
 def negation_count(tokens: list[str]) -> int:

@@ -78,8 +78,9 @@ def load_prompt(name: str = "article", prompts_dir: str = "") -> PromptTemplate:
 TEMPLATES = ("article", "sentence", "heads")
 
 
-def prompt_versions(prompts_dir: str = "") -> str:
-    return "+".join(load_prompt(name, prompts_dir).version for name in TEMPLATES)
+def prompt_versions(prompts_dir: str = "", names: Sequence[str] = TEMPLATES) -> str:
+    """The versions of the templates ``names``, joined ("sentence-v1+heads-v1")."""
+    return "+".join(load_prompt(name, prompts_dir).version for name in names)
 
 
 def _parse(text: str, version: str, filename: str) -> PromptTemplate:

@@ -29,11 +29,11 @@ from retold.records import Draft, SourceDoc
 from retold.text.copying import COPY_LIMIT, longest_copied_run
 from retold.text.quotes import quoted_spans
 from retold.text.sentences import ends_sentence, match_key, split_sentences
-from retold.text.stopwords import STOPWORDS
+from retold.text.stem import content_stems
 from retold.text.words import words
 from retold.write.backend import WriteBrief
 from retold.write.extractive import write_extractive
-from retold.write.prompting import PromptTemplate, load_prompt, repair_message
+from retold.write.prompting import PromptTemplate, load_prompt, prompt_versions, repair_message
 from retold.write.schema import MAX_HEADLINE, MAX_STANDFIRST, MAX_TEASER
 
 Messages = list[dict[str, str]]
@@ -69,8 +69,8 @@ HEADS_SCHEMA: dict[str, Any] = {
 
 
 def prompt_version(prompts_dir: str = "") -> str:
-    """The versions of both prompts this method uses, for drafts and the draft cache."""
-    return "+".join(load_prompt(n, prompts_dir).version for n in ("sentence", "heads"))
+    """The versions of both prompts this method uses, for drafts."""
+    return prompt_versions(prompts_dir, ("sentence", "heads"))
 
 
 # A quotation this long must stay word for word in its marks; shorter ones (a title, a
@@ -144,13 +144,10 @@ def heads_problems(data: dict[str, Any], article: str = "") -> list[str]:
     teaser = data["teaser"].strip()
     if not teaser.startswith(TEASER_OPENING):
         problems.append(f'teaser: start it with "{TEASER_OPENING}"')
-    elif article and not content_words(teaser) & content_words(article):
+    elif article and not set(content_stems(words(teaser))) & set(content_stems(words(article))):
         problems.append("teaser: say what this story is about")
     return problems
 
-
-def content_words(text: str) -> set[str]:
-    return {w for w in words(text) if w not in STOPWORDS and len(w) > 2}
 
 
 @dataclass(frozen=True)
