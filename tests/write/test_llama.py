@@ -95,7 +95,7 @@ def test_local_backend_retells_sentence_by_sentence(short_doc: SourceDoc) -> Non
     """Each sentence the extractive writer chose, said again by the model (or kept, and
     counted, when its rewrites copied or strayed): each cites the sentence it retells."""
     settings = WriterSettings(backend="local", n_ctx=2048, retries=0)
-    plan = write_extractive([short_doc], BRIEF)
+    plan = write_extractive([short_doc], BRIEF, capped=False)  # a plan to retell, not a copy
     draft = asyncio.run(get_writer(settings).write([short_doc], brief=BRIEF))
     _check_draft(draft, short_doc, "local", prompt="sentence-v1+heads-v1")
     assert draft.backend == "local"

@@ -9,7 +9,10 @@ quotation kept whole), so the checker can trace each one. The algorithm:
    similarity to the title (news puts the point first);
 3. pick units with MMR across all documents, so a fact told by two outlets is
    told once, never a sentence that leans on one we left out ("He said …");
-4. put them back in source order and group them into 3–6 short paragraphs.
+4. put them back in source order and group them into 3–6 short paragraphs;
+5. copy little: at most ``MAX_COPIED_SENTENCES`` sentences, standfirst included, and at
+   most ``MAX_SOURCE_SHARE`` of any one source's words, so the article sends readers to
+   the original rather than standing in for it.
 
 Bounded by input size: only the first ``MAX_SOURCE_CHARS`` characters and ``MAX_UNITS_PER_DOC``
 units of a document are considered (news puts the point first), at most ``MAX_UNITS`` in a
@@ -49,6 +52,11 @@ MAX_UNITS_PER_DOC = 400
 MAX_UNITS = 1000
 MIN_UNITS_PER_DOC = 20  # so a story of many documents still reads past each lede
 MAX_UNIT_CHARS = 5000  # a longer "sentence" is a run-on page fragment: never picked
+# What a copy may take, so the article points to the original rather than replacing it:
+# at most five sentences in all (standfirst included), and at most 30% of any one
+# source's words.
+MAX_COPIED_SENTENCES = 5
+MAX_SOURCE_SHARE = 0.30
 
 _JUNK = re.compile(
     r"\b(?:read\s+more|click\s+here|sign\s+up|subscribe|newsletter|follow\s+us|share\s+this"
@@ -257,8 +265,9 @@ def _target_words(brief: WriteBrief, source_words: int, n_docs: int) -> int:
     return int(min(brief.max_words * 0.8, target))
 
 
-def write_extractive(docs: Sequence[SourceDoc], brief: WriteBrief) -> Draft:
-    """An article made only of source sentences (see the module docstring)."""
+def write_extractive(docs: Sequence[SourceDoc], brief: WriteBrief, *, capped: bool = True) -> Draft:
+    """An article made only of source sentences (see the module docstring). ``capped=False``
+    lifts the copying caps, for a plan that a model retells sentence by sentence."""
     # A story of very many documents: the first ones, each still read past its lede.
     docs = list(docs[: MAX_UNITS // MIN_UNITS_PER_DOC])
     per_doc = min(MAX_UNITS_PER_DOC, max(MIN_UNITS_PER_DOC, MAX_UNITS // max(1, len(docs))))
@@ -297,7 +306,18 @@ def write_extractive(docs: Sequence[SourceDoc], brief: WriteBrief) -> Draft:
     scores = scores * length * voice
     eligible = [not u.junk for u in units]
 
-    standfirst, used = _standfirst(units, scores, eligible)
+    standfirst, used, origin = _standfirst(units, scores, eligible)
+    # A feed's own excerpt (imagine mode) is published for syndication: no share applies.
+    share = 1.0 if imagined or not capped else MAX_SOURCE_SHARE
+    allowance = [int(share * word_count(d.text)) for d in docs]
+    sentences_left = MAX_COPIED_SENTENCES if capped else MAX_UNITS
+    if origin is not None:
+        taken = word_count(standfirst)
+        if taken > allowance[units[origin].doc]:
+            standfirst, used = "", None  # a very short source: the dek alone would be too much
+        else:
+            allowance[units[origin].doc] -= taken
+            sentences_left -= 1
     if sum(eligible) <= 4:
         used = None  # too little to spare: the body may repeat the dek
 
@@ -305,6 +325,7 @@ def write_extractive(docs: Sequence[SourceDoc], brief: WriteBrief) -> Draft:
     target = _target_words(brief, source_words, len(docs))
     index = {(u.doc, u.position): i for i, u in enumerate(units)}
     words_so_far = [0]
+    budget = {"sentences": sentences_left}
 
     def predecessor(i: int) -> int | None:
         u = units[i]
@@ -320,13 +341,19 @@ def write_extractive(docs: Sequence[SourceDoc], brief: WriteBrief) -> Draft:
             return False
         if units[i].dangling and predecessor(i) not in chosen:
             return False
-        if words_so_far[0] + units[i].words > brief.max_words:
+        u = units[i]
+        if words_so_far[0] + u.words > brief.max_words or u.words > allowance[u.doc]:
             return False
-        words_so_far[0] += units[i].words
+        sentences = _sentence_count(u.text)
+        if sentences > budget["sentences"]:
+            return False
+        words_so_far[0] += u.words
+        allowance[u.doc] -= u.words
+        budget["sentences"] -= sentences
         return True
 
     def done(chosen: list[int]) -> bool:
-        return words_so_far[0] >= target
+        return words_so_far[0] >= target or budget["sentences"] <= 0
 
     # The same fact in other words (two outlets, or a recap) counts as redundant.
     redundancy = np.maximum(sim, fact_overlap(units) * 1.05)
@@ -340,6 +367,8 @@ def write_extractive(docs: Sequence[SourceDoc], brief: WriteBrief) -> Draft:
         fits=fits,
         done=done,
     )
+    if not picked and origin is not None and units[origin].text == standfirst:
+        picked, standfirst = [origin], ""  # a short source: its one sentence is the article
     paragraphs = _paragraphs(units, picked, brief)
     headline = _best_title(docs, units, bool(picked))
     if not headline:
@@ -348,7 +377,7 @@ def write_extractive(docs: Sequence[SourceDoc], brief: WriteBrief) -> Draft:
 
     notes = []
     words = sum(word_count(p) for p in paragraphs)
-    if words < brief.min_words:
+    if words < brief.min_words and source_words * MAX_SOURCE_SHARE < brief.min_words:
         notes.append(f"The sources were short: {words} words retold.")
     return Draft(
         headline=headline,
@@ -367,24 +396,29 @@ def _url(docs: Sequence[SourceDoc]) -> str:
     return docs[0].url if docs else ""
 
 
+def _sentence_count(text: str) -> int:
+    return max(1, len(sentence_spans(text)))
+
+
 def _standfirst(
     units: Sequence[Unit], scores: np.ndarray, eligible: Sequence[bool]
-) -> tuple[str, int | None]:
-    """The dek, and the unit it copies whole (so the body doesn't repeat it)."""
+) -> tuple[str, int | None, int | None]:
+    """The dek, the unit it copies whole (so the body doesn't repeat it) and the unit it
+    comes from (whole or cut at a clause), whose source it counts against."""
     order = [i for i in np.argsort(-scores) if eligible[i] and not units[i].quote]
     order = [int(i) for i in order if not units[i].dangling][:4] or [int(i) for i in order[:1]]
     if not order:
-        return "", None
+        return "", None, None
     top = units[order[0]]
     if len(top.text) <= MAX_STANDFIRST and top.words >= 8:
-        return top.text, order[0]
+        return top.text, order[0], order[0]
     trimmed = trim_sentence(top.text, MAX_STANDFIRST)
     if not trimmed.endswith("…"):
-        return trimmed, None  # the lede cut at a clause says it best
+        return trimmed, None, order[0]  # the lede cut at a clause says it best
     for i in order[1:3]:
         if len(units[i].text) <= MAX_STANDFIRST and units[i].words >= 8:
-            return units[i].text, i
-    return trimmed, None
+            return units[i].text, i, i
+    return trimmed, None, order[0]
 
 
 def _headline_from(sentence: str) -> str:
