@@ -53,11 +53,9 @@ import retold.store.db as store_db
 from retold.cli import main
 from retold.llm import openai_client
 from retold.newsroom import Newsroom
-from retold.records import SourceDoc
 from retold.samples_server import SampleServer, samples_dir
 from retold.store import sources as sources_store
-from retold.write.backend import WriteBrief
-from retold.write.extractive import write_extractive
+from tests.write.fake_openai import echo_completion
 
 FEED = "harbour-gazette/rss.xml"  # nine documents: eight stories to write, one teaser
 WRITER_UNAVAILABLE, FAILED = 3, 1
@@ -133,47 +131,6 @@ class ModelServer:
                     self._send(200, json.dumps(echo_completion(payload)).encode())
 
         return Handler
-
-
-SOURCE = re.compile(r'<source id=(\d+)[^>]*?title="([^"]*)"[^>]*>\n(.*?)\n</source>', re.S)
-NUMBER = re.compile(r"\[\d+\] ")
-
-
-def retell(text: str) -> str:
-    """The fake model's "retelling": the text with every tenth word left out, so that it
-    copies no run of COPY_LIMIT words (a copy is sent back, then replaced)."""
-    return " ".join(w for n, w in enumerate(text.split(), 1) if n % 10)
-
-
-def echo_completion(payload: dict[str, Any]) -> dict[str, Any]:
-    """A chat completion holding a retelling of the extractive article of the prompt's
-    sources (their sentence numbers taken out)."""
-    docs = [
-        SourceDoc(id=int(i), url="", title=title, text=NUMBER.sub("", text))
-        for i, title, text in SOURCE.findall(payload["messages"][-1]["content"])
-    ]
-    draft = write_extractive(docs, WriteBrief())
-    article = {
-        "headline": draft.headline,
-        "standfirst": retell(draft.standfirst),
-        "body": [retell(p) for p in draft.paragraphs],
-        "teaser": draft.teaser,
-        "topics": draft.topics or ["politics"],
-    }
-    return {
-        "id": "chatcmpl-echo",
-        "object": "chat.completion",
-        "created": int(time.time()),
-        "model": payload.get("model", "echo"),
-        "choices": [
-            {
-                "index": 0,
-                "message": {"role": "assistant", "content": json.dumps(article)},
-                "finish_reason": "stop",
-            }
-        ],
-        "usage": {"prompt_tokens": 100, "completion_tokens": 50, "total_tokens": 150},
-    }
 
 
 def make_newsroom(root: Path, publisher: SampleServer, *, backend: str = "extractive") -> Path:

@@ -26,7 +26,7 @@ def _run(
     root: Path, sample_server: SampleServer, monkeypatch: pytest.MonkeyPatch, beyond_cap: str
 ) -> tuple[dict[str, int], list[tuple[str, str, str]], int]:
     """(run counts, [(story status, backend, note)] per story, model requests)."""
-    fake = FakeOpenAI(["ok"])
+    fake = FakeOpenAI(["echo"])  # a retelling of whichever story it is sent
     with serve(fake) as endpoint:
         for key, value in {
             "BACKEND": "openai",

@@ -1,7 +1,8 @@
 """A minimal OpenAI-compatible chat endpoint on loopback that misbehaves on cue.
 
 Each request takes the next behaviour from a script (the last one repeats):
-"ok", "cited", "invalid", "hijacked", "copied", "timeout", "429", "500", "truncated", "nonjson",
+"ok", "echo" (a retelling of the prompt's own sources), "cited", "invalid", "hijacked",
+"copied", "invented-headline", "timeout", "429", "500", "truncated", "nonjson",
 "empty", "401". It answers ``response_format`` of type ``json_schema`` with llama.cpp's
 HTTP 500 when ``reject_json_schema`` is set, like llama-cpp-python's server.
 """
@@ -9,12 +10,17 @@ HTTP 500 when ``reject_json_schema`` is set, like llama-cpp-python's server.
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from retold.records import SourceDoc
+from retold.write.backend import WriteBrief
+from retold.write.extractive import write_extractive
 
 GOOD_ARTICLE = {
     "headline": "Old Harbour Bridge to close for six weeks of repairs",
@@ -42,6 +48,8 @@ COPIED_SENTENCE = (
     "62 steel hangers, the vertical rods that carry the weight of the road deck."
 )
 COPIED_ARTICLE = {**GOOD_ARTICLE, "body": [*GOOD_ARTICLE["body"][:3], COPIED_SENTENCE]}
+# A headline with a place no source names: the checker never reads the headline.
+INVENTED_HEADLINE = {**GOOD_ARTICLE, "headline": "Old Harbour Bridge in Scotland shuts for repairs"}
 # The same article citing, after each paragraph, the numbered source sentences it rests on.
 CITED_ARTICLE = {
     **GOOD_ARTICLE,
@@ -115,39 +123,68 @@ class FakeOpenAI:
                 if behaviour == "401":
                     self._send(401, {"error": {"message": "bad key"}})
                     return
+                if behaviour == "echo":
+                    self._send(200, echo_completion(payload))
+                    return
                 content, finish = {
                     "ok": (json.dumps(GOOD_ARTICLE), "stop"),
                     "cited": (json.dumps(CITED_ARTICLE), "stop"),
                     "invalid": (json.dumps(SHORT_ARTICLE), "stop"),
                     "hijacked": (json.dumps(HIJACKED_ARTICLE), "stop"),
                     "copied": (json.dumps(COPIED_ARTICLE), "stop"),
+                    "invented-headline": (json.dumps(INVENTED_HEADLINE), "stop"),
                     "truncated": (json.dumps(GOOD_ARTICLE)[:120], "length"),
                     "nonjson": ("Sure! Here is your article about the bridge.", "stop"),
                     "empty": ("", "stop"),
                 }[behaviour]
-                self._send(
-                    200,
-                    {
-                        "id": "chatcmpl-fake",
-                        "object": "chat.completion",
-                        "created": int(time.time()),
-                        "model": payload.get("model", "fake"),
-                        "choices": [
-                            {
-                                "index": 0,
-                                "message": {"role": "assistant", "content": content},
-                                "finish_reason": finish,
-                            }
-                        ],
-                        "usage": {
-                            "prompt_tokens": 100,
-                            "completion_tokens": 50,
-                            "total_tokens": 150,
-                        },
-                    },
-                )
+                self._send(200, _completion(payload, content, finish))
 
         return Handler
+
+
+def _completion(payload: dict[str, Any], content: str, finish: str) -> dict[str, Any]:
+    return {
+        "id": "chatcmpl-fake",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": payload.get("model", "fake"),
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": content},
+                "finish_reason": finish,
+            }
+        ],
+        "usage": {"prompt_tokens": 100, "completion_tokens": 50, "total_tokens": 150},
+    }
+
+
+SOURCE = re.compile(r'<source id=(\d+)[^>]*?title="([^"]*)"[^>]*>\n(.*?)\n</source>', re.S)
+NUMBER = re.compile(r"\[\d+\] ")
+
+
+def retell(text: str) -> str:
+    """The fake model's "retelling": the text with every tenth word left out, so that it
+    copies no run of COPY_LIMIT words (a copy is sent back, then replaced)."""
+    return " ".join(w for n, w in enumerate(text.split(), 1) if n % 10)
+
+
+def echo_completion(payload: dict[str, Any]) -> dict[str, Any]:
+    """A chat completion holding a retelling of the extractive article of the prompt's
+    sources (their sentence numbers taken out)."""
+    docs = [
+        SourceDoc(id=int(i), url="", title=title, text=NUMBER.sub("", text))
+        for i, title, text in SOURCE.findall(payload["messages"][-1]["content"])
+    ]
+    draft = write_extractive(docs, WriteBrief(), capped=False)  # retold, so not capped
+    article = {
+        "headline": draft.headline,
+        "standfirst": retell(draft.standfirst),
+        "body": [retell(p) for p in draft.paragraphs],
+        "teaser": draft.teaser,
+        "topics": draft.topics or ["politics"],
+    }
+    return _completion(payload, json.dumps(article), "stop")
 
 
 @contextmanager

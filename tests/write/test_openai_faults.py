@@ -141,6 +141,15 @@ def test_a_copying_model_is_asked_to_retell_then_replaced_with_the_reason(
     assert "words copied from a source word for word" in draft.note
 
 
+def test_a_headline_naming_what_no_source_says_is_sent_back(bridge: SourceDoc) -> None:
+    fake = FakeOpenAI(["invented-headline", "ok"])
+    with serve(fake) as url:
+        draft = _write(_settings(url), bridge)
+    repair = fake.requests[1]["messages"][-1]["content"]
+    assert "headline: scotland is not in the sources" in repair
+    assert draft.backend == "openai" and draft.headline == GOOD_ARTICLE["headline"]
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -86,6 +86,9 @@ def test_heads_that_fit_pass() -> None:
         ({"teaser": "Bridge closes for six weeks."}, 'start it with "An AI"'),
         ({"teaser": "An AI wonders whether trams can beat the traffic."}, "what this story is"),
         ({"headline": ""}, "headline: write it"),
+        # Nothing checks these lines sentence by sentence: a new name or number is refused.
+        ({"headline": "Old Harbour Bridge in UK closes for six weeks"}, "headline: uk is not"),
+        ({"standfirst": "Engineers will replace 40 corroded hangers."}, "standfirst: 40"),
     ],
 )
 def test_heads_that_do_not_fit_are_named(change: dict[str, str], problem: str) -> None:

@@ -34,7 +34,7 @@ from retold.write.prompting import (
     take_body_citations,
 )
 from retold.write.registry import get_writer
-from retold.write.retelling import copy_problems
+from retold.write.retelling import copy_problems, invented_particulars
 from retold.write.schema import ArticleOut, json_schema, validate_article
 
 log = logging.getLogger(__name__)
@@ -59,7 +59,8 @@ def _validate(
     """The article and what is wrong with it: its shape and length, then copying."""
     article, errors = validate_article(data, brief)
     if article is not None and not errors:
-        errors = copy_problems(article, sources)
+        heads = [("headline", article.headline), ("standfirst", article.standfirst)]
+        errors = copy_problems(article, sources) + invented_particulars(heads, sources)
     return (None if errors else article), errors
 
 

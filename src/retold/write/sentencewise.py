@@ -34,6 +34,7 @@ from retold.text.words import words
 from retold.write.backend import WriteBrief
 from retold.write.extractive import write_extractive
 from retold.write.prompting import PromptTemplate, load_prompt, prompt_versions, repair_message
+from retold.write.retelling import invented_particulars
 from retold.write.schema import MAX_HEADLINE, MAX_STANDFIRST, MAX_TEASER
 
 Messages = list[dict[str, str]]
@@ -120,7 +121,9 @@ def is_quotation(sentence: str) -> bool:
     return quoted * 2 >= max(1, len(words(sentence)))
 
 
-def heads_problems(data: dict[str, Any], article: str = "") -> list[str]:
+def heads_problems(
+    data: dict[str, Any], article: str = "", sources: Sequence[str] = ()
+) -> list[str]:
     problems = []
     for key, limit in (
         ("headline", MAX_HEADLINE),
@@ -141,6 +144,9 @@ def heads_problems(data: dict[str, Any], article: str = "") -> list[str]:
         problems.append("headline: no question and no exclamation mark")
     if len(split_sentences(data["standfirst"])) > 1:
         problems.append("standfirst: one sentence")
+    if article or sources:
+        parts = [(key, data[key]) for key in ("headline", "standfirst")]
+        problems += invented_particulars(parts, [article, *sources])
     teaser = data["teaser"].strip()
     if not teaser.startswith(TEASER_OPENING):
         problems.append(f'teaser: start it with "{TEASER_OPENING}"')
@@ -227,7 +233,7 @@ async def write_sentencewise(
 ) -> Draft:
     """An article retold sentence by sentence (see the module docstring); backend, model and
     accounting are the caller's to fill in."""
-    plan = write_extractive(docs, brief)
+    plan = write_extractive(docs, brief, capped=False)  # retold, not copied: no copy caps
     if not plan.paragraphs:
         return plan  # nothing to retell: the write stage skips an empty draft
     sources = [d.text for d in docs]
@@ -243,7 +249,7 @@ async def write_sentencewise(
             "site_title": brief.site_title or "a news site",
         },
         HEADS_SCHEMA,
-        lambda data: heads_problems(data, article),
+        lambda data: heads_problems(data, article, sources),
     )
     notes = []
     if body.kept:
