@@ -121,3 +121,17 @@ def test_repair_from_evidence_uses_the_source_words_once() -> None:
         ["D ok."],
     ]
     assert repair_from_evidence([["A ok."], ["E wrong."]], [checks[0], checks[4]]) is None
+
+
+def test_a_repaired_article_says_what_the_repair_did() -> None:
+    good = checks(*["supported"] * 6)
+    assert label_for(good, backend="local", imagined=False, replaced=1) == (
+        "I retold this from the original source. All 6 sentences match it. After checking, "
+        "I put one sentence I couldn't match back in the source's words."
+    )
+    assert label_for(good, backend="local", imagined=False, removed=2).endswith(
+        "After checking, I removed two sentences I couldn't match."
+    )
+    assert label_for(good, backend="local", imagined=False, replaced=2, removed=1).endswith(
+        "I put two sentences back in the source's words and removed one I couldn't match."
+    )

@@ -31,8 +31,8 @@ Progress = Callable[[str, int, int], None]
 
 
 def open_judge(room: Newsroom) -> Judge | None:
-    """The optional stronger judge from [checker] judge (None when off, the default)."""
-    return get_judge(room.settings.checker.judge, room.judge_settings())
+    """The stronger judge from [checker] judge (None when off; see resolve_judge)."""
+    return get_judge(room.judge_name(), room.judge_settings())
 
 
 def verify_articles(room: Newsroom, report: RunReport, progress: Progress | None = None) -> None:
@@ -154,12 +154,15 @@ def _verify_one(
     articles_store.save_checks(session, version, checks)
     report.count("sentences_checked", len(checks))
     report.count("sentences_unsupported", sum(c.verdict != "supported" for c in checks))
+    replaced, removed = outcome.changes
     version.label = label_for(
         checks,
         backend=version.backend,
         imagined=False,
         reviewed_on=reviewed_on,
         sources=len(docs),
+        replaced=replaced,
+        removed=removed,
     )
     if decision.action == "hold" and article.reviewed_at is None:
         article.status = "held"

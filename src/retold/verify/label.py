@@ -23,9 +23,14 @@ def label_for(
     imagined: bool,
     reviewed_on: date | None = None,
     sources: int = 1,
+    replaced: int = 0,
+    removed: int = 0,
 ) -> str:
-    """Banner text. ``sources``: how many source documents the story was built from."""
+    """Banner text. ``sources``: how many source documents the story was built from;
+    ``replaced``/``removed``: sentences a repair put in the source's words or took out."""
     text = SEED_LABEL if imagined or not checks else _checked(checks, backend, sources)
+    if checks and not imagined and (replaced or removed):
+        text += " " + _repaired(replaced, removed)
     if reviewed_on is not None:
         text += f" Reviewed by an editor on {reviewed_on.day} {reviewed_on:%b %Y}."
     return text
@@ -66,3 +71,20 @@ def _marked(failing: int) -> str:
     if failing == 1:
         return "the one I couldn't match is marked."
     return f"the {count_word(failing)} I couldn't match are marked."
+
+
+def _repaired(replaced: int, removed: int) -> str:
+    """What a repair did, so a reader knows the writer's draft was corrected."""
+    if replaced and removed:
+        return (
+            f"After checking, I put {_count(replaced)} back in the source's words and removed "
+            f"{count_word(removed)} I couldn't match."
+        )
+    if replaced:
+        put = f"put {_count(replaced)} I couldn't match back"
+        return f"After checking, I {put} in the source's words."
+    return f"After checking, I removed {_count(removed)} I couldn't match."
+
+
+def _count(n: int) -> str:
+    return "one sentence" if n == 1 else f"{count_word(n)} sentences"

@@ -41,6 +41,15 @@ class Outcome:
     repaired: bool  # `paragraphs` differ from the draft's
 
     @property
+    def changes(self) -> tuple[int, int]:
+        """(sentences put back in the source's words, sentences removed) by the repair."""
+        if not self.repaired:
+            return 0, 0
+        removed = max(0, len(self.first_checks) - len(self.checks))
+        failed = sum(c.verdict != "supported" for c in self.first_checks)
+        return max(0, failed - removed), removed
+
+    @property
     def note(self) -> str:
         """The repaired version's note, shown with its history."""
         return f"repaired in {self.rounds} round(s)"
