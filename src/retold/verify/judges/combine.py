@@ -98,13 +98,15 @@ def judge_checks(
 ) -> list[SentenceCheck]:
     """Ask ``judge`` about every check that has evidence (one call) and combine.
 
-    With no judge, or where nothing has evidence, the checks come back unchanged.
+    With no judge, or where nothing has evidence, the checks come back unchanged; nor is
+    the judge asked about sentences copied word for word from their source.
     Rule failures are still shown to the judge: its opinion lowers their score.
     """
     out = list(checks)
     if judge is None:
         return out
-    todo = [i for i, c in enumerate(out) if c.evidence]
+    # A sentence found word for word in its source needs no second opinion (see combine).
+    todo = [i for i, c in enumerate(out) if c.evidence and c.reason != COPIED_REASON]
     if not todo:
         return out
     verdicts = judge.judge([(out[i].evidence, out[i].text) for i in todo])
