@@ -9,12 +9,15 @@ from pathlib import Path
 
 def main(argv: list[str]) -> int:
     here = Path(__file__).parent
-    only = set(argv)
+    # Names pick benches ("writer-quality" is bench_writer_quality.py); options go to each.
+    split = next((i for i, a in enumerate(argv) if a.startswith("-")), len(argv))
+    only, options = {a.replace("-", "_") for a in argv[:split]}, argv[split:]
     scripts = sorted(p for p in here.glob("bench_*.py") if not only or p.stem[6:] in only)
     failed = 0
     for script in scripts:
         print(f"# {script.name}", flush=True)
-        done = subprocess.run([sys.executable, str(script)], cwd=here.parent, timeout=1800)
+        command = [sys.executable, str(script), *options]
+        done = subprocess.run(command, cwd=here.parent)  # writer-quality runs for an hour
         if done.returncode != 0:
             failed += 1
             print(f"# {script.name} failed with exit code {done.returncode}", flush=True)
