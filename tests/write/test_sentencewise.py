@@ -3,11 +3,20 @@ and teaser the model writes for the result (the model itself: tests/write/test_l
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
 import pytest
 
-from retold.write import WriterConfigError, WriterSettings, get_writer
+from retold.records import SourceDoc
+from retold.write import WriteBrief, WriterConfigError, WriterSettings, get_writer
 from retold.write.prompting import load_prompt
-from retold.write.sentencewise import heads_problems, is_quotation, rewrite_problems
+from retold.write.sentencewise import (
+    heads_problems,
+    is_quotation,
+    rewrite_problems,
+    write_sentencewise,
+)
 
 SOURCE = (
     "The council voted on Tuesday to close the Old Harbour Bridge for six weeks while "
@@ -104,3 +113,29 @@ def test_heads_that_do_not_fit_are_named(change: dict[str, str], problem: str) -
 def test_an_unknown_local_method_is_a_config_error() -> None:
     with pytest.raises(WriterConfigError, match="method 'poem'"):
         get_writer(WriterSettings(backend="local", options={"method": "poem"}))
+
+
+def test_a_line_the_model_gets_right_is_kept_when_another_is_refused(bridge: SourceDoc) -> None:
+    """A scripted model (a stand-in for the model, not for the code under test): every
+    rewrite copies its sentence (so the source's stays), the headline invents a place twice,
+    the standfirst runs to two sentences twice, the teaser is fine."""
+    heads_asked = []
+
+    async def ask(messages: list[dict[str, str]], schema: dict[str, Any]) -> dict[str, Any]:
+        if "sentence" in schema["properties"]:
+            said = messages[1]["content"].rsplit("\n", 1)[-1]
+            return {"sentence": said}
+        heads_asked.append(messages)
+        return {
+            "headline": "Old Harbour Bridge in Scotland shuts for repairs",
+            "standfirst": "The bridge shuts. Engineers fix it.",
+            "teaser": "An AI wonders how the harbour copes without its bridge.",
+        }
+
+    draft = asyncio.run(write_sentencewise(ask, [bridge], WriteBrief()))
+    assert len(heads_asked) == 2  # asked once more, naming what was wrong
+    assert draft.teaser == "An AI wonders how the harbour copes without its bridge."
+    assert "Scotland" not in draft.headline and draft.headline  # the plan's headline
+    assert draft.standfirst and "Engineers fix it" not in draft.standfirst
+    assert "The headline and standfirst are the extractive writer's" in draft.note
+    assert "headline: scotland is not in the sources" in draft.note

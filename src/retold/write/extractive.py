@@ -377,7 +377,7 @@ def write_extractive(docs: Sequence[SourceDoc], brief: WriteBrief, *, capped: bo
 
     notes = []
     words = sum(word_count(p) for p in paragraphs)
-    if words < brief.min_words and source_words * MAX_SOURCE_SHARE < brief.min_words:
+    if words < brief.min_words and source_words * share < brief.min_words:
         notes.append(f"The sources were short: {words} words retold.")
     return Draft(
         headline=headline,

@@ -124,6 +124,8 @@ def is_quotation(sentence: str) -> bool:
 def heads_problems(
     data: dict[str, Any], article: str = "", sources: Sequence[str] = ()
 ) -> list[str]:
+    """What is wrong with the model's headline, standfirst and teaser, each problem named
+    after its line ("teaser: …"), so a line that has none can be kept on its own."""
     problems = []
     for key, limit in (
         ("headline", MAX_HEADLINE),
@@ -135,25 +137,31 @@ def heads_problems(
             problems.append(f"{key}: write it")
         elif len(value) > limit:
             problems.append(f"{key}: at most {limit} characters")
-    if problems:
-        return problems
-    headline = data["headline"].strip()
-    if len(headline.split()) > MAX_HEADLINE_WORDS:
-        problems.append(f"headline: at most {MAX_HEADLINE_WORDS} words")
-    if headline.endswith(("?", "!")):
-        problems.append("headline: no question and no exclamation mark")
-    if len(split_sentences(data["standfirst"])) > 1:
+    written = {key for key in HEADS_SCHEMA["required"] if not _about(problems, key)}
+    if "headline" in written:
+        headline = data["headline"].strip()
+        if len(headline.split()) > MAX_HEADLINE_WORDS:
+            problems.append(f"headline: at most {MAX_HEADLINE_WORDS} words")
+        if headline.endswith(("?", "!")):
+            problems.append("headline: no question and no exclamation mark")
+    if "standfirst" in written and len(split_sentences(data["standfirst"])) > 1:
         problems.append("standfirst: one sentence")
     if article or sources:
-        parts = [(key, data[key]) for key in ("headline", "standfirst")]
+        parts = [(key, data[key]) for key in ("headline", "standfirst") if key in written]
         problems += invented_particulars(parts, [article, *sources])
-    teaser = data["teaser"].strip()
-    if not teaser.startswith(TEASER_OPENING):
-        problems.append(f'teaser: start it with "{TEASER_OPENING}"')
-    elif article and not set(content_stems(words(teaser))) & set(content_stems(words(article))):
-        problems.append("teaser: say what this story is about")
+    if "teaser" in written:
+        teaser = data["teaser"].strip()
+        if not ends_sentence(teaser):  # the grammar's length cap cut it off mid-phrase
+            problems.append("teaser: one short sentence that ends with a full stop")
+        if not teaser.startswith(TEASER_OPENING):
+            problems.append(f'teaser: start it with "{TEASER_OPENING}"')
+        elif article and not set(content_stems(words(teaser))) & set(content_stems(words(article))):
+            problems.append("teaser: say what this story is about")
     return problems
 
+
+def _about(problems: Sequence[str], key: str) -> bool:
+    return any(p.startswith(f"{key}:") for p in problems)
 
 
 @dataclass(frozen=True)
@@ -170,8 +178,9 @@ async def _ask_checked(
     values: dict[str, str],
     schema: dict[str, Any],
     problems: Callable[[dict[str, Any]], list[str]],
-) -> dict[str, Any] | None:
-    """The model's answer, asked once more naming what was wrong; None if still wrong."""
+) -> tuple[dict[str, Any], list[str]]:
+    """The model's answer, asked once more naming what was wrong, and what is still wrong
+    with it (nothing: use it)."""
     messages = [
         {"role": "system", "content": Template(prompt.system).safe_substitute(values)},
         {"role": "user", "content": Template(prompt.user).safe_substitute(values)},
@@ -185,7 +194,26 @@ async def _ask_checked(
         ]
         data = await ask(messages, schema)
         errors = problems(data)
-    return None if errors else data
+    return data, errors
+
+
+async def retell_sentence(
+    ask: Ask, prompt: PromptTemplate, sentence: str, sources: Sequence[str], brief: WriteBrief
+) -> str | None:
+    """``sentence`` in the model's words, or None when both tries copied or strayed."""
+    instructions = (prompt.system, prompt.repair)
+
+    def problems(data: dict[str, Any]) -> list[str]:
+        return rewrite_problems(str(data.get("sentence", "")), sentence, sources, instructions)
+
+    data, errors = await _ask_checked(
+        ask,
+        prompt,
+        {"sentence": sentence, "language": brief.language},
+        sentence_schema(sentence),
+        problems,
+    )
+    return None if errors else " ".join(str(data["sentence"]).split())
 
 
 async def retell_body(
@@ -193,7 +221,6 @@ async def retell_body(
 ) -> Retelling:
     """Each sentence of the extractive ``plan``'s body, said again by the model."""
     prompt = load_prompt("sentence", prompts_dir)
-    instructions = (prompt.system, prompt.repair)
     paragraphs: list[str] = []
     cites: dict[str, list[str]] = {}
     kept = total = 0
@@ -206,21 +233,11 @@ async def retell_body(
                 cites[match_key(sentence)] = [sentence]
                 continue
 
-            def problems(data: dict[str, Any], sentence: str = sentence) -> list[str]:
-                new = str(data.get("sentence", ""))
-                return rewrite_problems(new, sentence, sources, instructions)
-
-            data = await _ask_checked(
-                ask,
-                prompt,
-                {"sentence": sentence, "language": brief.language},
-                sentence_schema(sentence),
-                problems,
-            )
-            new = " ".join(str(data["sentence"]).split()) if data else sentence
+            told_again = await retell_sentence(ask, prompt, sentence, sources, brief)
+            new = told_again or sentence
             if not ends_sentence(new):  # or it runs into the next one when joined
                 new += "."
-            kept += data is None
+            kept += told_again is None
             told.append(new)
             for piece in split_sentences(new):  # a rewrite may say it in two sentences
                 cites[match_key(piece)] = [sentence]
@@ -239,7 +256,7 @@ async def write_sentencewise(
     sources = [d.text for d in docs]
     body = await retell_body(ask, plan, sources, brief, prompts_dir)
     article = "\n\n".join(body.paragraphs)
-    heads = await _ask_checked(
+    heads, errors = await _ask_checked(
         ask,
         load_prompt("heads", prompts_dir),
         {
@@ -251,20 +268,36 @@ async def write_sentencewise(
         HEADS_SCHEMA,
         lambda data: heads_problems(data, article, sources),
     )
+    # Each line the model got right is kept; one it got wrong twice is the plan's, and the
+    # plan's standfirst, a source sentence, is retold on its own.
+    wrong = {key for key in HEADS_SCHEMA["required"] if _about(errors, key)}
+    chosen = {
+        key: getattr(plan, key) if key in wrong else " ".join(str(heads[key]).split())
+        for key in HEADS_SCHEMA["required"]
+    }
+    planned = sorted(wrong)
+    if "standfirst" in wrong and plan.standfirst:
+        prompt = load_prompt("sentence", prompts_dir)
+        told = await retell_sentence(ask, prompt, plan.standfirst, sources, brief)
+        if told:
+            chosen["standfirst"] = told
+            planned.remove("standfirst")
     notes = []
     if body.kept:
         notes.append(
             f"{body.kept} of {body.total} sentences are the source's own words "
             "(the model's rewrites of them copied or strayed)."
         )
-    if heads is None:
-        notes.append("The headline, standfirst and teaser are the extractive writer's.")
-    heads = heads or {}
+    if planned:
+        lines, verb = " and ".join(planned), "is" if len(planned) == 1 else "are"
+        notes.append(
+            f"The {lines} {verb} the extractive writer's (the model's: {'; '.join(errors[:2])})."
+        )
     return replace(
         plan,
-        headline=" ".join(str(heads.get("headline", plan.headline)).split()),
-        standfirst=" ".join(str(heads.get("standfirst", plan.standfirst)).split()),
-        teaser=" ".join(str(heads.get("teaser", plan.teaser)).split()),
+        headline=chosen["headline"],
+        standfirst=chosen["standfirst"],
+        teaser=chosen["teaser"],
         paragraphs=body.paragraphs,
         cites=body.cites,
         prompt_version=prompt_version(prompts_dir),
