@@ -139,3 +139,26 @@ def test_a_line_the_model_gets_right_is_kept_when_another_is_refused(bridge: Sou
     assert draft.standfirst and "Engineers fix it" not in draft.standfirst
     assert "The headline and standfirst are the extractive writer's" in draft.note
     assert "headline: scotland is not in the sources" in draft.note
+
+
+def test_a_teaser_cut_off_by_the_length_cap_is_refused_a_short_one_only_lacks_its_stop() -> None:
+    heads = {
+        "headline": "Old Harbour Bridge closes for six weeks",
+        "standfirst": "Engineers will replace corroded hangers on the old crossing.",
+        "teaser": "An AI wonders how the harbour copes without its bridge",
+    }
+    assert heads_problems(heads, ARTICLE) == []  # the writer adds the full stop
+    cut = "An AI wonders how the harbour copes without its bridge while the engineers replace th"
+    cut += "e hangers of the old"
+    assert any("ends with a full stop" in p for p in heads_problems({**heads, "teaser": cut}))
+
+
+def test_a_title_case_headline_is_not_read_as_a_row_of_names() -> None:
+    heads = {
+        "headline": "Old Harbour Bridge Closes For Six Weeks Of Careful Repairs",
+        "standfirst": "Engineers will replace corroded hangers on the old crossing.",
+        "teaser": "An AI wonders how the harbour copes without its bridge.",
+    }
+    assert heads_problems(heads, ARTICLE) == []  # "Careful" is a word, not a name
+    acronym = {**heads, "headline": "Old Harbour Bridge In UK Closes For Six Weeks"}
+    assert any("uk is not in the sources" in p for p in heads_problems(acronym, ARTICLE))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from retold.text.words import wordset
 
 # Words that leave a headline or teaser hanging when they come last ("…to become",
@@ -46,3 +48,10 @@ FOREIGN_MARKERS = wordset(
     gli nel della che con per
     """
 )
+
+
+def is_title_case(text: str) -> bool:
+    """"How Machine Learning Is Shaping Ecommerce": every word capitalised, so capitals
+    don't mark names there."""
+    words = [w for w in re.findall(r"[^\W\d_][\w’'-]*", text) if w.lower() not in FUNCTION_WORDS]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)

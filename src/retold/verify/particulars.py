@@ -4,6 +4,9 @@ standfirst) and for measuring writers."""
 
 from __future__ import annotations
 
+import re
+
+from retold.text.function_words import is_title_case
 from retold.verify import names, numbers
 
 
@@ -11,8 +14,18 @@ def absent_names(text: str, reference: str) -> list[str]:
     """Words ``text`` capitalises (not at a sentence start) that ``reference`` never uses,
     lower-cased as :func:`retold.verify.names.capitalised_words` gives them."""
     have = names.all_words(reference)
-    return sorted(
-        w for w in names.capitalised_words(text) if w not in have and names.joined(w) not in have
+    found = names.capitalised_words(text)
+    if is_title_case(text):
+        # Every word is capitalised ("Comprehensive Guide To Cloud"): only acronyms and
+        # words with digits still read as names.
+        found = {w for w in found if _acronym_or_code(w, text)}
+    return sorted(w for w in found if w not in have and names.joined(w) not in have)
+
+
+def _acronym_or_code(word: str, text: str) -> bool:
+    """Whether ``word`` (lower-cased) stands in ``text`` in capitals ("UK") or with digits."""
+    return any(ch.isdigit() for ch in word) or bool(
+        re.search(rf"\b{re.escape(word.upper())}\b", text)
     )
 
 

@@ -43,6 +43,7 @@ Ask = Callable[[Messages, dict[str, Any]], Awaitable[dict[str, Any]]]
 
 MAX_HEADLINE_WORDS = 12
 TEASER_OPENING = "An AI"
+TEASER_TAIL = 100  # characters after the opening: the grammar stops the teaser there
 
 
 def sentence_schema(sentence: str) -> dict[str, Any]:
@@ -62,7 +63,10 @@ HEADS_SCHEMA: dict[str, Any] = {
         "headline": {"type": "string", "minLength": 5, "maxLength": MAX_HEADLINE},
         "standfirst": {"type": "string", "minLength": 10, "maxLength": MAX_STANDFIRST},
         # The grammar starts the teaser for the model: told to, a small one still forgets.
-        "teaser": {"type": "string", "pattern": f"^{TEASER_OPENING} [^\"\\\\]{{5,100}}$"},
+        "teaser": {
+            "type": "string",
+            "pattern": f"^{TEASER_OPENING} [^\"\\\\]{{5,{TEASER_TAIL}}}$",
+        },
     },
     "required": ["headline", "standfirst", "teaser"],
     "additionalProperties": False,
@@ -151,7 +155,8 @@ def heads_problems(
         problems += invented_particulars(parts, [article, *sources])
     if "teaser" in written:
         teaser = data["teaser"].strip()
-        if not ends_sentence(teaser):  # the grammar's length cap cut it off mid-phrase
+        if not ends_sentence(teaser) and len(teaser) > len(TEASER_OPENING) + TEASER_TAIL - 5:
+            # the grammar's length cap cut it off mid-phrase (a shorter one only lacks its stop)
             problems.append("teaser: one short sentence that ends with a full stop")
         if not teaser.startswith(TEASER_OPENING):
             problems.append(f'teaser: start it with "{TEASER_OPENING}"')
@@ -275,6 +280,8 @@ async def write_sentencewise(
         key: getattr(plan, key) if key in wrong else " ".join(str(heads[key]).split())
         for key in HEADS_SCHEMA["required"]
     }
+    if not ends_sentence(chosen["teaser"]):
+        chosen["teaser"] += "."
     planned = sorted(wrong)
     if "standfirst" in wrong and plan.standfirst:
         prompt = load_prompt("sentence", prompts_dir)

@@ -14,7 +14,12 @@ import re
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
-from retold.text.function_words import AUXILIARIES, FOREIGN_MARKERS, FUNCTION_WORDS
+from retold.text.function_words import (
+    AUXILIARIES,
+    FOREIGN_MARKERS,
+    FUNCTION_WORDS,
+    is_title_case,
+)
 from retold.text.words import wordset
 from retold.write.headlines import safe_shortenings, strip_full_stop
 
@@ -159,15 +164,6 @@ def _is_english(headline: str) -> bool:
     return english >= sum(w in FOREIGN_MARKERS for w in words)
 
 
-def _title_case(headline: str) -> bool:
-    # "How Machine Learning Is Shaping Ecommerce": every word capitalised, so capitals
-    # don't mark names and a "name" found there is a broken noun phrase.
-    words = [
-        w for w in re.findall(r"[^\W\d_][\w’'-]*", headline) if w.lower() not in FUNCTION_WORDS
-    ]
-    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
-
-
 def subject_of(headline: str, text: str, site_names: Sequence[str] = ()) -> str:
     """What the story is about, as a noun phrase ("the Old Harbour Bridge closure")."""
     found = subjects(headline, text, site_names)
@@ -180,7 +176,7 @@ def subjects(headline: str, text: str, site_names: Sequence[str] = ()) -> list[s
     Only for English headlines in sentence case: a multi-word name the headline contains,
     with the event noun that follows it there ("Old Harbour Bridge closure").
     """
-    if not _is_english(headline) or _title_case(headline):
+    if not _is_english(headline) or is_title_case(headline):
         return []
     site_words = {w.lower() for n in site_names for w in n.split()}
     best, best_score, best_end = "", 0.0, 0
