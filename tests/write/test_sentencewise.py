@@ -17,6 +17,7 @@ from retold.write.sentencewise import (
     rewrite_problems,
     write_sentencewise,
 )
+from tests.write.fake_openai import retell
 
 SOURCE = (
     "The council voted on Tuesday to close the Old Harbour Bridge for six weeks while "
@@ -117,14 +118,13 @@ def test_an_unknown_local_method_is_a_config_error() -> None:
 
 def test_a_line_the_model_gets_right_is_kept_when_another_is_refused(bridge: SourceDoc) -> None:
     """A scripted model (a stand-in for the model, not for the code under test): every
-    rewrite copies its sentence (so the source's stays), the headline invents a place twice,
-    the standfirst runs to two sentences twice, the teaser is fine."""
+    rewrite leaves out every tenth word, the headline invents a place twice, the standfirst
+    runs to two sentences twice (so the plan's is retold on its own), the teaser is fine."""
     heads_asked = []
 
     async def ask(messages: list[dict[str, str]], schema: dict[str, Any]) -> dict[str, Any]:
         if "sentence" in schema["properties"]:
-            said = messages[1]["content"].rsplit("\n", 1)[-1]
-            return {"sentence": said}
+            return {"sentence": retell(messages[1]["content"])}
         heads_asked.append(messages)
         return {
             "headline": "Old Harbour Bridge in Scotland shuts for repairs",
@@ -137,7 +137,7 @@ def test_a_line_the_model_gets_right_is_kept_when_another_is_refused(bridge: Sou
     assert draft.teaser == "An AI wonders how the harbour copes without its bridge."
     assert "Scotland" not in draft.headline and draft.headline  # the plan's headline
     assert draft.standfirst and "Engineers fix it" not in draft.standfirst
-    assert "The headline and standfirst are the extractive writer's" in draft.note
+    assert "The headline is the extractive writer's" in draft.note
     assert "headline: scotland is not in the sources" in draft.note
 
 

@@ -25,12 +25,14 @@ from dataclasses import dataclass, replace
 from string import Template
 from typing import Any
 
+from retold.llm.errors import StoryError
 from retold.records import Draft, SourceDoc
 from retold.text.copying import COPY_LIMIT, longest_copied_run
 from retold.text.quotes import quoted_spans
 from retold.text.sentences import ends_sentence, match_key, split_sentences
 from retold.text.stem import content_stems
 from retold.text.words import words
+from retold.verify.policy import MIN_SENTENCES
 from retold.write.backend import WriteBrief
 from retold.write.extractive import write_extractive
 from retold.write.prompting import PromptTemplate, load_prompt, prompt_versions, repair_message
@@ -173,8 +175,9 @@ def _about(problems: Sequence[str], key: str) -> bool:
 class Retelling:
     paragraphs: list[str]
     cites: dict[str, list[str]]  # body sentence (match key) -> the source sentence it retells
-    kept: int  # sentences left in the source's words (no acceptable rewrite)
+    kept: int  # short sentences left in the source's words (no acceptable rewrite)
     total: int
+    dropped: int = 0  # longer ones left out: kept, they would be copies
 
 
 async def _ask_checked(
@@ -228,7 +231,7 @@ async def retell_body(
     prompt = load_prompt("sentence", prompts_dir)
     paragraphs: list[str] = []
     cites: dict[str, list[str]] = {}
-    kept = total = 0
+    kept = total = dropped = 0
     for paragraph in plan.paragraphs:
         told = []
         for sentence in split_sentences(paragraph):
@@ -239,6 +242,9 @@ async def retell_body(
                 continue
 
             told_again = await retell_sentence(ask, prompt, sentence, sources, brief)
+            if told_again is None and len(words(sentence)) >= COPY_LIMIT:
+                dropped += 1  # kept, it would be a copy: a retelling leaves it out
+                continue
             new = told_again or sentence
             if not ends_sentence(new):  # or it runs into the next one when joined
                 new += "."
@@ -246,8 +252,9 @@ async def retell_body(
             told.append(new)
             for piece in split_sentences(new):  # a rewrite may say it in two sentences
                 cites[match_key(piece)] = [sentence]
-        paragraphs.append(" ".join(told))
-    return Retelling(paragraphs, cites, kept, total)
+        if told:
+            paragraphs.append(" ".join(told))
+    return Retelling(paragraphs, cites, kept, total, dropped)
 
 
 async def write_sentencewise(
@@ -260,6 +267,11 @@ async def write_sentencewise(
         return plan  # nothing to retell: the write stage skips an empty draft
     sources = [d.text for d in docs]
     body = await retell_body(ask, plan, sources, brief, prompts_dir)
+    retold = sum(len(split_sentences(p)) for p in body.paragraphs)
+    if retold < MIN_SENTENCES:
+        raise StoryError(
+            f"it retold only {retold} of {body.total} sentences without copying or straying"
+        )
     article = "\n\n".join(body.paragraphs)
     heads, errors = await _ask_checked(
         ask,
@@ -293,6 +305,11 @@ async def write_sentencewise(
     if body.kept:
         notes.append(
             f"{body.kept} of {body.total} sentences are the source's own words "
+            "(the model's rewrites of them copied or strayed)."
+        )
+    if body.dropped:
+        notes.append(
+            f"{body.dropped} of {body.total} sentences were left out "
             "(the model's rewrites of them copied or strayed)."
         )
     if planned:
