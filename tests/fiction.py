@@ -15,4 +15,12 @@ POOL_STORY = [
     "runs it for the council.",
     "Work on the roof will start in April, and the pool will close for about ten weeks while "
     "it is done.",
+    "Swimmers will be able to use the school pool in nearby Evenley while the work goes on.",
+    "The leisure trust said lessons for children would move there for the whole closure.",
+    "Two councillors voted against the plan, saying the town could not afford the loan.",
+    "They had proposed building a smaller pool on the edge of town instead.",
+    "The council said a new pool would cost at least three times as much as the repairs.",
+    "The new heating system will burn less gas, and the council expects lower bills.",
+    "Solar panels may be added to the new roof later if a grant can be found.",
+    "The campaign group said it would hold a celebration swim on the first day after reopening.",
 ]
