@@ -99,6 +99,14 @@ def _remembered(
     return out
 
 
+def _by_evidence(pairs: Sequence[tuple[str, str]]) -> dict[str, list[int]]:
+    """Pair indexes per evidence passage: claims sharing a passage share its pass."""
+    out: dict[str, list[int]] = {}
+    for i, (evidence, _) in enumerate(pairs):
+        out.setdefault(evidence, []).append(i)
+    return out
+
+
 def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
@@ -167,10 +175,7 @@ class LikelihoodJudge:
         llm = self._load()
         claims = [self._tokens(llm, claim) for _, claim in pairs]
         given: dict[int, np.ndarray] = {}
-        by_evidence: dict[str, list[int]] = {}
-        for i, (evidence, _) in enumerate(pairs):
-            by_evidence.setdefault(evidence, []).append(i)
-        for evidence, todo in by_evidence.items():
+        for evidence, todo in _by_evidence(pairs).items():
             scored = _after(llm, prompt(evidence), [claims[i] for i in todo])
             given.update(zip(todo, scored, strict=True))
         distinct = list(dict.fromkeys(tuple(c) for c in claims))
@@ -184,11 +189,8 @@ class LikelihoodJudge:
 
     def _ask(self, pairs: list[tuple[str, str]]) -> list[float]:
         llm = self._load()
-        by_evidence: dict[str, list[int]] = {}
-        for i, (evidence, _) in enumerate(pairs):
-            by_evidence.setdefault(evidence, []).append(i)
         out = [0.0] * len(pairs)
-        for evidence, todo in by_evidence.items():
+        for evidence, todo in _by_evidence(pairs).items():
             answers = yes_no(llm, evidence, [pairs[i][1] for i in todo])
             for i, odds in zip(todo, answers, strict=True):
                 out[i] = odds
