@@ -14,14 +14,17 @@ from hypothesis import strategies as st
 from retold.ingest.dedup import (
     FINGERPRINT_BYTES,
     FINGERPRINT_TAG,
+    NEAR_DUPLICATE,
     PERMUTATIONS,
     canonical_url,
     content_hash,
     fingerprint,
+    fingerprint_values,
     is_current_fingerprint,
     is_near_duplicate,
     jaccard,
     shingles,
+    similar_rows,
     similarity,
 )
 from retold.ingest.extract import extract
@@ -203,3 +206,13 @@ def test_updated_sample_pages_change_hash_but_stay_one_story(samples_root: Path)
         new = extract((samples_root / e["updated_path"]).read_text("utf-8"), "http://x/").text
         assert content_hash(old) != content_hash(new), e["slug"]
         assert similarity(old, new) > 0.5, e["slug"]
+
+
+def test_similar_rows_agrees_with_similarity() -> None:
+    base = " ".join(f"word{i} said the council" for i in range(60))
+    texts = [base, base + " and one more line", "something else entirely " * 20, ""]
+    fps = [fingerprint(t) for t in texts]
+    rows = np.stack([fingerprint_values(fp) for fp in fps])
+    for fp in fps:
+        expected = [i for i, other in enumerate(fps) if similarity(fp, other) >= NEAR_DUPLICATE]
+        assert list(similar_rows(fp, rows)) == expected

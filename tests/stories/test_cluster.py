@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -11,6 +11,7 @@ import pytest
 from retold.ingest.extract import extract
 from retold.stories.cluster import (
     DocSignature,
+    StoryIndex,
     StorySignature,
     assign,
     build_idf,
@@ -170,3 +171,30 @@ def test_two_guides_on_one_topic_published_together_stay_apart() -> None:
     assert match.near_duplicate < 0.2
     assert match.shared_numbers < 3  # $1,000, 10%, 25%, 100 are round: not evidence
     assert not match.same_story
+
+
+def test_index_offers_every_document_a_full_scan_would_join(
+    corpus: tuple[list[dict[str, object]], list[DocSignature]],
+) -> None:
+    """The index compares a document only with those sharing a name or a near-duplicate
+    fingerprint; no pair that `compare` joins may be missing from its candidates."""
+    _, sigs = corpus
+    day = datetime(2026, 3, 2, tzinfo=UTC)
+    # Copies with no names at all (lower-cased): only the fingerprint can find them.
+    lowered = [
+        signature(f"copy-{k}", "", BRIDGE.lower(), day + timedelta(days=k)) for k in range(2)
+    ]
+    docs = [*sigs, *lowered]
+    idf = build_idf(docs)
+    index = StoryIndex(idf)
+    for position, doc in enumerate(docs):
+        index.add(position, doc)
+    joins = 0
+    for a, doc in enumerate(docs):
+        offered = set(index.candidates(doc))
+        for b, other in enumerate(docs):
+            if a != b and compare(doc, other, idf).same_story:
+                joins += 1
+                assert b in offered, (doc.key, other.key)
+    assert joins >= 6  # the sample events and the name-free copies
+    assert len(index.candidates(lowered[0])) < len(docs) // 2  # and it does prune

@@ -247,6 +247,23 @@ def similarity(a: str | bytes, b: str | bytes) -> float:
     return float((fa == fb).mean())
 
 
+def fingerprint_values(fp: bytes) -> np.ndarray:
+    """The PERMUTATIONS MinHash values of a current fingerprint (for comparing in bulk)."""
+    return _values(fp)
+
+
+def similar_rows(fp: bytes, rows: np.ndarray, threshold: float = NEAR_DUPLICATE) -> np.ndarray:
+    """Indices of the rows of ``rows`` (fingerprint values, one row each) that `similarity`
+    would call at least ``threshold`` similar to ``fp``: one vectorised pass instead of
+    one call per pair."""
+    values = _values(fp)
+    if not len(rows) or bool((values == _EMPTY_VALUE).all()):
+        return np.empty(0, dtype=np.intp)
+    equal = (rows == values).sum(axis=1)
+    empty = (rows == _EMPTY_VALUE).all(axis=1)
+    return np.flatnonzero((equal >= threshold * PERMUTATIONS) & ~empty)
+
+
 def jaccard(a: str, b: str) -> float:
     """Exact Jaccard similarity of two texts' shingle sets (what `similarity` estimates)."""
     sa, sb = shingles(a), shingles(b)

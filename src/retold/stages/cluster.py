@@ -11,7 +11,7 @@ from retold.stages.report import RunReport
 from retold.store import articles as articles_store
 from retold.store import documents as docs_store
 from retold.store.schema import Document, Story, aware, utcnow
-from retold.stories.cluster import DocSignature, StorySignature, assign, build_idf, signature
+from retold.stories.cluster import DocSignature, StoryIndex, build_idf, signature
 from retold.text.clip import clip_text
 
 # Only recent stories can gain documents; older news is a new story.
@@ -37,18 +37,15 @@ def cluster_documents(room: Newsroom, report: RunReport) -> None:
                 Document.story_id.is_not(None), Document.first_seen >= since.replace(tzinfo=None)
             )
         )
-        grouped: dict[int, list[DocSignature]] = {}
-        for doc in recent:
-            assert doc.story_id is not None
-            grouped.setdefault(doc.story_id, []).append(_signature(doc))
-        stories = [StorySignature(key=k, docs=v) for k, v in grouped.items()]
+        recent_sigs = [(doc.story_id, _signature(doc)) for doc in recent]
         new_sigs = [_signature(d) for d in new_docs]
-        idf = build_idf([*new_sigs, *(s for story in stories for s in story.docs)])
+        index = StoryIndex(build_idf([*new_sigs, *(sig for _, sig in recent_sigs)]))
+        for story_id, sig in recent_sigs:
+            index.add(story_id, sig)
         for doc, sig in zip(new_docs, new_sigs, strict=True):
-            key = assign(sig, stories, idf)
+            key = index.assign(sig)
             if key is None:
                 story = articles_store.new_story(session, {"first_document": doc.id})
-                stories.append(StorySignature(key=story.id, docs=[sig]))
                 report.count("stories_new")
             else:
                 story_row = session.get(Story, key)
@@ -56,8 +53,6 @@ def cluster_documents(room: Newsroom, report: RunReport) -> None:
                 story = story_row
                 story.needs_write = True  # a new source for a story: rewrite with it
                 story.updated_at = utcnow()
-                stories = [
-                    StorySignature(s.key, [*s.docs, sig]) if s.key == key else s for s in stories
-                ]
                 report.count("documents_joined_story")
+            index.add(story.id, sig)
             doc.story_id = story.id

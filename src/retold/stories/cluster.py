@@ -27,7 +27,16 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from retold.ingest.dedup import NEAR_DUPLICATE, fingerprint, similarity
+import numpy as np
+
+from retold.ingest.dedup import (
+    NEAR_DUPLICATE,
+    PERMUTATIONS,
+    fingerprint,
+    fingerprint_values,
+    similar_rows,
+    similarity,
+)
 from retold.text.numbers import SMALL, TENS
 from retold.text.stopwords import CLUSTER_STOPWORDS
 from retold.text.words import latin_words, wordset
@@ -220,6 +229,65 @@ def same_story(
     return with_figures or without_figures
 
 
+class StoryIndex:
+    """The documents of the stories open to new ones, indexed by what any join needs.
+
+    Comparing each new document with every recent one made clustering quadratic: a
+    newsroom with 10,000 recent documents spent minutes of every run here. But every
+    join needs one of two things, both cheap to look up: a near-duplicate fingerprint
+    (at least half the MinHash values equal: one vectorised pass over all of them) or a
+    shared name (the same-event rule requires name overlap). Only documents with one of
+    those are compared in full, in the order a scan of every story would meet them, so
+    the answer is the same as comparing with all of them.
+    """
+
+    def __init__(self, idf: Idf) -> None:
+        self.idf = idf
+        self._docs: list[DocSignature] = []
+        self._story: list[StoryKey] = []  # story of each document, by position
+        self._order: dict[StoryKey, int] = {}  # stories in the order they were added
+        self._by_name: dict[str, list[int]] = {}
+        self._fps = np.empty((0, PERMUTATIONS), dtype=np.uint32)
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    def add(self, story: StoryKey, doc: DocSignature) -> None:
+        """Record that ``doc`` belongs to ``story`` (a new key opens a new story)."""
+        at = len(self._docs)
+        self._docs.append(doc)
+        self._story.append(story)
+        self._order.setdefault(story, len(self._order))
+        for name in doc.names:
+            self._by_name.setdefault(name, []).append(at)
+        if at == len(self._fps):  # grow by doubling: appending row by row is quadratic
+            grown = np.empty((max(64, 2 * at), PERMUTATIONS), dtype=np.uint32)
+            grown[:at] = self._fps[:at]
+            self._fps = grown
+        self._fps[at] = fingerprint_values(doc.fingerprint)
+
+    def candidates(self, doc: DocSignature) -> list[int]:
+        """Positions of the documents ``doc`` could join, in scan order (story, then doc)."""
+        found = {int(i) for i in similar_rows(doc.fingerprint, self._fps[: len(self._docs)])}
+        for name in doc.names:
+            found.update(self._by_name.get(name, ()))
+        return sorted(found, key=lambda i: (self._order[self._story[i]], i))
+
+    def assign(self, doc: DocSignature) -> StoryKey | None:
+        """The key of the story ``doc`` belongs to, or None for a new story."""
+        best: tuple[float, StoryKey] | None = None
+        for i in self.candidates(doc):
+            other = self._docs[i]
+            if not _may_join(doc, other):
+                continue
+            match = compare(doc, other, self.idf)
+            if match.same_story:
+                strength = max(match.near_duplicate, match.cosine)
+                if best is None or strength > best[0]:
+                    best = (strength, self._story[i])
+        return best[1] if best else None
+
+
 def assign(
     doc: DocSignature, candidates: Sequence[StorySignature], idf: Idf | None = None
 ) -> StoryKey | None:
@@ -230,38 +298,28 @@ def assign(
     """
     if idf is None:
         idf = build_idf([doc, *(d for story in candidates for d in story.docs)])
-    best: tuple[float, StoryKey] | None = None
+    index = StoryIndex(idf)
     for story in candidates:
         for other in story.docs:
-            if not _may_join(doc, other):
-                continue
-            match = compare(doc, other, idf)
-            if match.same_story:
-                strength = max(match.near_duplicate, match.cosine)
-                if best is None or strength > best[0]:
-                    best = (strength, story.key)
-    return best[1] if best else None
+            index.add(story.key, other)
+    return index.assign(doc)
 
 
 def cluster(docs: Sequence[DocSignature]) -> list[list[Hashable]]:
     """Group a batch of documents into stories, oldest first; keys in each group in input order."""
-    idf = build_idf(docs)
+    index = StoryIndex(build_idf(docs))
     order = sorted(
         range(len(docs)),
         key=lambda i: (docs[i].published is None, docs[i].published or datetime.min, i),
     )
-    stories: list[StorySignature] = []
-    members: dict[int, list[int]] = {}
+    members: dict[StoryKey, list[int]] = {}
     for i in order:
-        key = assign(docs[i], stories, idf)
+        key = index.assign(docs[i])
         if key is None:
-            story_index = len(stories)
-            stories.append(StorySignature(key=story_index, docs=[docs[i]]))
-            members[story_index] = [i]
-        else:
-            assert isinstance(key, int)
-            stories[key] = StorySignature(key=key, docs=[*stories[key].docs, docs[i]])
-            members[key].append(i)
+            key = len(members)
+            members[key] = []
+        members[key].append(i)
+        index.add(key, docs[i])
     groups = [sorted(idx) for idx in members.values()]
     groups.sort(key=lambda g: g[0])
     return [[docs[i].key for i in g] for g in groups]
