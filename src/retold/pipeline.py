@@ -53,21 +53,28 @@ async def run_stages(
 ) -> None:
     note = stage or (lambda _name: None)
     tick = progress or (lambda _s, _d, _t: None)
+
+    @contextmanager
+    def step(name: str) -> Iterator[None]:
+        note(name)
+        with report.timed(name):
+            yield
+
     async with Fetcher(fetch_policy(room)) as fetcher:
-        note("fetch")
-        await collect(room, fetcher, report, force=force, progress=tick)
-        note("extract")
-        await fetch_documents(room, fetcher, report, progress=tick)
-    note("cluster")
-    cluster_documents(room, report)
-    note("write")
-    await write_stories(room, report, progress=tick, writer=writer)
-    note("verify")
-    verify_articles(room, report, progress=tick)
-    note("relate")
-    relate_articles(room, report)
-    note("publish")
-    publish(room, report)
+        with step("fetch"):
+            await collect(room, fetcher, report, force=force, progress=tick)
+        with step("extract"):
+            await fetch_documents(room, fetcher, report, progress=tick)
+    with step("cluster"):
+        cluster_documents(room, report)
+    with step("write"):
+        await write_stories(room, report, progress=tick, writer=writer)
+    with step("verify"):
+        verify_articles(room, report, progress=tick)
+    with step("relate"):
+        relate_articles(room, report)
+    with step("publish"):
+        publish(room, report)
 
 
 # Signals that mean "stop now, keep what is done": each becomes KeyboardInterrupt, the

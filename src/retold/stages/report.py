@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
+import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,6 +72,11 @@ def error_sentence(err: BaseException, limit: int = 300) -> str:
     return text if worded else f"{type(err).__name__}: {text}"
 
 
+def _cpu_seconds() -> float:
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
 @dataclass
 class RunReport:
     counts: Counter[str] = field(default_factory=Counter)
@@ -75,9 +84,21 @@ class RunReport:
     failed_sources: int = 0
     writer_unavailable: str = ""
     interrupted: bool = False
+    # stage -> (wall seconds, CPU seconds of this process and its finished children)
+    timings: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     def count(self, key: str, n: int = 1) -> None:
         self.counts[key] += n
+
+    @contextmanager
+    def timed(self, stage: str) -> Iterator[None]:
+        """Record the stage's wall and CPU time (a slow stage on a busy machine shows
+        in wall time only; a stage whose cost grows with the newsroom shows in both)."""
+        wall, cpu = time.perf_counter(), _cpu_seconds()
+        try:
+            yield
+        finally:
+            self.timings[stage] = (time.perf_counter() - wall, _cpu_seconds() - cpu)
 
     def problem(self, sentence: str, *, source_failed: bool = False) -> None:
         log.warning(sentence)
@@ -101,4 +122,8 @@ class RunReport:
             "problems": self.problems,
             "failed_sources": self.failed_sources,
             "writer_unavailable": self.writer_unavailable,
+            "timings": {
+                stage: {"seconds": round(wall, 3), "cpu_seconds": round(cpu, 3)}
+                for stage, (wall, cpu) in self.timings.items()
+            },
         }
