@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from tests.fiction import POOL_STORY
 
-from retold.ingest.clean import is_boilerplate_line
+from retold.ingest.clean import is_boilerplate_line, repeated_runs
 from retold.ingest.extract import extract
 from retold.ingest.metadata import choose_title, parse_date, strip_site_name
 from retold.ingest.walls import ends_properly
@@ -288,3 +288,21 @@ def test_container_text_reads_the_blocks_of_the_article_container() -> None:
     assert blocks[0] == "Five ways to save"
     assert "Cook at home" in blocks and "£900" in blocks and "Table" in blocks
     assert not {"Home", "Sidebar", "© Site", "Sign up for more tips"} & set(blocks)
+
+
+# --- copies of the page -----------------------------------------------------------------
+
+
+def test_a_page_rendered_twice_is_read_once() -> None:
+    # Responsive layouts put the whole article on the page once per screen size.
+    text = extract_fixture("responsive_copies.html").text
+    assert text.count("A dormer adds headroom") == 1, text
+    assert text.count("14 Quarry Lane") == 1, text
+    assert "permitted development" in text
+
+
+def test_repeated_runs_only_flags_long_stretches() -> None:
+    keys = ["intro", "a", "b", "c", "d", "summary", "a", "b", "c", "d", "end"]
+    assert repeated_runs(keys) == [False] * 6 + [True] * 4 + [False]
+    # A repeated pair (a key point restated, a bullet repeated in a summary) stays.
+    assert not any(repeated_runs(["a", "b", "x", "a", "b", "y"]))

@@ -320,6 +320,36 @@ def is_about_heading(heading: str, following: str) -> bool:
     )
 
 
+# A stretch of at least this many paragraphs repeated verbatim is a second copy of the
+# page (responsive layouts render the article, or its footer, once per screen size).
+# Single repeats and pairs stay: articles repeat a key sentence or a summary bullet.
+# (4 gains on half A and keeps half B; 2 and 3 cost half B a little.)
+REPEATED_RUN = 4
+
+
+def repeated_runs(keys: list[str]) -> list[bool]:
+    """For each paragraph (given by its comparison key), whether it belongs to a stretch
+    of REPEATED_RUN or more consecutive paragraphs that repeats an earlier stretch."""
+    seen: dict[str, list[int]] = {}
+    drop = [False] * len(keys)
+    i = 0
+    while i < len(keys):
+        longest = 0
+        # A few earlier places are enough: copies repeat the first occurrence, and short
+        # lines that recur everywhere ("Reply") must not make this quadratic.
+        for j in seen.get(keys[i], [])[:4]:
+            n = 0
+            while i + n < len(keys) and j + n < i and keys[i + n] == keys[j + n]:
+                n += 1
+            longest = max(longest, n)
+        for k in range(i, i + max(longest, 1)):
+            seen.setdefault(keys[k], []).append(k)
+        if longest >= REPEATED_RUN:
+            drop[i : i + longest] = [True] * longest
+        i += max(longest, 1)
+    return drop
+
+
 def fold(text: str) -> str:
     """Comparison key for matching the same text across DOM and extractor output."""
     text = unicodedata.normalize("NFKC", text).casefold()

@@ -42,6 +42,7 @@ from retold.ingest.clean import (
     join_paragraphs,
     normalise_space,
     release_footer_start,
+    repeated_runs,
 )
 from retold.ingest.hidden import drop_hidden, remove_keeping_tail
 from retold.ingest.metadata import fill_metadata, page_metadata
@@ -334,6 +335,9 @@ def _clean(lines: list[str], title: str, signals: _PageSignals) -> list[str]:
         if len(key) >= 12 and key in furniture:
             continue
         kept.append(para)
+    # Whole stretches of the page twice over (one copy per screen size): keep the first.
+    copies = repeated_runs([folded[p] for p in kept])
+    kept = [p for p, copy in zip(kept, copies, strict=True) if not copy]
     # Pull quotes repeat a sentence of the article as a paragraph of their own. One
     # substring count over all paragraphs at once: pages with hundreds of lines are common.
     if len(kept) > 1:
