@@ -216,6 +216,16 @@ def word(rng: random.Random, syllables: int) -> str:
     return ("".join(parts) + rng.choice(CODAS)).capitalize()
 
 
+def voice(rng: random.Random) -> str:
+    """A resident's reaction: mostly generated names, so no two documents share it."""
+    name = f"{word(rng, 1)} {word(rng, rng.randint(1, 3))}"
+    street = f"{word(rng, 2)} {rng.choice(('Road', 'Lane', 'Street', 'Row', 'Close'))}"
+    return (
+        f"{name}, {rng.randint(19, 88)}, of {street} in {word(rng, 2)}, "
+        f"{rng.choice(REACTIONS)} on behalf of the {word(rng, 2)} {rng.choice(ORG_KINDS)}."
+    )
+
+
 @dataclass(frozen=True)
 class Item:
     id: int
@@ -249,9 +259,11 @@ def generate(doc_id: int, now: datetime) -> Item:
         "weekday": rng.choice(WEEKDAYS),
         "pct": rng.randint(2, 60),
     }
-    # About 330 words: the extractive writer copies at most 30% of a source, and needs
-    # three sentences of body and a standfirst from it.
-    extras = [e.format(**facts) for e in rng.sample(EXTRAS, 14)]
+    # About 280 words (the extractive writer copies at most 30% of a source, and needs
+    # three sentences of body and a standfirst from it), few of them in shared templates:
+    # two documents must never look like copies of each other.
+    extras = [e.format(**facts) for e in rng.sample(EXTRAS, 8)]
+    voices = [voice(rng) for _ in range(6)]
     role = rng.choice(ROLES)
     paragraphs = (
         f"The {org} will {verb} the {thing} in {place} after {reason}, {person}, its {role}, "
@@ -260,10 +272,9 @@ def generate(doc_id: int, now: datetime) -> Item:
         f"{person} said. {extras[1]} {extras[2]}",
         f"{other}, who lives near the {thing}, {rng.choice(REACTIONS)}. {extras[3]}",
         f"The {thing} was last {done} {rng.randint(8, 60)} years ago. {extras[4]} {extras[5]}",
-        f"{extras[6]} {extras[7]} {extras[8]}",
-        f"{org} members will discuss the plans again in {facts['month']}. {extras[9]} "
-        f"{extras[10]}",
-        f"{extras[11]} {extras[12]} {extras[13]}",
+        f"{voices[0]} {voices[1]} {extras[6]}",
+        f"{org} members will discuss the plans again in {facts['month']}. {voices[2]} {voices[3]}",
+        f"{voices[4]} {extras[7]} {voices[5]}",
     )
     title = f"{place} {thing} to {verb} after {headline_reason}"
     published = now - timedelta(days=doc_id % 40, minutes=doc_id % 997)

@@ -234,11 +234,19 @@ class StoryIndex:
 
     Comparing each new document with every recent one made clustering quadratic: a
     newsroom with 10,000 recent documents spent minutes of every run here. But every
-    join needs one of two things, both cheap to look up: a near-duplicate fingerprint
-    (at least half the MinHash values equal: one vectorised pass over all of them) or a
-    shared name (the same-event rule requires name overlap). Only documents with one of
-    those are compared in full, in the order a scan of every story would meet them, so
-    the answer is the same as comparing with all of them.
+    join needs one of two things, both cheap to look up:
+
+    - a near-duplicate fingerprint (at least half the MinHash values equal): one
+      vectorised pass over all of them;
+    - a name overlap of at least ``MIN_NAME_OVERLAP`` of the lighter document's name
+      weight. Then the two must share one of that document's *key names*: its names
+      left when the lightest ones, together under that share of its weight, are set
+      aside (prefix filtering, as in set-similarity joins). Sentence openers read as
+      names ("Parents", "Officials") are common, so light, so rarely key names, and a
+      look-up by key names stays short however many documents there are.
+
+    Only documents found either way are compared in full, in the order a scan of every
+    story would meet them, so the answer is the same as comparing with all of them.
     """
 
     def __init__(self, idf: Idf) -> None:
@@ -246,7 +254,8 @@ class StoryIndex:
         self._docs: list[DocSignature] = []
         self._story: list[StoryKey] = []  # story of each document, by position
         self._order: dict[StoryKey, int] = {}  # stories in the order they were added
-        self._by_name: dict[str, list[int]] = {}
+        self._by_name: dict[str, list[int]] = {}  # every name -> documents
+        self._by_key_name: dict[str, list[int]] = {}  # key name -> documents
         self._fps = np.empty((0, PERMUTATIONS), dtype=np.uint32)
 
     def __len__(self) -> int:
@@ -260,6 +269,8 @@ class StoryIndex:
         self._order.setdefault(story, len(self._order))
         for name in doc.names:
             self._by_name.setdefault(name, []).append(at)
+        for name in self._key_names(doc):
+            self._by_key_name.setdefault(name, []).append(at)
         if at == len(self._fps):  # grow by doubling: appending row by row is quadratic
             grown = np.empty((max(64, 2 * at), PERMUTATIONS), dtype=np.uint32)
             grown[:at] = self._fps[:at]
@@ -269,9 +280,25 @@ class StoryIndex:
     def candidates(self, doc: DocSignature) -> list[int]:
         """Positions of the documents ``doc`` could join, in scan order (story, then doc)."""
         found = {int(i) for i in similar_rows(doc.fingerprint, self._fps[: len(self._docs)])}
-        for name in doc.names:
+        for name in doc.names:  # others whose key names this document names
+            found.update(self._by_key_name.get(name, ()))
+        for name in self._key_names(doc):  # others naming this document's key names
             found.update(self._by_name.get(name, ()))
         return sorted(found, key=lambda i: (self._order[self._story[i]], i))
+
+    def _key_names(self, doc: DocSignature) -> list[str]:
+        """The names any same-event match with a lighter-or-equal document must share."""
+        weighted = sorted((self.idf("@" + n), n) for n in doc.names)
+        # Set aside the lightest names while their weight stays under the share a match
+        # needs (a hair under, so rounding can never set aside one it should keep).
+        budget = min(MIN_NAME_OVERLAP, STRONG_NAME_OVERLAP) * sum(w for w, _ in weighted)
+        budget *= 1 - 1e-9
+        aside = 0.0
+        for k, (weight, _) in enumerate(weighted):
+            if aside + weight >= budget:
+                return [n for _, n in weighted[k:]]
+            aside += weight
+        return []
 
     def assign(self, doc: DocSignature) -> StoryKey | None:
         """The key of the story ``doc`` belongs to, or None for a new story."""
