@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from tests.fiction import POOL_STORY
 
-from retold.ingest.clean import is_boilerplate_line, repeated_runs
+from retold.ingest.clean import is_boilerplate_line, is_call_to_action, repeated_runs
 from retold.ingest.extract import extract
 from retold.ingest.metadata import choose_title, parse_date, strip_site_name
 from retold.ingest.walls import ends_properly
@@ -42,6 +42,11 @@ CASES = [
     ("glued_byline.html", "By Dana Whitlock", "Savers who want a steady income"),
     ("glued_byline.html", "July 21, 2025", "instead of a single long-dated bond"),
     ("glued_byline.html", "defined by our editors", "buying a bond ladder instead"),
+    ("promo_banner.html", "Fill every slot in your diary", "halved no-shows"),
+    ("promo_banner.html", "Book a demo", "you can contact us for the checklist we used"),
+    ("small_print.html", "advertising partners", "Only a handful of easy-access"),
+    ("small_print.html", "Privacy Policy", "covered by the deposit guarantee"),
+    ("small_print.html", "RSS feed", "cap monthly deposits"),
 ]
 
 
@@ -306,3 +311,39 @@ def test_repeated_runs_only_flags_long_stretches() -> None:
     assert repeated_runs(keys) == [False] * 6 + [True] * 4 + [False]
     # A repeated pair (a key point restated, a bullet repeated in a summary) stays.
     assert not any(repeated_runs(["a", "b", "x", "a", "b", "y"]))
+
+
+# Lines of small print, badges and labels, as extractors hand them over (list markers kept).
+SMALL_PRINT = [
+    "- 6 min read",
+    "| Tags |",
+    "Follow along or grab the RSS feed.",
+    "By submitting this form you agree to our Terms of Use and acknowledge our Privacy "
+    "Policy; you can unsubscribe at any time.",
+]
+
+
+@pytest.mark.parametrize("line", SMALL_PRINT)
+def test_small_print_lines_are_furniture(line: str) -> None:
+    assert is_boilerplate_line(line)
+
+
+def test_advertising_disclosure_is_a_call_to_action() -> None:
+    line = (
+        "We may be compensated when you open an account through one of the offers below, "
+        "which comes from our advertising partners. Opinions are the writer's own."
+    )
+    assert is_call_to_action(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The regulator said it would publish its privacy policy review in the spring, after "
+        "ministers failed to agree on a date.",
+        "Search teams reached the farm at dawn.",
+        "- Tags and labels were printed on site",
+    ],
+)
+def test_reporting_about_policies_and_searches_stays(line: str) -> None:
+    assert not is_boilerplate_line(line)

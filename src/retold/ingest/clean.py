@@ -137,7 +137,9 @@ _SHORT_CTA = re.compile(
     # offers
     r"(?:unlock|save|get) (?:up to )?\d+% off (?:your|our|all|today|now)|"
     r"use (?:the )?(?:promo |discount )?code [A-Z]*\d[A-Z0-9]*\b|"
-    r"(?:gifting|giving) you \$?\d)",
+    r"(?:gifting|giving) you \$?\d|"
+    # feed links
+    r"(?:grab|get|subscribe (?:to|via)|follow (?:along )?(?:via|with)) (?:the |our |my )?rss\b)",
     re.IGNORECASE,
 )
 # Whole short lines that are page furniture wherever they stand: buttons, menu items,
@@ -150,9 +152,19 @@ _FURNITURE_LINE = re.compile(
     r"back to (?:the )?(?:blog|blogs|top|articles?|news)|table of contents|"
     r"\d+ min(?:ute)?s? read|apply now|learn more|read more|advertisement|"
     r"browse related articles|explore more related content|available downloads|partner links|"
-    r"share your story|related (?:posts|articles|reports)(?: include)?)\s*[.!:]?$|"
+    r"share your story|related (?:posts|articles|reports)(?: include)?|"
+    # menu and toolbar labels
+    r"home|search(?:\.\.\.|…)?|tags|categories|share|related)\s*[.!:]?$|"
     # a short line ending in an arrow is a link button ("Test winner ➔")
     r"^.{1,60}\s*[➔→›»]$",
+    re.IGNORECASE,
+)
+# The small print under a form: agreeing to the site's terms or privacy policy.
+_CONSENT = re.compile(
+    r"(?:\b(?:i|you) (?:hereby |also )?(?:agree|consent|accept|acknowledge)|\bby (?:submitting|"
+    r"clicking|signing up|subscribing|registering)\b|"
+    r"^(?:and )?(?:agree|consent) to)\b.{0,500}?\b(?:privacy (?:policy|notice|statement)|"
+    r"terms (?:of (?:use|service)|(?:&|and) conditions))",
     re.IGNORECASE,
 )
 # A closing "About <company>" section of a press release, and the lines that end one.
@@ -222,13 +234,34 @@ _INVITATION = re.compile(
     r"click (?:here|below)|we can help|let us help|our (?:experts|team) (?:can|will))\b",
     re.IGNORECASE,
 )
+# Button labels of an offer besides the invitations above ("Apply now", "Get your copy").
+_OFFER_BUTTON = re.compile(
+    r"\b(?:(?:apply|shop|buy|order|register|enrol|enroll|subscribe) (?:now|today)|"
+    r"get (?:your|the|a|my) (?:free )?(?:copy|guide|e-?book|report|template|checklist|"
+    r"quote|offer)|download (?:the |your )?(?:free )?(?:guide|e-?book|report|whitepaper)|"
+    r"request (?:a |your )?(?:demo|quote|consultation|callback)|see (?:plans|pricing)|"
+    r"view (?:plans|pricing)|get (?:a |your )?free)\b",
+    re.IGNORECASE,
+)
+
+
+def is_offer_button(label: str) -> bool:
+    """A link or button label that invites the reader to act on an offer ("Book a demo",
+    "Get your copy today"): the mark of a promo banner. "Read more" is not one: teaser
+    cards and expanders carry it, and an expander may hold the article."""
+    return 0 < word_count(label) <= 6 and bool(
+        _INVITATION.search(label) or _OFFER_BUTTON.search(label)
+    )
+
+
 # Lines that are never reporting: affiliate disclosures and pleas for support.
 _DISCLOSURE = re.compile(
     r"\b(?:affiliate links?|earn (?:a |from )?(?:small )?commissions?|qualifying purchases|"
     r"(?:if|when) you (?:buy|purchase|click) (?:through|via|something)|"
     r"if you(?:'|’)?re enjoying (?:this|our)|if you (?:liked|enjoyed) this (?:post|article|story)|"
     r"consider (?:supporting|subscribing)|please consider (?:liking|sharing|subscribing|"
-    r"supporting))\b|"
+    r"supporting)|we may (?:be compensated|receive compensation|earn money)|"
+    r"advertis(?:er|ing) (?:disclosure|partners)|how we make money)\b|"
     # the publisher offering its own people: "connect with one of our experts"
     r"\b(?:talk|speak|connect|chat) (?:to|with) (?:one of )?our (?:[\w-]+ ){0,4}(?:experts?|"
     r"team|specialists?|advisou?rs?|consultants?|strategists?)\b",
@@ -264,6 +297,9 @@ _DISCLOSURE_HINTS = (
     "liked",
     "consider",
     "our ",
+    "compensat",
+    "advertis",
+    "make money",
 )
 
 
@@ -277,13 +313,17 @@ def is_boilerplate_line(para: str, words: int | None = None) -> bool:
     words = word_count(para) if words is None else words
     if words == 0:
         return True
-    if words <= 8 and _FURNITURE_LINE.match(para):
+    # List markers and table bars aside: "- 11 min read" is a badge all the same.
+    if words <= 8 and _FURNITURE_LINE.match(para.strip("-•*·| ")):
+        return True
+    low = para.casefold()
+    if words <= 80 and ("privacy" in low or "terms" in low) and _CONSENT.search(para):
         return True
     if _LINK_PREFIX.match(para) and words <= 30:
         return True
     if words <= 30 and _SHORT_CTA.search(para):
         return True
-    if words <= 40 and any(h in para.casefold() for h in _CREDIT_HINTS) and _CREDIT.search(para):
+    if words <= 40 and any(h in low for h in _CREDIT_HINTS) and _CREDIT.search(para):
         return True
     return words <= 14 and bool(_BYLINE.match(para))
 

@@ -39,6 +39,7 @@ from retold.ingest.clean import (
     is_bio,
     is_boilerplate_line,
     is_call_to_action,
+    is_offer_button,
     join_paragraphs,
     normalise_space,
     release_footer_start,
@@ -411,7 +412,46 @@ def _walk(tree: etree._Element) -> _PageSignals:
             last_block = path + "/"
     for el in glued:
         remove_keeping_tail(el)
+    signals.furniture.extend(_promo_banners(tree))
     return signals
+
+
+# Links and buttons short enough to be a button label (the C side filters; Python tests
+# only the few left).
+_BUTTONS = etree.XPath(
+    "//body//*[(self::a or self::button) and string-length(normalize-space(.)) < 48"
+    " and string-length(normalize-space(.)) > 5]"
+)
+# A promo banner: a headline and an offer button, and little else.
+_BANNER_WORDS = 50
+# Where a button stands in running text, not in a box of its own.
+_TEXT_TAGS = frozenset(("p", "li", "td", "th", "dd", "blockquote", "span", "em", "strong", "b"))
+
+
+def _promo_banners(tree: etree._Element) -> list[str]:
+    """Folded texts of promo banners: the smallest box around an offer button ("Book a
+    demo", "Learn more") that holds more than the button, when that box is short. Its
+    headline ("Scale your training with Acme!") otherwise reaches the text as a line of
+    its own. A button inside a sentence or a list item is a link in the article: left."""
+    found: list[str] = []
+    for button in _BUTTONS(tree):
+        label = normalise_space(" ".join(button.itertext()))
+        if not is_offer_button(label):
+            continue
+        node = button
+        for _ in range(6):
+            parent = node.getparent()
+            if parent is None or parent.tag in ("body", "html", "main", "article"):
+                break
+            text = _text_up_to(parent, _BANNER_WORDS * 12)
+            if text is None:
+                break
+            if len(text) > len(label) + 2:
+                if parent.tag not in _TEXT_TAGS and word_count(text) <= _BANNER_WORDS:
+                    found.append(fold(text))
+                break
+            node = parent
+    return found
 
 
 _HEADINGS = etree.XPath(
