@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 
 from retold.ingest.extract import extract
 from retold.stories.cluster import (
+    SIGNATURE_CONSTRUCTION,
     DocSignature,
     StoryIndex,
     StorySignature,
@@ -17,6 +19,8 @@ from retold.stories.cluster import (
     build_idf,
     cluster,
     compare,
+    decode_signature,
+    encode_signature,
     signature,
 )
 
@@ -198,3 +202,29 @@ def test_index_offers_every_document_a_full_scan_would_join(
                 assert b in offered, (doc.key, other.key)
     assert joins >= 6  # the sample events and the name-free copies
     assert len(index.candidates(lowered[0])) < len(docs) // 2  # and it does prune
+
+
+# The samples' signatures under each construction name. A change to what `signature`
+# computes must also change SIGNATURE_CONSTRUCTION (stored signatures would otherwise
+# be read as if current): then add the new digest here.
+SIGNATURE_DIGESTS = {
+    "sig1-4d483200": "420e8172be2ccb2b",
+}
+
+
+def test_a_changed_signature_construction_gets_a_new_name(
+    corpus: tuple[list[dict[str, object]], list[DocSignature]],
+) -> None:
+    _, sigs = corpus
+    digest = hashlib.sha256()
+    for sig in sigs:
+        data = encode_signature(sig)
+        back = decode_signature(sig.key, data, sig.published)
+        assert back == sig  # what is stored is what was computed
+        # digest the content, not the compressed bytes (zlib versions may differ)
+        terms = sorted((t, round(w, 9)) for t, w in sig.terms.items())  # libm may differ
+        content = [terms, sorted(sig.names), sorted(sig.numbers)]
+        digest.update(sig.fingerprint + json.dumps(content).encode())
+    assert SIGNATURE_DIGESTS.get(SIGNATURE_CONSTRUCTION) == digest.hexdigest()[:16], (
+        "signature() now computes something else: rename SIGNATURE_CONSTRUCTION"
+    )

@@ -2,28 +2,45 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from retold.newsroom import Newsroom
 from retold.stages.report import RunReport
 from retold.store import articles as articles_store
 from retold.store import documents as docs_store
 from retold.store.schema import Document, Story, aware, utcnow
-from retold.stories.cluster import DocSignature, StoryIndex, build_idf, signature
+from retold.stories.cluster import (
+    SIGNATURE_CONSTRUCTION,
+    DocSignature,
+    StoryIndex,
+    build_idf,
+    decode_signature,
+    encode_signature,
+    signature,
+)
 from retold.text.clip import clip_text
+
+log = logging.getLogger("retold")
 
 # Only recent stories can gain documents; older news is a new story.
 CANDIDATE_WINDOW = timedelta(days=14)
 
 
-def _signature(doc: Document) -> DocSignature:
-    # Built from the stored text on every run, never stored: a change to the fingerprint
-    # construction (see ingest.dedup.FINGERPRINT_TAG) needs no migration, and old and
-    # new fingerprints can never meet. An unknown date stays None (no event evidence).
+def _signature(session: Session, doc: Document, stored: bytes | None) -> DocSignature:
+    # An unknown date stays None (no event evidence). A stored signature is used when it
+    # is of this text and this construction; otherwise it is computed and stored.
     published = aware(doc.published) if doc.published else None
-    return signature(doc.id, doc.title, clip_text(doc.text), published)
+    if stored is not None:
+        try:
+            return decode_signature(doc.id, stored, published)
+        except ValueError:
+            log.warning("The stored signature of document %s is unreadable; recomputing.", doc.id)
+    sig = signature(doc.id, doc.title, clip_text(doc.text), published)
+    docs_store.save_signature(session, doc, SIGNATURE_CONSTRUCTION, encode_signature(sig))
+    return sig
 
 
 def cluster_documents(room: Newsroom, report: RunReport) -> None:
@@ -32,13 +49,9 @@ def cluster_documents(room: Newsroom, report: RunReport) -> None:
         if not new_docs:
             return
         since = utcnow() - CANDIDATE_WINDOW
-        recent = session.scalars(
-            select(Document).where(
-                Document.story_id.is_not(None), Document.first_seen >= since.replace(tzinfo=None)
-            )
-        )
-        recent_sigs = [(doc.story_id, _signature(doc)) for doc in recent]
-        new_sigs = [_signature(d) for d in new_docs]
+        recent = docs_store.recent_in_stories(session, since, SIGNATURE_CONSTRUCTION)
+        recent_sigs = [(doc.story_id, _signature(session, doc, data)) for doc, data in recent]
+        new_sigs = [_signature(session, d, None) for d in new_docs]
         index = StoryIndex(build_idf([*new_sigs, *(sig for _, sig in recent_sigs)]))
         for story_id, sig in recent_sigs:
             index.add(story_id, sig)

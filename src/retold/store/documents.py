@@ -6,11 +6,18 @@ import zlib
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session, defer
 
 from retold.records import Extracted, FeedItem, SourceDoc
-from retold.store.schema import Document, DocumentVersion, Story, aware, utcnow
+from retold.store.schema import (
+    Document,
+    DocumentSignature,
+    DocumentVersion,
+    Story,
+    aware,
+    utcnow,
+)
 from retold.text.clip import clip_text
 
 # News on the web is younger than this; an earlier date is a placeholder ("0001-01-01")
@@ -143,6 +150,39 @@ def unclustered(session: Session) -> list[Document]:
         .order_by(Document.published.is_(None), Document.published, Document.id)
     )
     return list(session.scalars(query))
+
+
+def recent_in_stories(
+    session: Session, since: datetime, construction: str
+) -> list[tuple[Document, bytes | None]]:
+    """Documents in a story first seen since ``since``, oldest first, each with its stored
+    clustering signature when one of its current version and this construction exists.
+
+    Their texts are not loaded unless read (only those without a signature need them).
+    """
+    query = (
+        select(Document, DocumentSignature.data)
+        .outerjoin(
+            DocumentSignature,
+            and_(
+                DocumentSignature.document_id == Document.id,
+                DocumentSignature.version == Document.version,
+                DocumentSignature.construction == construction,
+            ),
+        )
+        .where(Document.story_id.is_not(None), Document.first_seen >= since.replace(tzinfo=None))
+        .order_by(Document.id)
+        .options(defer(Document.text), defer(Document.feed_content), defer(Document.feed_summary))
+    )
+    return [(doc, data) for doc, data in session.execute(query)]
+
+
+def save_signature(session: Session, doc: Document, construction: str, data: bytes) -> None:
+    session.merge(
+        DocumentSignature(
+            document_id=doc.id, version=doc.version, construction=construction, data=data
+        )
+    )
 
 
 def story_documents(session: Session, story_id: int) -> list[Document]:

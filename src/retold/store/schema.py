@@ -117,6 +117,23 @@ class DocumentVersion(Base):
     document: Mapped[Document] = relationship(back_populates="versions")
 
 
+class DocumentSignature(Base):
+    """A document's clustering signature, as of one version of its text.
+
+    Recomputing every recent document's signature on every run made clustering grow
+    with the newsroom. A row is used only while its ``version`` is the document's and
+    its ``construction`` is the code's (see stories.cluster.SIGNATURE_CONSTRUCTION), so a
+    changed text or a changed construction simply recomputes it.
+    """
+
+    __tablename__ = "document_signatures"
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    construction: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class Story(Base):
     __tablename__ = "stories"
 
