@@ -95,7 +95,7 @@ class _PageSignals:
 
 def extract(html: str, url: str) -> Extracted:
     """Clean main text and metadata of one HTML page fetched from `url`."""
-    tree = load_html(html) if html and html.strip() else None
+    tree = load_html(_without_early_end(html)) if html and html.strip() else None
     if tree is None:
         return Extracted(
             title="", text="", canonical_url=url, excerpt_only=True, excerpt_reason="empty page"
@@ -186,6 +186,24 @@ def extract_feed_content(item: FeedItem) -> Extracted | None:
 
 
 # --- main text ---------------------------------------------------------------------
+
+
+_END_TAG = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
+# More than this much markup after the first </body> or </html> is page, not stray bytes.
+_AFTER_END = 500
+
+
+def _without_early_end(html: str) -> str:
+    """The page without its </body> and </html> tags when the page goes on after them.
+
+    Templates that close the document after the site header and then print the article
+    are common; browsers read on and show everything (HTML's "after body" rules), but
+    libxml2 drops what follows, which would lose the whole article.
+    """
+    end = _END_TAG.search(html)
+    if end is None or len(html) - end.end() < _AFTER_END:
+        return html
+    return _END_TAG.sub(" ", html)
 
 
 def _trafilatura(
