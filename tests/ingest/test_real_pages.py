@@ -12,7 +12,12 @@ from pathlib import Path
 import pytest
 from tests.fiction import POOL_STORY
 
-from retold.ingest.clean import is_boilerplate_line, is_call_to_action, repeated_runs
+from retold.ingest.clean import (
+    is_boilerplate_line,
+    is_call_to_action,
+    related_section_start,
+    repeated_runs,
+)
 from retold.ingest.extract import extract
 from retold.ingest.metadata import choose_title, parse_date, strip_site_name
 from retold.ingest.walls import ends_properly
@@ -50,6 +55,14 @@ CASES = [
     # The article printed after a stray </body></html>: browsers show it, so must we.
     ("early_end_tags.html", "Guides", "split full-size allotment plots in half"),
     ("early_end_tags.html", "Guides", "before the weeds set seed"),
+    # A list inside a rich-text widget that trafilatura's default balance leaves out.
+    ("list_in_rich_text.html", "Payroll", "Keep methods steady"),
+    ("list_in_rich_text.html", "Quay Street", "whoever keeps the books"),
+    # Teaser cards for other stories under their own heading after the article.
+    ("read_next.html", "Harbour wall repairs", "shift workers would have to leave"),
+    ("read_next.html", "Read this next", "first ferry leaves the island"),
+    ("read_next.html", "Skip to main content", "second crew could be trained"),
+    ("read_next.html", "min. read", "pupils who stay for sport"),
 ]
 
 
@@ -319,6 +332,9 @@ def test_repeated_runs_only_flags_long_stretches() -> None:
 # Lines of small print, badges and labels, as extractors hand them over (list markers kept).
 SMALL_PRINT = [
     "- 6 min read",
+    "3 MIN. READ",
+    "— Accessibility",
+    "Trending",
     "| Tags |",
     "Follow along or grab the RSS feed.",
     "By submitting this form you agree to our Terms of Use and acknowledge our Privacy "
@@ -350,3 +366,12 @@ def test_advertising_disclosure_is_a_call_to_action() -> None:
 )
 def test_reporting_about_policies_and_searches_stays(line: str) -> None:
     assert not is_boilerplate_line(line)
+
+
+def test_a_related_heading_cuts_only_in_the_second_half() -> None:
+    body = [
+        f"Paragraph {i} of the report on the ferry timetable and the school day." for i in range(6)
+    ]
+    assert related_section_start([*body, "Read this next", "Harbour wall repairs"]) == 6
+    # Near the top it is a section of an index page or a short piece: left alone.
+    assert related_section_start(["Recent posts", *body]) is None

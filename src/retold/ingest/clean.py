@@ -150,11 +150,13 @@ _FURNITURE_LINE = re.compile(
     r"join (?:our|the) (?:\w+ )?(?:newsletter|mailing list)|privacy policy|"
     r"terms (?:&|and) conditions|terms of (?:use|service)|contact us|"
     r"back to (?:the )?(?:blog|blogs|top|articles?|news)|table of contents|"
-    r"\d+ min(?:ute)?s? read|apply now|learn more|read more|advertisement|"
+    r"\d+ min(?:ute)?s?\.? read(?: time)?|apply now|learn more|read more|advertisement|"
     r"browse related articles|explore more related content|available downloads|partner links|"
     r"share your story|related (?:posts|articles|reports)(?: include)?|"
     # menu and toolbar labels
-    r"home|search(?:\.\.\.|…)?|tags|categories|share|related)\s*[.!:]?$|"
+    r"home|search(?:\.\.\.|…)?|tags|categories|share|related|trending|end of article|"
+    r"skip (?:to (?:the )?(?:main )?content|navigation)|accessibility|"
+    r"get in touch(?: with (?:us|our team))?)\s*[.!:]?$|"
     # a short line ending in an arrow is a link button ("Test winner ➔")
     r"^.{1,60}\s*[➔→›»]$",
     re.IGNORECASE,
@@ -314,7 +316,7 @@ def is_boilerplate_line(para: str, words: int | None = None) -> bool:
     if words == 0:
         return True
     # List markers and table bars aside: "- 11 min read" is a badge all the same.
-    if words <= 8 and _FURNITURE_LINE.match(para.strip("-•*·| ")):
+    if words <= 8 and _FURNITURE_LINE.match(para.strip("-–—•*·| ")):
         return True
     low = para.casefold()
     if words <= 80 and ("privacy" in low or "terms" in low) and _CONSENT.search(para):
@@ -335,6 +337,34 @@ def is_bio(para: str) -> bool:
     usually reporting about a person.
     """
     return word_count(para) <= 60 and bool(_BIO.match(para))
+
+
+# The heading of a list of other articles ("Read this next", "Recent posts").
+_RELATED_HEADING = re.compile(
+    r"^(?:recent (?:articles|posts|stories|news)|related (?:articles|posts|stories|content|"
+    r"reading|news|resources|guides)|more (?:articles|stories|posts|news|to read|on this topic)|"
+    r"you (?:may|might) also (?:like|enjoy)|read (?:this )?next|recommended(?: for you| reading|"
+    r" articles| posts)?|trending (?:now|articles|stories)|popular (?:articles|posts|stories)|"
+    r"most (?:read|popular)|latest (?:articles|posts|news|stories)|further reading|"
+    r"keep reading|what to read next)\s*[:.]?$",
+    re.IGNORECASE,
+)
+# Only in the second half of the text: an index page or a short piece may open with one.
+# (A third cuts a real article short on half A; a half and more give the same gains.)
+RELATED_AFTER = 0.5
+
+
+def related_section_start(paras: list[str]) -> int | None:
+    """Where the list of other articles that pages put under the article begins (its
+    heading, standing alone in the second half of the text); None if there is none."""
+    words = [word_count(p) for p in paras]
+    total, seen = sum(words), 0
+    for i, para in enumerate(paras):
+        late = seen >= RELATED_AFTER * total
+        if late and words[i] <= 6 and _RELATED_HEADING.match(para.strip("-–—•*·| ")):
+            return i
+        seen += words[i]
+    return None
 
 
 def release_footer_start(paras: list[str]) -> int | None:

@@ -9,13 +9,14 @@ One parse of the page, then, in order:
    share bars, newsletter boxes, related links) to drop from the extracted text later, and
    removal of bylines, dates and tooltips that pages put inside the first paragraph;
    press releases lose their "About <company>" section;
-4. trafilatura finds the main text (fast mode, balanced, comments off); its slower
+4. trafilatura finds the main text (fast mode, favouring recall, comments off); its slower
    fallbacks run only when the fast pass found too little or clearly missed part of the
    page's paragraph text; when both miss most of it (listicles, card and tab layouts), the
    blocks of the element holding the page's paragraphs are read instead;
 5. clean-up of what it kept: furniture text, captions, credits, "Read more:" lines, share,
    social and subscription prompts, marketing calls to action and affiliate disclosures,
-   pull quotes, bios and sign-offs;
+   promo banners, form small print, second copies of the page, pull quotes, the list of
+   other articles under the article, bios and sign-offs;
 6. excerpt detection (walls.py): paywall, consent wall, teaser, too little text, so the
    writer never retells half a story as whole.
 """
@@ -42,6 +43,7 @@ from retold.ingest.clean import (
     is_offer_button,
     join_paragraphs,
     normalise_space,
+    related_section_start,
     release_footer_start,
     repeated_runs,
 )
@@ -214,8 +216,13 @@ def _trafilatura(
         url=url,
         fast=fast,
         # Favouring precision loses whole articles on real pages (a third of some, all of
-        # others); our own clean-up below removes what the balanced setting lets through.
+        # others); the balanced setting still drops lists and sections of many (a page's
+        # key list, half a guide). The fast pass favours recall, and our own clean-up below
+        # removes what it lets through; fewer pages then need the slow pass. The slow pass
+        # stays balanced: its fallbacks, favouring recall, settle on a fragment of some
+        # pages that the balanced ones read whole.
         favor_precision=False,
+        favor_recall=fast,
         include_comments=False,
         include_tables=True,
         include_images=False,
@@ -370,9 +377,9 @@ def _clean(lines: list[str], title: str, signals: _PageSignals) -> list[str]:
             or counts[p] > 40
             or joined.count(needle) <= same[key]
         ]
-    footer = release_footer_start(kept)
-    if footer is not None:
-        del kept[footer:]
+    for footer in (release_footer_start(kept), related_section_start(kept)):
+        if footer is not None:
+            del kept[footer:]
     # Author bios, sign-offs and calls to action sit at the end; trim them there only.
     while kept and (
         is_bio(kept[-1])
