@@ -75,7 +75,7 @@ def article_pages(session: Session, ids: Sequence[int] | None = None) -> list[Ar
     links = related_links(session)
     return [
         article_page(article, version, [links[r] for r in article.related or [] if r in links])
-        for article, version in articles_store.published_articles(session, ids)
+        for article, version in articles_store.published_articles(session, ids, with_checks=True)
     ]
 
 
@@ -93,7 +93,8 @@ def stream_pages(room: Newsroom, batch: int = STREAM_BATCH) -> Iterator[ArticleP
     ids = list(links)
     for start in range(0, len(ids), batch):
         with room.db.transaction() as session:
-            rows = articles_store.published_articles(session, ids[start : start + batch])
+            batch_ids = ids[start : start + batch]
+            rows = articles_store.published_articles(session, batch_ids, with_checks=True)
             for article, version in rows:
                 related = [links[r] for r in article.related or [] if r in links]
                 yield article_page(article, version, related)

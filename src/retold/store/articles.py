@@ -6,11 +6,11 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from retold.records import Draft, SentenceCheck
 from retold.store.documents import plausible_date
@@ -318,9 +318,13 @@ def published_headlines(session: Session) -> list[tuple[int, str, str, str]]:
 
 
 def published_articles(
-    session: Session, ids: Sequence[int] | None = None
+    session: Session, ids: Sequence[int] | None = None, *, with_checks: bool = False
 ) -> list[tuple[Article, ArticleVersion]]:
-    """Published articles with their current versions, newest first (only ``ids`` if given)."""
+    """Published articles with their current versions, newest first (only ``ids`` if given).
+
+    ``with_checks`` loads every version's sentence checks too, in a few batched queries
+    rather than one per article (the site needs them all; one each took most of a build).
+    """
     query = (
         select(Article, ArticleVersion)
         .join(ArticleVersion, ArticleVersion.article_id == Article.id)
@@ -329,7 +333,31 @@ def published_articles(
     )
     if ids is not None:
         query = query.where(Article.id.in_(ids))
+    if with_checks:
+        query = query.options(selectinload(ArticleVersion.checks))
     return [(row[0], row[1]) for row in session.execute(query)]
+
+
+class Relatable(NamedTuple):
+    """What related lists need of a published article (no text)."""
+
+    id: int
+    story_id: int | None
+    published_at: datetime | None
+    embedding: bytes | None
+    related: list[int]
+
+
+def relatable_articles(session: Session) -> list[Relatable]:
+    """Every published article's relate columns, in `published_articles` order."""
+    query = (
+        select(Article.id, Article.story_id, Article.published_at, Article.embedding,
+               Article.related)
+        .join(ArticleVersion, ArticleVersion.article_id == Article.id)
+        .where(Article.status == "published", ArticleVersion.version == Article.current_version)
+        .order_by(Article.published_at.desc(), Article.id.desc())
+    )  # fmt: skip
+    return [Relatable(r[0], r[1], r[2], r[3], list(r[4] or [])) for r in session.execute(query)]
 
 
 def cached_draft(session: Session, key: str) -> dict[str, Any] | None:
