@@ -23,7 +23,8 @@ def test_migrations_create_every_table_in_wal_mode(tmp_path: Path) -> None:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         (version,) = conn.execute("SELECT version_num FROM alembic_version").fetchone()
     assert {"sources", "documents", "document_versions", "stories", "articles",
-            "article_versions", "sentence_checks", "runs", "write_cache"} <= tables
+            "article_versions", "sentence_checks", "runs", "write_cache",
+            "document_signatures"} <= tables
     migrations = Path(store_schema.__file__).parent / "migrations" / "versions"
     assert version == max(p.name[:4] for p in migrations.glob("[0-9]*.py"))  # the newest
 
@@ -70,3 +71,19 @@ def test_a_changed_page_is_a_new_version_and_the_same_page_is_not(tmp_path: Path
             item=None, revisit=timedelta(hours=48))
         assert not created and again.refetch  # recent: recheck it for updates
     db.close()
+
+
+def test_a_database_from_a_newer_retold_is_refused_with_a_sentence(tmp_path: Path) -> None:
+    from tests.test_cli import retold
+
+    room = tmp_path / "news"
+    assert retold("init", str(room)).returncode == 0
+    with sqlite3.connect(room / "retold.db") as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9001'")
+    for command in ("status", "run", "build"):
+        done = retold("-d", str(room), command)
+        assert done.returncode == 2, done.stderr
+        assert "schema 9001, made by a newer Retold" in done.stderr
+        assert "Traceback" not in done.stderr
+    with sqlite3.connect(room / "retold.db") as conn:  # and nothing was changed
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "9001"

@@ -14,6 +14,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from retold.errors import RetoldError
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 # How long a write waits for another program's write transaction before giving up with
 # "database is locked" (the run then stops with one sentence; nothing stored is lost).
@@ -28,6 +30,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_MS)}")
     cursor.close()
+
+
+class SchemaTooNew(RetoldError):
+    """The database was migrated by a newer Retold (exit 2)."""
 
 
 def database_url(path: Path) -> str:
@@ -51,11 +57,18 @@ def make_engine(url: str) -> Engine:
 def migrate(engine: Engine) -> None:
     """Bring the schema to head; a no-op (and cheap) when it already is."""
     cfg = alembic_config(str(engine.url))
-    head = ScriptDirectory.from_config(cfg).get_current_head()
+    script = ScriptDirectory.from_config(cfg)
+    head = script.get_current_head()
     with engine.connect() as conn:
         current = MigrationContext.configure(conn).get_current_revision()
     if current == head:
         return
+    if current is not None and current not in {rev.revision for rev in script.walk_revisions()}:
+        # Opening it would fail deep inside Alembic; a downgrade would lose data.
+        raise SchemaTooNew(
+            f"This newsroom's database is at schema {current}, made by a newer Retold than "
+            f"this one (which knows schemas up to {head}); upgrade Retold to open it."
+        )
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
