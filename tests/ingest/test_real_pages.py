@@ -335,6 +335,8 @@ SMALL_PRINT = [
     "3 MIN. READ",
     "— Accessibility",
     "Trending",
+    "Related searches: Garden tools, Hand tools",
+    "Costs guides include Loft conversions | Dormers | Extensions | Garage conversions",
     "| Tags |",
     "Follow along or grab the RSS feed.",
     "By submitting this form you agree to our Terms of Use and acknowledge our Privacy "
@@ -362,6 +364,8 @@ def test_advertising_disclosure_is_a_call_to_action() -> None:
         "ministers failed to agree on a date.",
         "Search teams reached the farm at dawn.",
         "- Tags and labels were printed on site",
+        "| Dormer | £45,000 | 6 weeks | planning needed |",
+        "The council's related report is due in May: it covers the harbour and the ferry.",
     ],
 )
 def test_reporting_about_policies_and_searches_stays(line: str) -> None:

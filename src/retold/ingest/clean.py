@@ -100,8 +100,7 @@ def html_to_text(fragment: str) -> str:
 # --- boilerplate lines ---------------------------------------------------------
 
 _LINK_PREFIX = re.compile(
-    r"^\s*(?:read more|read next|more on this(?: story)?|related(?: stories| articles| coverage|"
-    r" content)?|"
+    r"^\s*(?:read more|read next|more on this(?: story)?|related(?: [\w-]+){0,2}|"
     r"see also|also read|recommended(?: reading)?|you may also like|you might also like|"
     r"further reading|most read|watch|listen|more:|also on \w+|topics|tags|filed under|"
     r"categories|sections?)\s*[:|»›>\-–—]",
@@ -305,6 +304,19 @@ _DISCLOSURE_HINTS = (
 )
 
 
+# A row of short links set apart by bars or dots ("Guides | Costs | Reviews | Near me").
+_ROW_SEPARATOR = re.compile(r"\s+[|•·]\s+")
+
+
+def is_link_row(para: str) -> bool:
+    """A menu row of four or more short items, none longer than 8 words. Table rows, which
+    extractors write with a leading bar, are not rows of links."""
+    if para.startswith("|") or para.count("|") + para.count("•") + para.count("·") < 3:
+        return False
+    items = _ROW_SEPARATOR.split(para)
+    return len(items) >= 4 and all(len(item.split()) <= 8 for item in items)
+
+
 def is_boilerplate_line(para: str, words: int | None = None) -> bool:
     """Whether one extracted paragraph is page furniture rather than reporting.
 
@@ -322,6 +334,8 @@ def is_boilerplate_line(para: str, words: int | None = None) -> bool:
     if words <= 80 and ("privacy" in low or "terms" in low) and _CONSENT.search(para):
         return True
     if _LINK_PREFIX.match(para) and words <= 30:
+        return True
+    if is_link_row(para):
         return True
     if words <= 30 and _SHORT_CTA.search(para):
         return True

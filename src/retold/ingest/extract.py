@@ -441,11 +441,11 @@ def _walk(tree: etree._Element) -> _PageSignals:
     return signals
 
 
-# Links and buttons short enough to be a button label (the C side filters; Python tests
-# only the few left).
+# Links and buttons short enough to be a button label, and not a menu item or a link in
+# a sentence (the C side filters; Python tests only the few left).
 _BUTTONS = etree.XPath(
-    "//body//*[(self::a or self::button) and string-length(normalize-space(.)) < 48"
-    " and string-length(normalize-space(.)) > 5]"
+    "//body//*[(self::a or self::button) and not(parent::li or parent::p or ancestor::nav)"
+    " and string-length(normalize-space(.)) < 48 and string-length(normalize-space(.)) > 5]"
 )
 # A promo banner: a headline and an offer button, and little else.
 _BANNER_WORDS = 50
