@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-COMMANDS = ["init", "add", "sources", "run", "build", "serve", "demo", "status", "stats",
+COMMANDS = ["init", "add", "sources", "run", "watch", "build", "serve", "demo", "status", "stats",
             "approve", "extract", "check"]
 
 

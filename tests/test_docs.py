@@ -45,7 +45,8 @@ def test_every_readme_command_and_option_exists(words: list[str]) -> None:
     rest = words[1:]
     while rest and rest[0].startswith("-"):  # options of `retold` itself (-d DIR, -q, -v)
         assert rest[0].split("=")[0] in options_of(CLI), f"no option {rest[0]} on retold"
-        rest = rest[2:] if rest[0] in ("-d", "--dir") else rest[1:]
+        takes_value = any(rest[0] in p.opts and not p.is_flag for p in CLI.params)
+        rest = rest[2:] if takes_value else rest[1:]
     if not rest:
         return
     name = rest[0]

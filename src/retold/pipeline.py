@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import signal
 import threading
 from collections.abc import Callable, Coroutine, Iterator
@@ -24,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from retold.errors import RetoldError
 from retold.ingest.fetch import Fetcher, FetchPolicy
+from retold.logs import log_context
 from retold.newsroom import Newsroom
 from retold.stages.cluster import cluster_documents
 from retold.stages.ingest import collect, fetch_documents
@@ -36,6 +38,7 @@ from retold.store.schema import Run, utcnow
 from retold.write.backend import WriterBackend
 
 Progress = Callable[[str, int, int], None]
+log = logging.getLogger("retold")
 
 
 def fetch_policy(room: Newsroom) -> FetchPolicy:
@@ -47,6 +50,7 @@ async def run_stages(
     report: RunReport,
     *,
     force: bool = False,
+    scheduled: bool = False,
     progress: Progress | None = None,
     writer: WriterBackend | None = None,
     stage: Callable[[str], None] | None = None,
@@ -57,12 +61,25 @@ async def run_stages(
     @contextmanager
     def step(name: str) -> Iterator[None]:
         note(name)
-        with report.timed(name):
+        with log_context(stage=name), report.timed(name):
             yield
+        wall, cpu = report.timings[name]
+        log.info(
+            "Stage %s took %.1f s (%.1f s of CPU).",
+            name,
+            wall,
+            cpu,
+            extra={
+                "event": "stage",
+                "stage": name,
+                "duration_s": round(wall, 3),
+                "cpu_s": round(cpu, 3),
+            },
+        )
 
     async with Fetcher(fetch_policy(room)) as fetcher:
         with step("fetch"):
-            await collect(room, fetcher, report, force=force, progress=tick)
+            await collect(room, fetcher, report, force=force, scheduled=scheduled, progress=tick)
         with step("extract"):
             await fetch_documents(room, fetcher, report, progress=tick)
     with step("cluster"):
@@ -192,6 +209,7 @@ def run(
     room: Newsroom,
     *,
     force: bool = False,
+    scheduled: bool = False,
     progress: Progress | None = None,
     writer: WriterBackend | None = None,
     stage: Callable[[str], None] | None = None,
@@ -215,9 +233,18 @@ def run(
             )
         failed = False
         try:
-            _run_async(
-                run_stages(room, report, force=force, progress=progress, writer=writer, stage=stage)
-            )
+            with log_context(run_id=run_id):
+                _run_async(
+                    run_stages(
+                        room,
+                        report,
+                        force=force,
+                        scheduled=scheduled,
+                        progress=progress,
+                        writer=writer,
+                        stage=stage,
+                    )
+                )
         except KeyboardInterrupt as stop:
             report.interrupted = True
             why = f"by {stop.args[0]}" if isinstance(stop, Stopped) else "by Ctrl-C"

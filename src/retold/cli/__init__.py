@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import sys
 from pathlib import Path
 
@@ -12,6 +13,12 @@ from retold.cli.output import INTERRUPTED, State, setup_logging
 from retold.config import runtime_settings
 from retold.errors import RetoldError
 from retold.memory import return_freed_memory
+
+
+class LogFormat(enum.StrEnum):
+    text = "text"
+    json = "json"
+
 
 app = typer.Typer(
     name="retold",
@@ -35,9 +42,20 @@ def root(
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Only errors."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug logging."),
+    log_format: LogFormat = typer.Option(
+        LogFormat.text,
+        "--log-format",
+        help="Logs on stderr as text, or as JSON lines (one event each, with run, stage and "
+        "item ids) for a log shipper.",
+    ),
 ) -> None:
-    setup_logging(quiet, verbose)
-    ctx.obj = State(dir=dir or runtime_settings().dir, quiet=quiet, verbose=verbose)
+    setup_logging(quiet, verbose, log_format.value)
+    ctx.obj = State(
+        dir=dir or runtime_settings().dir,
+        quiet=quiet,
+        verbose=verbose,
+        json_logs=log_format == LogFormat.json,
+    )
 
 
 for module in (newsroom, run, serve, demo, batch, plugins, models):

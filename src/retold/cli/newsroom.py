@@ -154,14 +154,26 @@ def status(
     st = state(ctx)
     with open_room(st) as room, room.db.transaction() as session:
         counts = stats_store.counts(session)
+        stages = stats_store.stages(session)
         held = stats_store.held(session)
         quarantined = articles_store.quarantined(session)
         runs = runs_store.run_summaries(session, 5)
     if json_out:
-        emit_json({"counts": counts, "held": held, "quarantined": quarantined, "runs": runs})
+        emit_json(
+            {
+                "counts": counts,
+                "stages": stages,
+                "held": held,
+                "quarantined": quarantined,
+                "runs": runs,
+            }
+        )
         return
     for key, value in counts.items():
         st.console.print(f"{key.replace('_', ' '):<20} {value}")
+    for name, states in stages.items():
+        line = ", ".join(f"{n} {state}" for state, n in states.items())
+        st.console.print(f"{name + ':':<20} {line}")
     for article in held:
         st.console.print(f"held: {article['slug']}  {article['headline']}")
     for item in quarantined:

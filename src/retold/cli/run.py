@@ -14,6 +14,7 @@ import typer
 from retold.cli.output import OK, PARTIAL, WRITER_UNAVAILABLE, State, emit_json, progress_bar, state
 from retold.config import DATABASE_NAME
 from retold.errors import RetoldError
+from retold.metrics import registry_for, serve_metrics, wsgi_app
 from retold.newsroom import Newsroom
 from retold.pipeline import run as run_pipeline
 from retold.pipeline import stop_signals_interrupt
@@ -21,6 +22,8 @@ from retold.publish import PublishError
 from retold.stages.publish import publish
 from retold.stages.report import RunReport
 from retold.store import db as store_db
+from retold.watch import WatchSettings, WatchState, parse_interval
+from retold.watch import watch as watch_loop
 
 # What the machine, not Retold or the user, can do to a command: these stop it with one
 # sentence (the run is recorded failed where the database lets it be), never a traceback.
@@ -88,6 +91,7 @@ def faults_as_sentences(root: Path) -> Iterator[None]:
 
 def register(app: typer.Typer) -> None:
     app.command("run")(run)
+    app.command("watch")(watch)
     app.command("build")(build)
 
 
@@ -119,11 +123,14 @@ def summarise(st: State, report: RunReport) -> None:
         )
 
 
-def run_room(st: State, room: Newsroom, *, force: bool = False) -> RunReport:
+def run_room(
+    st: State, room: Newsroom, *, force: bool = False, scheduled: bool = False
+) -> RunReport:
     with progress_bar(st) as tick:
         return run_pipeline(
             room,
             force=force,
+            scheduled=scheduled,
             progress=tick,
             stage=lambda name: st.console.log(f"{name}…") if st.verbose else None,
         )
@@ -134,6 +141,12 @@ def run(
     force: bool = typer.Option(
         False, "--force", help="Ignore source back-off and fetch everything due."
     ),
+    scheduled: bool = typer.Option(
+        False,
+        "--scheduled",
+        help="Read only the sources due by their own schedule (feed ttl, Cache-Control), "
+        "as `retold watch` does: for running from cron.",
+    ),
     json_out: bool = typer.Option(False, "--json", help="Print the run report as JSON."),
 ) -> None:
     """Run every stage once: fetch, extract, cluster, write, verify, relate, publish."""
@@ -143,7 +156,7 @@ def run(
         try:
             # Taken here too (the pipeline's hold is re-entrant), so a refused run draws nothing.
             with room.writing("run"):
-                report = run_room(st, room, force=force)
+                report = run_room(st, room, force=force, scheduled=scheduled)
         finally:
             room.close()
     if json_out:
@@ -152,6 +165,70 @@ def run(
         summarise(st, report)
         st.console.print(f"Site: {room.output_dir}")
     raise typer.Exit(exit_code(report))
+
+
+def watch(
+    ctx: typer.Context,
+    interval: str = typer.Option(
+        "15m", "--interval", help="Time between the starts of two cycles: 90s, 15m, 1h."
+    ),
+    jitter: float = typer.Option(
+        0.1, "--jitter", min=0.0, max=0.5, help="Vary each wait by up to this share."
+    ),
+    cycles: int | None = typer.Option(
+        None, "--cycles", min=1, help="Stop after this many cycles (default: run until stopped)."
+    ),
+    metrics_port: int | None = typer.Option(
+        None,
+        "--metrics-port",
+        min=0,
+        max=65535,
+        help="Serve Prometheus metrics at /metrics and a health check at /healthz.",
+    ),
+    metrics_host: str = typer.Option(
+        "127.0.0.1", "--metrics-host", help="Address for the metrics server."
+    ),
+) -> None:
+    """Keep the newsroom running: a run every interval (each source on its own schedule),
+    the site rebuilt after each. Ctrl-C or SIGTERM stops it; nothing finished is lost."""
+    st = state(ctx)
+    try:
+        settings = WatchSettings(interval=parse_interval(interval), jitter=jitter, cycles=cycles)
+    except ValueError as err:
+        raise RetoldError(str(err)) from None
+    watch_state = WatchState()
+    with faults_as_sentences(st.dir):
+        room = Newsroom.open(st.dir)
+    try:
+        registry, run_metrics = registry_for(room)
+        server = None
+        if metrics_port is not None:
+            try:
+                server = serve_metrics(wsgi_app(registry, watch_state), metrics_host, metrics_port)
+            except OSError as err:
+                raise RetoldError(
+                    f"Could not serve metrics on {metrics_host}:{metrics_port} ({err.strerror})."
+                ) from None
+            host, port = str(server.server_address[0]), int(server.server_address[1])
+            st.console.print(f"Metrics on http://{host}:{port}/metrics, health on /healthz")
+
+        def cycle(r: Newsroom) -> RunReport:
+            with faults_as_sentences(st.dir):
+                return run_room(st, r, scheduled=True)
+
+        def after(done: WatchState, report: RunReport | None) -> None:
+            run_metrics.record(done, report)
+            if report is not None and not st.quiet:
+                summarise(st, report)
+
+        try:
+            watch_loop(room, settings, watch_state, on_cycle=after, run_cycle=cycle)
+        finally:
+            if server is not None:
+                server.shutdown()
+    finally:
+        room.close()
+    raise typer.Exit(OK if watch_state.consecutive_failures == 0 else PARTIAL)
 
 
 def build(

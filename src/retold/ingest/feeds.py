@@ -23,6 +23,7 @@ from typing import Any
 import feedparser
 
 from retold.ingest.clean import html_to_text, normalise_space
+from retold.ingest.schedule import feed_refresh_seconds
 from retold.ingest.urls import safe_http_url
 from retold.records import FeedItem
 
@@ -98,6 +99,7 @@ class ParsedFeed:
     items: list[FeedItem]
     warnings: list[str] = field(default_factory=list)
     version: str = ""  # e.g. "rss20", "atom10", "json1.1"
+    refresh: float | None = None  # seconds the feed says it takes to change (ttl, sy:)
 
 
 def parse_feed(body: bytes, url: str) -> ParsedFeed:
@@ -221,6 +223,9 @@ def _parse_xml_feed(body: bytes, url: str) -> ParsedFeed:
         items=items,
         warnings=warnings,
         version=version or "unknown",
+        refresh=feed_refresh_seconds(
+            meta.get("ttl"), meta.get("sy_updateperiod"), meta.get("sy_updatefrequency")
+        ),
     )
 
 

@@ -32,6 +32,7 @@ import httpx
 from retold.ingest import charset
 from retold.ingest.netguard import AddressGuard, BlockedAddressError, GuardedTransport, Resolver
 from retold.ingest.robots import ROBOTS_MAX_BYTES, RobotsCache
+from retold.ingest.schedule import fresh_for_seconds
 from retold.ingest.urls import safe_http_url
 
 Kind = Literal["page", "feed", "any"]
@@ -98,6 +99,7 @@ class FetchResult:
     last_modified: str = ""
     not_modified: bool = False  # the server answered 304 to our conditional GET
     redirects: list[str] = field(default_factory=list)  # URLs that redirected, in order
+    fresh_for: float | None = None  # seconds the server says the answer stays fresh
 
 
 class FetchError(Exception):
@@ -105,10 +107,13 @@ class FetchError(Exception):
 
     retryable = False
 
-    def __init__(self, message: str, *, url: str = "", status: int = 0) -> None:
+    def __init__(
+        self, message: str, *, url: str = "", status: int = 0, retry_after: float | None = None
+    ) -> None:
         super().__init__(message)
         self.url = url
         self.status = status
+        self.retry_after = retry_after  # seconds the server asked us to stay away
 
 
 class BlockedAddress(FetchError):
@@ -482,6 +487,7 @@ class Fetcher:
                 last_modified=last_modified,
                 not_modified=True,
                 redirects=redirects,
+                fresh_for=fresh_for_seconds(answer.headers),
             )
         if not 200 <= answer.status < 300:
             raise BadStatus(
@@ -504,6 +510,7 @@ class Fetcher:
             etag=etag,
             last_modified=last_modified,
             redirects=redirects,
+            fresh_for=fresh_for_seconds(answer.headers),
         )
 
     # -- retries ---------------------------------------------------------------------
@@ -522,6 +529,7 @@ class Fetcher:
                         f"{url} answered {answer} (after {attempt + 1} attempts).",
                         url=url,
                         status=answer.status,
+                        retry_after=answer.retry_after,
                     ) from None
                 wait = answer.retry_after
                 if wait is None:

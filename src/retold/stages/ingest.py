@@ -17,7 +17,9 @@ from retold.ingest.feeds import FeedError, ParsedFeed, looks_like_feed, parse_fe
 from retold.ingest.fetch import Fetcher, FetchError, FetchResult
 from retold.ingest.injection import strip_injections
 from retold.ingest.opml import OpmlError, read_opml
+from retold.ingest.schedule import refresh_delay
 from retold.ingest.urls import safe_http_url
+from retold.logs import log_context
 from retold.newsroom import Newsroom
 from retold.records import Extracted, FeedItem
 from retold.stages.report import RunReport
@@ -50,26 +52,40 @@ async def collect(
     report: RunReport,
     *,
     force: bool = False,
+    scheduled: bool = False,
     progress: Progress = _noop,
 ) -> None:
-    """Read every due source and record the documents it lists."""
+    """Read every due source and record the documents it lists.
+
+    A source backing off after failures waits unless ``force``; with ``scheduled``
+    (`retold watch`), one whose feed or server said when to come back waits too.
+    """
     with room.db.transaction() as session:
         for configured in room.settings.sources:  # retold.toml sources join the table
             source, _ = sources_store.add_source(
                 session, configured.url, source_kind(configured.url), configured.name
             )
             source.ignore_robots = configured.ignore_robots
-        due = [s.id for s in sources_store.due_sources(session, utcnow(), force=force)]
+        now = utcnow()
+        enabled = sources_store.due_sources(session, now, force=True)
+        due = [
+            s.id for s in sources_store.due_sources(session, now, force=force, scheduled=scheduled)
+        ]
+        if scheduled and not force:  # not due yet, or backing off
+            report.count("sources_waiting", len(enabled) - len(due))
     seen: set[int] = set()
     while due:  # an OPML source adds feeds: read those in the same run
         for source_id in due:
-            await _collect_one(room, fetcher, report, source_id)
+            with log_context(source_id=source_id):
+                await _collect_one(room, fetcher, report, source_id)
             seen.add(source_id)
             progress("sources", len(seen), len(seen) + len(due) - due.index(source_id) - 1)
         with room.db.transaction() as session:
             due = [
                 s.id
-                for s in sources_store.due_sources(session, utcnow(), force=force)
+                for s in sources_store.due_sources(
+                    session, utcnow(), force=force, scheduled=scheduled
+                )
                 if s.id not in seen
             ]
 
@@ -96,20 +112,30 @@ async def _collect_one(room: Newsroom, fetcher: Fetcher, report: RunReport, sour
         with room.db.transaction() as session:
             source = session.get(Source, source_id)
             assert source is not None
+            fresh_for = result.fresh_for if result else None
             if result is not None and result.not_modified:
-                sources_store.record_success(source, 0)
+                # the feed is unchanged, so is what it said about its pace
+                refresh = refresh_delay(fresh_for, sources_store.last_interval(source))
+                sources_store.record_success(source, 0, refresh=refresh)
                 report.count("sources_not_modified")
                 return
-            items = _record_listing(room, session, source, body, ctype, final, report)
+            items, feed_refresh = _record_listing(room, session, source, body, ctype, final, report)
             new_etag = result.etag if result else ""
             new_modified = result.last_modified if result else ""
-            sources_store.record_success(source, items, etag=new_etag, last_modified=new_modified)
+            sources_store.record_success(
+                source,
+                items,
+                etag=new_etag,
+                last_modified=new_modified,
+                refresh=refresh_delay(fresh_for, feed_refresh),
+            )
             report.count("sources_ok")
     except (FetchError, FeedError, OpmlError, OSError, UnicodeDecodeError) as err:
         with room.db.transaction() as session:
             source = session.get(Source, source_id)
             assert source is not None
-            sources_store.record_failure(source, str(err))
+            retry_after = refresh_delay(getattr(err, "retry_after", None))
+            sources_store.record_failure(source, str(err), retry_after=retry_after)
         report.problem(f"Source {url}: {err}", source_failed=True)
 
 
@@ -128,15 +154,18 @@ def _record_listing(
     ctype: str,
     url: str,
     report: RunReport,
-) -> int:
-    """Turn a source's body into document stubs (or more sources, for OPML)."""
+) -> tuple[int, float | None]:
+    """Turn a source's body into document stubs (or more sources, for OPML).
+
+    Returns how many items it listed and, for a feed, how often it says it changes.
+    """
     if looks_like_opml(body):
         feeds = read_opml(body, base=url)
         for feed in feeds:
             _, created = sources_store.add_source(session, feed.xml_url, "auto", feed.title)
             report.count("sources_added", int(created))
         source.kind = source.kind if source.kind == "file" else "opml"
-        return len(feeds)
+        return len(feeds), None
     if looks_like_feed(body, ctype):
         parsed = parse_feed(body, url)
         if source.kind != "file":
@@ -147,7 +176,7 @@ def _record_listing(
         _record_items(room, session, source, parsed, report)
         if not parsed.items:
             report.count("sources_empty")
-        return len(parsed.items)
+        return len(parsed.items), parsed.refresh
     if b"<" not in body[:1024]:
         raise FeedError(f"{source.url} is neither a feed nor a web page.")
     # A single page: it is its own document, and we already hold its bytes.
@@ -164,7 +193,7 @@ def _record_listing(
     )
     if doc.status == "pending" or doc.refetch:
         _store_page(session, doc, body, ctype, url, report)
-    return 1
+    return 1, None
 
 
 def _record_items(
@@ -241,6 +270,10 @@ async def fetch_documents(
     total, done = len(todo), 0
 
     async def one(doc_id: int, url: str, etag: str, modified: str) -> None:
+        with log_context(document_id=doc_id, url=url):
+            await fetch_one(doc_id, url, etag, modified)
+
+    async def fetch_one(doc_id: int, url: str, etag: str, modified: str) -> None:
         nonlocal done
         result: FetchResult | FetchError | OSError
         try:

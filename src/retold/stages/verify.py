@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
+from retold.logs import log_context
 from retold.newsroom import Newsroom
 from retold.records import Draft, SentenceCheck, SourceDoc
 from retold.stages.attempts import record_failure, settle_failures, uncount_attempt
@@ -64,31 +65,32 @@ def verify_articles(room: Newsroom, report: RunReport, progress: Progress | None
 
     failures = Failures()
     for done, (version_id, article_id) in enumerate(todo, 1):
-        with room.db.transaction() as session:  # counted before the check: a crash counts
-            article = session.get(Article, article_id)
-            assert article is not None
-            articles_store.begin_attempt(article)
-        # What a failed check counted is rolled back with it.
-        counts, problems = report.counts.copy(), len(report.problems)
-        try:
-            with room.db.transaction() as session:  # one article, one transaction
-                version = session.get(ArticleVersion, version_id)
-                assert version is not None
-                _verify_one(room, session, version, report, check)
+        with log_context(article_id=article_id):
+            with room.db.transaction() as session:  # counted before the check: a crash counts
                 article = session.get(Article, article_id)
                 assert article is not None
-                articles_store.end_attempt(article)
-        except Exception as err:  # noqa: BLE001 - one article's bug must not stop the others
-            report.counts, report.problems[problems:] = counts, []
-            if not record_failure(room, failures, Article, article_id, err):
+                articles_store.begin_attempt(article)
+            # What a failed check counted is rolled back with it.
+            counts, problems = report.counts.copy(), len(report.problems)
+            try:
+                with room.db.transaction() as session:  # one article, one transaction
+                    version = session.get(ArticleVersion, version_id)
+                    assert version is not None
+                    _verify_one(room, session, version, report, check)
+                    article = session.get(Article, article_id)
+                    assert article is not None
+                    articles_store.end_attempt(article)
+            except Exception as err:  # noqa: BLE001 - one article's bug must not stop the others
+                report.counts, report.problems[problems:] = counts, []
+                if not record_failure(room, failures, Article, article_id, err):
+                    raise
+            except BaseException:
+                uncount_attempt(room, Article, article_id)  # Ctrl-C: not the article's fault
                 raise
-        except BaseException:
-            uncount_attempt(room, Article, article_id)  # Ctrl-C: not the article's fault
-            raise
-        else:
-            failures.succeeded += 1
-        if progress:
-            progress("articles", done, len(todo))
+            else:
+                failures.succeeded += 1
+            if progress:
+                progress("articles", done, len(todo))
     forget_sources()  # the next stages load their own model: hold only one at a time
     settle_failures(room, report, failures, Article)
 

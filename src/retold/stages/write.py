@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from retold.errors import RetoldError
+from retold.logs import log_context
 from retold.newsroom import Newsroom
 from retold.records import Draft, SourceDoc
 from retold.stages.attempts import record_failure, settle_failures, uncount_attempt
@@ -111,6 +112,10 @@ async def write_stories(
     failures = Failures()
 
     async def one(story_id: int, docs: list[SourceDoc]) -> None:
+        with log_context(story_id=story_id):
+            await write(story_id, docs)
+
+    async def write(story_id: int, docs: list[SourceDoc]) -> None:
         nonlocal done
         async with limit:
             if report.writer_unavailable:

@@ -61,6 +61,9 @@ class Source(Base):
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
     items_seen: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt: Mapped[datetime | None] = mapped_column(default=None)  # backoff
+    # When the feed or its server says it is worth reading again (ttl, sy:updatePeriod,
+    # Cache-Control): `retold watch` and `run --scheduled` wait for it, a plain run doesn't.
+    next_refresh: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class Document(Base):

@@ -37,6 +37,55 @@ def counts(session: Session) -> dict[str, int]:
     }
 
 
+def stages(session: Session) -> dict[str, dict[str, int]]:
+    """Per stage: how many items wait for it (queued), are being retried after a try that
+    did not finish (retrying), gave up or were set aside (failed, held, skipped) and are
+    done. A run in progress shows in the runs list as `running`."""
+
+    def count(model: type, *where: ColumnElement[bool]) -> int:
+        query = select(func.count()).select_from(model).where(*where)
+        return int(session.scalar(query) or 0)
+
+    ready = Document.status == "ready"
+    current = ArticleVersion.version == Article.current_version
+    unchecked = (
+        select(func.count())
+        .select_from(ArticleVersion)
+        .join(Article, ArticleVersion.article_id == Article.id)
+        .where(current, ArticleVersion.checked.is_(False), Article.status != QUARANTINED)
+    )
+    to_write = (Story.needs_write.is_(True), Story.status != QUARANTINED)
+    return {
+        "fetch": {
+            "queued": count(Document, Document.status == "pending"),
+            "failed": count(Document, Document.status == "failed"),
+            "done": count(Document, ready),
+        },
+        "cluster": {
+            "queued": count(Document, ready, Document.story_id.is_(None)),
+            "done": count(Document, ready, Document.story_id.is_not(None)),
+        },
+        "write": {
+            "queued": count(Story, *to_write),
+            "retrying": count(Story, *to_write, Story.attempts > 0),
+            "failed": count(Story, Story.status == QUARANTINED),
+            "skipped": count(Story, Story.status == "skipped", Story.needs_write.is_(False)),
+            "done": count(Story, Story.status == "written", Story.needs_write.is_(False)),
+        },
+        "verify": {
+            "queued": int(session.scalar(unchecked) or 0),
+            "retrying": count(Article, Article.status == "draft", Article.attempts > 0),
+            "failed": count(Article, Article.status == QUARANTINED),
+            "held": count(Article, Article.status == "held"),
+            "done": count(Article, Article.status == "published"),
+        },
+        "relate": {
+            "queued": count(Article, Article.status == "published", Article.embedding.is_(None)),
+            "done": count(Article, Article.status == "published", Article.embedding.is_not(None)),
+        },
+    }
+
+
 def held(session: Session) -> list[dict[str, str]]:
     """Held articles, so an editor can find what to review and approve."""
     query = (
