@@ -17,6 +17,7 @@ from retold.ingest.clean import (
     is_call_to_action,
     related_section_start,
     repeated_runs,
+    without_closing_invitation,
 )
 from retold.ingest.extract import extract
 from retold.ingest.metadata import choose_title, parse_date, strip_site_name
@@ -379,3 +380,19 @@ def test_a_related_heading_cuts_only_in_the_second_half() -> None:
     assert related_section_start([*body, "Read this next", "Harbour wall repairs"]) == 6
     # Near the top it is a section of an index page or a short piece: left alone.
     assert related_section_start(["Recent posts", *body]) is None
+
+
+def test_a_closing_sales_sentence_is_cut_from_its_paragraph() -> None:
+    para = (
+        "Track every booking from one dashboard, with reports your accountant can read. "
+        "Start your free trial today!"
+    )
+    assert without_closing_invitation(para) == (
+        "Track every booking from one dashboard, with reports your accountant can read."
+    )
+    # Reporting that ends on an instruction to readers keeps it.
+    news = (
+        "The road will close from Monday while the bridge is repaired. "
+        "Contact the council for the diversion map."
+    )
+    assert without_closing_invitation(news) == news

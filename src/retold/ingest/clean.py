@@ -255,6 +255,34 @@ def is_offer_button(label: str) -> bool:
     )
 
 
+# The last sentence of a paragraph, when short.
+_LAST_SENTENCE = re.compile(r"(?<=[.!?])\s+([A-Z][^.!?]{0,120}[.!?]?)\s*$")
+# A sentence that tells the reader to act: "Get started with a free trial today!"
+_IMPERATIVE = re.compile(
+    r"^(?:get|sign|start|try|book|request|download|join|contact|schedule|subscribe|register|"
+    r"apply|shop|buy|order|talk|speak|reach out)\b",
+    re.IGNORECASE,
+)
+
+
+def without_closing_invitation(para: str) -> str:
+    """The paragraph without a short closing sentence that tells the reader to act on the
+    publisher's offer ("... and more. Start your free trial today!"): marketing pages glue
+    their call to action onto the last line of real text."""
+    # The sentence is at most ~140 characters: look no further back than that.
+    last = _LAST_SENTENCE.search(para, max(0, len(para) - 160))
+    if last is None:
+        return para
+    sentence = last.group(1)
+    if (
+        len(sentence.split()) <= 15
+        and _IMPERATIVE.match(sentence)
+        and (_INVITATION.search(sentence) or _OFFER_BUTTON.search(sentence))
+    ):
+        return para[: last.start()].rstrip()
+    return para
+
+
 # Lines that are never reporting: affiliate disclosures and pleas for support.
 _DISCLOSURE = re.compile(
     r"\b(?:affiliate links?|earn (?:a |from )?(?:small )?commissions?|qualifying purchases|"

@@ -46,6 +46,7 @@ from retold.ingest.clean import (
     related_section_start,
     release_footer_start,
     repeated_runs,
+    without_closing_invitation,
 )
 from retold.ingest.hidden import drop_hidden, remove_keeping_tail
 from retold.ingest.metadata import fill_metadata, page_metadata
@@ -360,6 +361,10 @@ def _clean(lines: list[str], title: str, signals: _PageSignals) -> list[str]:
             continue
         if len(key) >= 12 and key in furniture:
             continue
+        if words > 8:
+            para = without_closing_invitation(para)
+            folded[para] = fold(para)
+            counts[para] = word_count(para)
         kept.append(para)
     # Whole stretches of the page twice over (one copy per screen size): keep the first.
     copies = repeated_runs([folded[p] for p in kept])
