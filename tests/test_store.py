@@ -1,4 +1,5 @@
-"""The store: migrations, WAL, source health and back-off, document versions."""
+"""The store: migrations, WAL, source health and back-off, document versions (the
+store_url tests run on SQLite and on PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -29,8 +30,8 @@ def test_migrations_create_every_table_in_wal_mode(tmp_path: Path) -> None:
     assert version == max(p.name[:4] for p in migrations.glob("[0-9]*.py"))  # the newest
 
 
-def test_backoff_grows_and_resets_on_success(tmp_path: Path) -> None:
-    db = Database.open(tmp_path / "retold.db")
+def test_backoff_grows_and_resets_on_success(store_url: str) -> None:
+    db = Database(store_url)
     with db.transaction() as session:
         source, created = sources_store.add_source(session, "https://x.org/feed", "auto")
         assert created
@@ -50,8 +51,8 @@ def test_backoff_grows_and_resets_on_success(tmp_path: Path) -> None:
     db.close()
 
 
-def test_a_changed_page_is_a_new_version_and_the_same_page_is_not(tmp_path: Path) -> None:
-    db = Database.open(tmp_path / "retold.db")
+def test_a_changed_page_is_a_new_version_and_the_same_page_is_not(store_url: str) -> None:
+    db = Database(store_url)
     text = Extracted(title="T", text="First text.")
     with db.transaction() as session:
         doc, _ = docs_store.upsert_stub(session, url="https://x.org/a", fetch_url="https://x.org/a",

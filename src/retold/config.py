@@ -192,6 +192,24 @@ class SourceConfig(Section):
         return text
 
 
+class StoreConfig(Section):
+    # "" is the newsroom's own SQLite file (retold.db); a larger newsroom points this at
+    # PostgreSQL: postgresql://user:password@host:5432/dbname (the same schema and
+    # migrations). Best set as RETOLD_STORE_URL, which keeps the password out of the file.
+    url: str = ""
+
+    @field_validator("url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        text = value.strip()
+        if text and not re.match(r"^(postgresql|postgres|sqlite)(\+\w+)?://", text):
+            raise ValueError(
+                "url must be empty (the newsroom's retold.db), a postgresql:// URL "
+                "or a sqlite:/// URL"
+            )
+        return text
+
+
 class WriterConfig(PluginSection):
     backend: str = _WRITER.backend
     model: str = _WRITER.model
@@ -271,6 +289,7 @@ class Settings(Section):
     writer: WriterConfig = Field(default_factory=WriterConfig)
     checker: CheckerConfig = Field(default_factory=CheckerConfig)
     fetch: FetchConfig = Field(default_factory=FetchConfig)
+    store: StoreConfig = Field(default_factory=StoreConfig)
     sources: list[SourceConfig] = Field(default_factory=list)
 
 
@@ -596,6 +615,9 @@ per_host_delay = {_toml(float(per_host_delay))}
 respect_robots = {_toml(fetch.respect_robots)}
 # revisit_hours = {_toml(fetch.revisit_hours)}    # recheck recent pages for updates
 allow_hosts = [{allow}]  # private/loopback hosts the SSRF guard may let through
+
+[store]
+# url = ""   # "" = retold.db here; or postgresql://user@host/db (better: RETOLD_STORE_URL)
 
 # Sources are added with `retold add URL_OR_FILE`, or listed here:
 # [[sources]]

@@ -66,7 +66,8 @@ class Newsroom:
         settings = load_settings(config)
         _check_output_dir(root, settings)
         check_plugins(settings)
-        return cls(root, settings, Database.open(root / DATABASE_NAME))
+        store = Database(settings.store.url) if settings.store.url else None
+        return cls(root, settings, store or Database.open(root / DATABASE_NAME))
 
     @classmethod
     def init(cls, root: Path, **scaffold: Any) -> Newsroom:

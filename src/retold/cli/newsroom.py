@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 
 import typer
 from rich.table import Table
 
 from retold.cli.output import State, emit_json, state
+from retold.config import StoreConfig
 from retold.errors import RetoldError
 from retold.ingest.opml import OpmlError, OpmlFeed, read_opml, write_opml
 from retold.newsroom import Newsroom
@@ -16,6 +18,8 @@ from retold.store import articles as articles_store
 from retold.store import runs as runs_store
 from retold.store import sources as sources_store
 from retold.store import stats as stats_store
+from retold.store.copy import copy_store
+from retold.store.db import Database, describe
 
 
 def open_room(st: State) -> Newsroom:
@@ -30,6 +34,7 @@ def register(app: typer.Typer) -> None:
     app.command("stats")(stats)
     app.command("approve")(approve)
     app.command("retry")(retry)
+    app.command("migrate")(migrate)
 
 
 def init(
@@ -250,3 +255,42 @@ def retry(
             f"Nothing quarantined matches '{target}'." if target else "Nothing is quarantined."
         )
     st.console.print(f"Released {', '.join(released)}; `retold run` takes them up again.")
+
+
+def migrate(
+    ctx: typer.Context,
+    to: str = typer.Option(
+        ..., "--to", help="The empty database to copy into: postgresql://user@host/dbname."
+    ),
+    json_out: bool = typer.Option(False, "--json", help="Print the per-table report as JSON."),
+) -> None:
+    """Copy this newsroom's store (its retold.db, or [store] url) into another database,
+    then compare every table (rows and checksums). Point [store] url (or RETOLD_STORE_URL)
+    at the new one afterwards."""
+    st = state(ctx)
+    try:
+        StoreConfig(url=to)
+    except ValueError:
+        raise RetoldError(f"--to must be a postgresql:// or sqlite:/// URL, not {to!r}.") from None
+    with open_room(st) as room, room.writing("migrate"):
+        target = Database(to)
+        try:
+            report = copy_store(room.db, target)
+        finally:
+            target.close()
+    same = all(t.same for t in report)
+    if json_out:
+        emit_json({"same": same, "tables": [{**asdict(t), "same": t.same} for t in report]})
+    else:
+        for t in report:
+            mark = "same" if t.same else "DIFFERENT"
+            st.console.print(f"{t.table:<22} {t.rows:>8} rows, {t.copied:>8} copied  {mark}")
+        if same:
+            st.console.print(
+                f"Copied into {describe(to)}: every table has the same rows and checksums. "
+                "Set [store] url (or RETOLD_STORE_URL) to use it."
+            )
+    if not same:
+        raise RetoldError(
+            "The copy differs from the original (see the table above); keep using the original."
+        )

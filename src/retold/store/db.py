@@ -11,7 +11,8 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from retold.errors import RetoldError
@@ -36,6 +37,12 @@ class SchemaTooNew(RetoldError):
     """The database was migrated by a newer Retold (exit 2)."""
 
 
+class StoreUnavailable(RetoldError):
+    """The PostgreSQL server can't be reached or refused us (exit 1: the surroundings)."""
+
+    exit_code = 1
+
+
 def database_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
@@ -47,11 +54,33 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
+def engine_url(url: str) -> str:
+    """``url`` with PostgreSQL spelled for the psycopg 3 driver Retold installs."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
 def make_engine(url: str) -> Engine:
-    engine = create_engine(url, future=True)
+    url = engine_url(url)
     if url.startswith("sqlite"):
+        engine = create_engine(url, future=True)
         event.listen(engine, "connect", _sqlite_pragmas)
-    return engine
+        return engine
+    # A stale pooled connection (the server restarted) is replaced, not handed out; the
+    # server's own lock_timeout matches SQLite's busy timeout.
+    return create_engine(
+        url,
+        future=True,
+        pool_pre_ping=True,
+        connect_args={"options": f"-c lock_timeout={BUSY_TIMEOUT_MS}", "connect_timeout": 10},
+    )
+
+
+def describe(url: str) -> str:
+    """The store's address for messages: never its password."""
+    return make_url(engine_url(url)).render_as_string(hide_password=True)
 
 
 def migrate(engine: Engine) -> None:
@@ -78,7 +107,16 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = make_engine(url)
-        migrate(self.engine)
+        try:
+            migrate(self.engine)
+        except OperationalError as err:
+            if url.startswith("sqlite"):
+                raise
+            self.engine.dispose()
+            reason = str(err.orig or err).strip().splitlines()[0]
+            raise StoreUnavailable(
+                f"Could not open the store at {describe(url)} ({reason.rstrip('.')})."
+            ) from None
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @classmethod
