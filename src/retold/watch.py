@@ -18,7 +18,7 @@ import logging
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from retold.errors import NewsroomLocked, RetoldError
 from retold.logs import log_context
@@ -48,7 +48,6 @@ class WatchState:
     last_error: str = ""
     last_finished: float | None = None  # time.time()
     interval: float = 0.0
-    reports: list[RunReport] = field(default_factory=list, repr=False)  # the last few
 
     def healthy(self, now: float | None = None) -> bool:
         """Alive and not stuck: the last cycle did not fail, and one finished recently."""
@@ -133,7 +132,6 @@ def _one_cycle(
     else:
         state.last_status, state.last_error = report.status, ""
         state.consecutive_failures = 0
-        state.reports = [*state.reports[-9:], report]
         log.info(
             "Cycle %d: %s.",
             state.cycles,
