@@ -6,15 +6,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
+import pytest
 
 from retold.newsroom import Newsroom
-from retold.samples_server import SampleServer
+from retold.samples_server import SampleServer, samples_dir
 from retold.store import sources as sources_store
 from retold.store.db import Database
 from retold.store.schema import Base
@@ -62,17 +65,34 @@ def site_digest(site: Path) -> dict[str, str]:
     }  # fmt: skip
 
 
+@dataclass
+class Ran:
+    server: SampleServer
+    root: Path  # a newsroom of the samples, run once on SQLite
+    report: subprocess.CompletedProcess[str]
+
+
+@pytest.fixture(scope="module")
+def on_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ran]:
+    server = SampleServer(samples_dir()).start()
+    try:
+        root = newsroom(tmp_path_factory.mktemp("sqlite") / "news", server)
+        done = run(root, {}, "run", "--json")
+        assert done.returncode == 0, done.stderr
+        yield Ran(server, root, done)
+    finally:
+        server.stop()
+
+
 def test_a_newsroom_on_postgresql_publishes_what_it_would_on_sqlite(
-    tmp_path: Path, sample_server: SampleServer, pg_database: Callable[[], str]
+    tmp_path: Path, on_sqlite: Ran, pg_database: Callable[[], str]
 ) -> None:
-    on_sqlite = newsroom(tmp_path / "sqlite", sample_server)
-    done = run(on_sqlite, {}, "run", "--json")
-    assert done.returncode == 0, done.stderr
+    sample_server, done = on_sqlite.server, on_sqlite.report
 
     url = pg_database()
     on_pg = tmp_path / "pg"
     (on_pg / "prompts").mkdir(parents=True)
-    (on_pg / "retold.toml").write_text((on_sqlite / "retold.toml").read_text())
+    (on_pg / "retold.toml").write_text((on_sqlite.root / "retold.toml").read_text())
     env = {"RETOLD_STORE_URL": url}
     added = run(on_pg, env, "add", *(f"{sample_server.base_url}/{feed}" for feed in FEEDS))
     assert added.returncode == 0, added.stderr
@@ -80,7 +100,7 @@ def test_a_newsroom_on_postgresql_publishes_what_it_would_on_sqlite(
     assert done_pg.returncode == 0, done_pg.stderr
     counts, counts_pg = json.loads(done.stdout)["counts"], json.loads(done_pg.stdout)["counts"]
     assert counts_pg["articles_published"] == counts["articles_published"] > 10
-    assert site_digest(on_pg / "site") == site_digest(on_sqlite / "site")
+    assert site_digest(on_pg / "site") == site_digest(on_sqlite.root / "site")
     assert not (on_pg / "retold.db").exists()  # nothing went to a SQLite file
 
     status = json.loads(run(on_pg, env, "status", "--json").stdout)
@@ -114,10 +134,10 @@ def test_a_typo_in_the_store_url_is_a_configuration_error(tmp_path: Path) -> Non
 
 
 def test_migrate_copies_a_sqlite_newsroom_into_postgresql_without_loss(
-    tmp_path: Path, sample_server: SampleServer, pg_database: Callable[[], str]
+    tmp_path: Path, on_sqlite: Ran, pg_database: Callable[[], str]
 ) -> None:
-    root = newsroom(tmp_path / "news", sample_server)
-    assert run(root, {}, "run").returncode == 0
+    root = tmp_path / "news"
+    shutil.copytree(on_sqlite.root, root)
     before = site_digest(root / "site")
     status = json.loads(run(root, {}, "status", "--json").stdout)
 

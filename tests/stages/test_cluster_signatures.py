@@ -47,8 +47,12 @@ def stored(room: Newsroom) -> dict[int, DocumentSignature]:
 
 
 def test_signatures_are_stored_reused_and_recomputed_when_stale(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+    store_url: str,
 ) -> None:
+    monkeypatch.setenv("RETOLD_STORE_URL", store_url)  # on SQLite and on PostgreSQL
     room = Newsroom.init(tmp_path / "news")
     try:
         first = add(room, "https://a.example/bridge", "Bridge to close", BRIDGE)
