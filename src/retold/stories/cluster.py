@@ -44,7 +44,7 @@ from retold.ingest.dedup import (
 )
 from retold.text.numbers import SMALL, TENS
 from retold.text.stopwords import CLUSTER_STOPWORDS
-from retold.text.words import latin_words, wordset
+from retold.text.words import bare_words, latin_words, wordset
 
 # Measured by training/eval_cluster.py on the sample events and on 418 real pages (both
 # halves by id), with IDF from the samples alone and from everything (a newsroom's
@@ -81,7 +81,6 @@ _NUMBER = re.compile(
     re.IGNORECASE,
 )
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:[’'-][A-Za-z]+)*\b")
-_ASCII_WORD = re.compile(r"\b[a-z]+\b")
 _LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z][a-z’'-]*[a-z]")
 
 
@@ -427,7 +426,7 @@ def _numbers(text: str) -> frozenset[str]:
         text_value = f"{number:g}" if number < 1e15 else value
         found.add(text_value + unit)
     # One pass over the words, not one search per number word.
-    for word in set(_ASCII_WORD.findall(lowered)) & _NUMBER_WORDS.keys():
+    for word in bare_words(lowered) & _NUMBER_WORDS.keys():
         found.add(_NUMBER_WORDS[word])
     return frozenset(found)
 

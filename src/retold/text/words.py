@@ -61,6 +61,15 @@ def words_and_figures(text: str) -> list[str]:
     return WORD_OR_FIGURE.findall(straight_apostrophes(text.lower()))
 
 
+_BARE_WORD = re.compile(r"\b[a-z]+\b")
+
+
+def bare_words(lowered: str) -> set[str]:
+    """The runs of a-z standing alone as words in lower-cased text: hyphens and
+    apostrophes split them ("twenty-five" gives "twenty" and "five"), digits don't."""
+    return set(_BARE_WORD.findall(lowered))
+
+
 def latin_words(text: str) -> list[str]:
     """Lower-case Latin words of ``text`` (see :data:`LATIN_WORD`), apostrophes straightened."""
     return LATIN_WORD.findall(straight_apostrophes(text.lower()))
