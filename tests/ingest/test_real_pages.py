@@ -17,6 +17,7 @@ from retold.ingest.clean import (
     is_call_to_action,
     related_section_start,
     repeated_runs,
+    templated_runs,
     without_closing_invitation,
 )
 from retold.ingest.extract import extract
@@ -64,6 +65,8 @@ CASES = [
     ("read_next.html", "Read this next", "first ferry leaves the island"),
     ("read_next.html", "Skip to main content", "second crew could be trained"),
     ("read_next.html", "min. read", "pupils who stay for sport"),
+    # A directory of links built from one template under the article.
+    ("cost_directory.html", "window cleaning prices in Bristol", "pure water their poles"),
 ]
 
 
@@ -396,3 +399,11 @@ def test_a_closing_sales_sentence_is_cut_from_its_paragraph() -> None:
         "Contact the council for the diversion map."
     )
     assert without_closing_invitation(news) == news
+
+
+def test_templated_runs_need_six_short_lines_alike() -> None:
+    towns = ["Bath", "Derby", "Leeds", "York", "Ely", "Hull"]
+    lines = ["Intro paragraph.", *(f"Average cleaning prices in {t}" for t in towns)]
+    assert templated_runs(lines) == [False] + [True] * 6
+    # Five list items that open alike are a list in the article, not a directory.
+    assert not any(templated_runs(lines[:6]))

@@ -462,6 +462,33 @@ def repeated_runs(keys: list[str]) -> list[bool]:
     return drop
 
 
+# A directory of links built from one template ("Average costs in Austin", "Average costs
+# in Boston", ...): this many short lines in a row that open with the same words.
+# (6 and 10 change the same page; 4 also takes runs of code lines and real list items.)
+TEMPLATED_RUN = 6
+_TEMPLATE_WORDS = 3
+
+
+def templated_runs(paras: list[str]) -> list[bool]:
+    """For each paragraph, whether it belongs to a run of TEMPLATED_RUN or more short
+    lines (at most 12 words) that start with the same first three words."""
+    keys: list[str | None] = []
+    for para in paras:
+        words = para.casefold().lstrip("-•* ").split()
+        short = _TEMPLATE_WORDS < len(words) <= 12
+        keys.append(" ".join(words[:_TEMPLATE_WORDS]) if short else None)
+    flags = [False] * len(paras)
+    i = 0
+    while i < len(keys):
+        j = i + 1
+        while keys[i] is not None and j < len(keys) and keys[j] == keys[i]:
+            j += 1
+        if keys[i] is not None and j - i >= TEMPLATED_RUN:
+            flags[i:j] = [True] * (j - i)
+        i = j
+    return flags
+
+
 def fold(text: str) -> str:
     """Comparison key for matching the same text across DOM and extractor output."""
     text = unicodedata.normalize("NFKC", text).casefold()

@@ -46,6 +46,7 @@ from retold.ingest.clean import (
     related_section_start,
     release_footer_start,
     repeated_runs,
+    templated_runs,
     without_closing_invitation,
 )
 from retold.ingest.hidden import drop_hidden, remove_keeping_tail
@@ -369,6 +370,9 @@ def _clean(lines: list[str], title: str, signals: _PageSignals) -> list[str]:
     # Whole stretches of the page twice over (one copy per screen size): keep the first.
     copies = repeated_runs([folded[p] for p in kept])
     kept = [p for p, copy in zip(kept, copies, strict=True) if not copy]
+    # A directory of links made from one template: not part of any article.
+    listed = templated_runs(kept)
+    kept = [p for p, link in zip(kept, listed, strict=True) if not link]
     # Pull quotes repeat a sentence of the article as a paragraph of their own. One
     # substring count over all paragraphs at once: pages with hundreds of lines are common.
     if len(kept) > 1:
