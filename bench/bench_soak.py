@@ -20,12 +20,13 @@ documents, stories and articles). Prints
 
 (throughput steady: a ratio near 1; memory flat: near 1; errors: none).
 
-Cost: about 0.22 s of CPU per document on these two-core machines (fetch, extraction,
-clustering, writing, checking, relating and publishing, plus ~5 s of start-up per run),
-so the issue's 10,000 documents (``--docs 10000 --per-run 500``) take about 45 minutes
-on an idle machine, more than `make bench` allows one script. The default is 2,500
-documents in five runs of 500 (about 10 minutes idle); ``--docs 1000 --per-run 200`` is
-a quick check.
+Cost: about 0.4 s of CPU per document on these two-core machines (fetch, extraction,
+clustering, writing, checking, relating and publishing: the checker is two thirds of it,
+plus ~5 s of start-up per run), so the issue's 10,000 documents (``--docs 10000 --per-run
+500``) take about 70 minutes on an idle machine, more than `make bench` allows one script.
+Each run also prints its CPU seconds per stage, so a stage whose cost grows with the
+newsroom shows at once. The default is 2,500 documents in five runs of 500 (about 15
+minutes idle); ``--docs 1000 --per-run 200`` is a quick check.
 """
 
 from __future__ import annotations
