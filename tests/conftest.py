@@ -6,13 +6,25 @@ import itertools
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pytest
 
+from retold.newsroom import Newsroom
 from retold.samples_server import SampleServer, samples_dir
+from retold.store import sources as sources_store
 from tests.postgres import Postgres, binaries, free_port
+
+
+def sample_newsroom(root: Path, server: SampleServer, feeds: Iterable[str]) -> Path:
+    """A new newsroom at ``root`` reading ``feeds`` (paths) from the sample publishers."""
+    room = Newsroom.init(root, allow_hosts=(server.netloc,), per_host_delay=0.0)
+    with room.db.transaction() as session:
+        for feed in feeds:
+            sources_store.add_source(session, f"{server.base_url}/{feed}", "auto")
+    room.close()
+    return root
 
 
 @pytest.fixture()

@@ -18,9 +18,9 @@ import pytest
 
 from retold.newsroom import Newsroom
 from retold.samples_server import SampleServer, samples_dir
-from retold.store import sources as sources_store
 from retold.store.db import Database
 from retold.store.schema import Base
+from tests.conftest import sample_newsroom
 
 FEEDS = ("harbour-gazette/rss.xml", "northfield-courier/atom.xml", "metro-wire/rss.xml")
 
@@ -43,12 +43,7 @@ def test_migrations_build_the_same_schema_on_postgresql(pg_database: Callable[[]
 
 
 def newsroom(root: Path, server: SampleServer) -> Path:
-    room = Newsroom.init(root, allow_hosts=(server.netloc,), per_host_delay=0.0)
-    with room.db.transaction() as session:
-        for feed in FEEDS:
-            sources_store.add_source(session, f"{server.base_url}/{feed}", "auto")
-    room.close()
-    return root
+    return sample_newsroom(root, server, FEEDS)
 
 
 def run(root: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

@@ -13,30 +13,21 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from retold.newsroom import Newsroom
 from retold.samples_server import SampleServer
-from retold.store import sources as sources_store
-from tests.conftest import free_port
+from tests.conftest import free_port, sample_newsroom
 
 # The harbour feed says <ttl>30</ttl>; the Atom feed says nothing about its pace.
 FEEDS = ("harbour-gazette/rss.xml", "northfield-courier/atom.xml")
 
 
 @pytest.fixture()
-def room(tmp_path: Path, sample_server: SampleServer) -> Iterator[Path]:
-    root = tmp_path / "news"
-    newsroom = Newsroom.init(root, allow_hosts=(sample_server.netloc,), per_host_delay=0.0)
-    with newsroom.db.transaction() as session:
-        for feed in FEEDS:
-            sources_store.add_source(session, f"{sample_server.base_url}/{feed}", "auto")
-    newsroom.close()
-    yield root
+def room(tmp_path: Path, sample_server: SampleServer) -> Path:
+    return sample_newsroom(tmp_path / "news", sample_server, FEEDS)
 
 
 def get(url: str) -> tuple[int, bytes]:
@@ -87,7 +78,13 @@ def test_watch_cycles_with_schedules_metrics_health_and_a_graceful_stop(room: Pa
         proc.send_signal(signal.SIGTERM)
         out, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err[-2000:]
+    try:
+        check_what_watch_left(room, err)
+    except AssertionError as failed:  # show what the watch said, not only the assertion
+        raise AssertionError(f"{failed}\n--- watch's stderr (end) ---\n{err[-3000:]}") from None
 
+
+def check_what_watch_left(room: Path, err: str) -> None:
     # Logs: one JSON object per line, each with what it was about.
     events = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
     stages = [e for e in events if e.get("event") == "stage"]
