@@ -122,11 +122,10 @@ def _one_cycle(
     except NewsroomLocked as err:
         state.last_status, state.last_error = "skipped", str(err)
         log.warning("Cycle skipped: %s", err, extra={"event": "cycle", "status": "skipped"})
-    except (KeyboardInterrupt, RetoldError) as err:
-        if isinstance(err, RetoldError) and err.exit_code != 2:
-            _failed(state, err)  # the disk, the database: the next cycle may find it fixed
-        else:
-            raise  # stopped, or the settings are wrong: no later cycle can fix that
+    except RetoldError as err:
+        if err.exit_code == 2:
+            raise  # the settings are wrong: no later cycle can fix that
+        _failed(state, err)  # the disk, the database: the next cycle may find it fixed
     except Exception as err:  # noqa: BLE001 - a bug in one cycle must not end the watch
         _failed(state, err)
     else:

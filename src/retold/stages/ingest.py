@@ -67,9 +67,9 @@ async def collect(
             )
             source.ignore_robots = configured.ignore_robots
         now = utcnow()
-        enabled = sources_store.due_sources(session, now, force=True)
+        enabled = sources_store.due_sources(session, now, force=True)  # read once
         due = [
-            s.id for s in sources_store.due_sources(session, now, force=force, scheduled=scheduled)
+            s.id for s in enabled if force or sources_store.is_due(s, now, scheduled=scheduled)
         ]
         if scheduled and not force:  # not due yet, or backing off
             report.count("sources_waiting", len(enabled) - len(due))
