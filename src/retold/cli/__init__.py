@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from retold.cli import batch, demo, models, newsroom, plugins, run, serve
+from retold.cli import batch, demo, desk, digest, models, newsroom, plugins, run, serve, worker
 from retold.cli.output import INTERRUPTED, State, setup_logging
 from retold.config import runtime_settings
 from retold.errors import RetoldError
@@ -58,7 +58,7 @@ def root(
     )
 
 
-for module in (newsroom, run, serve, demo, batch, plugins, models):
+for module in (newsroom, run, serve, demo, batch, plugins, models, worker, desk, digest):
     module.register(app)
 
 
