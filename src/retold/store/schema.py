@@ -250,3 +250,20 @@ class Run(Base):
     # running | ok | partial (some sources failed) | failed | interrupted
     stats: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     problems: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+class Lease(Base):
+    """A claim on one piece of work (``write:story:12``, ``publish``) by one worker.
+
+    A lease is taken with one atomic statement and held until released or expired, so two
+    workers never process the same item at once, and a worker that dies loses its claim
+    when the lease runs out.
+    """
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String, primary_key=True)
+    holder: Mapped[str] = mapped_column(String)
+    acquired_at: Mapped[datetime] = mapped_column()
+    expires_at: Mapped[datetime] = mapped_column()
+    claims: Mapped[int] = mapped_column(Integer, default=1)
