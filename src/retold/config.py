@@ -260,6 +260,24 @@ class CheckerConfig(PluginSection):
     judge_batch: int = Field(default=8, ge=1, le=64)
 
 
+class WorkerConfig(Section):
+    # The Redis server `retold worker` and `retold run --workers` share: the Celery broker,
+    # the task results and the per-host turns that keep fetching polite across workers.
+    # redis://[:password@]host:6379/0; best set as RETOLD_WORKER_BROKER.
+    broker: str = ""
+    # A worker holds its claim on an item for this long, renewing it while it works; a
+    # worker that dies loses its claims after this and another takes the items over.
+    lease_seconds: float = Field(default=60, ge=2, le=3600)
+
+    @field_validator("broker")
+    @classmethod
+    def _redis(cls, value: str) -> str:
+        text = value.strip()
+        if text and not re.match(r"^(redis|rediss|unix)://", text):
+            raise ValueError("broker must be a redis://, rediss:// or unix:// URL")
+        return text
+
+
 class FetchConfig(Section):
     user_agent: str = _FETCH.user_agent
     concurrency: int = Field(default=_FETCH.concurrency, ge=1, le=256)
@@ -290,6 +308,7 @@ class Settings(Section):
     checker: CheckerConfig = Field(default_factory=CheckerConfig)
     fetch: FetchConfig = Field(default_factory=FetchConfig)
     store: StoreConfig = Field(default_factory=StoreConfig)
+    worker: WorkerConfig = Field(default_factory=WorkerConfig)
     sources: list[SourceConfig] = Field(default_factory=list)
 
 
@@ -618,6 +637,10 @@ allow_hosts = [{allow}]  # private/loopback hosts the SSRF guard may let through
 
 [store]
 # url = ""   # "" = retold.db here; or postgresql://user@host/db (better: RETOLD_STORE_URL)
+
+[worker]
+# broker = ""          # redis://host:6379/0 for `retold worker` (better: RETOLD_WORKER_BROKER)
+# lease_seconds = 60   # how long a dead worker's items wait before another takes them
 
 # Sources are added with `retold add URL_OR_FILE`, or listed here:
 # [[sources]]
