@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 
@@ -10,6 +11,22 @@ from retold.text.numbers import count_word
 from retold.verify.copied import COPIED_REASON
 
 SEED_LABEL = "I imagined this. I have no way to verify it's accurate."
+
+
+REVIEWED = re.compile(r" ?Reviewed by an editor on \d{1,2} [A-Z][a-z]{2} \d{4}\.$")
+
+
+def reviewed_sentence(on: date) -> str:
+    return f"Reviewed by an editor on {on.day} {on:%b %Y}."
+
+
+def with_review(label: str, on: date | None) -> str:
+    """``label`` saying it was reviewed ``on`` (or no longer, for None), replacing any
+    earlier review: an approval relabels the stored text without checking it again."""
+    label = REVIEWED.sub("", label.strip())
+    if on is None:
+        return label
+    return f"{label} {reviewed_sentence(on)}" if label else reviewed_sentence(on)
 
 
 def _sentences(n: int) -> str:
@@ -32,7 +49,7 @@ def label_for(
     if checks and not imagined and (replaced or removed):
         text += " " + _repaired(replaced, removed)
     if reviewed_on is not None:
-        text += f" Reviewed by an editor on {reviewed_on.day} {reviewed_on:%b %Y}."
+        text += " " + reviewed_sentence(reviewed_on)
     return text
 
 
