@@ -302,6 +302,21 @@ class FetchConfig(Section):
         return [allow_host_entry(entry) for entry in value]
 
 
+class RankingConfig(Section):
+    """[ranking]: how the front page orders stories (see retold.publish.ranking)."""
+
+    outlets: float = Field(default=1.0, ge=0)  # weight of log2(1 + independent outlets)
+    growth: float = Field(default=0.5, ge=0)  # weight of log2(1 + outlets in growth_hours)
+    confidence: float = Field(default=1.0, ge=0)  # weight of the share of matched sentences
+    half_life_hours: float = Field(default=24.0, gt=0)  # a story's score halves this often
+    growth_hours: float = Field(default=12.0, gt=0)
+    pin_boost: float = Field(default=100.0, ge=0)  # added to a pinned story's score
+    demote_factor: float = Field(default=0.1, ge=0, le=1)  # a demoted story's score times this
+    top_stories: int = Field(default=6, ge=0, le=50)  # after the lead
+    sections: int = Field(default=6, ge=0, le=50)  # topic sections on the front page
+    per_section: int = Field(default=3, ge=1, le=20)
+
+
 class Settings(Section):
     site: SiteConfig = Field(default_factory=SiteConfig)
     writer: WriterConfig = Field(default_factory=WriterConfig)
@@ -309,6 +324,7 @@ class Settings(Section):
     fetch: FetchConfig = Field(default_factory=FetchConfig)
     store: StoreConfig = Field(default_factory=StoreConfig)
     worker: WorkerConfig = Field(default_factory=WorkerConfig)
+    ranking: RankingConfig = Field(default_factory=RankingConfig)
     sources: list[SourceConfig] = Field(default_factory=list)
 
 
@@ -641,6 +657,18 @@ allow_hosts = [{allow}]  # private/loopback hosts the SSRF guard may let through
 [worker]
 # broker = ""          # redis://host:6379/0 for `retold worker` (better: RETOLD_WORKER_BROKER)
 # lease_seconds = 60   # how long a dead worker's items wait before another takes them
+
+[ranking]  # the front page: score = (outlets + growth + confidence terms) x recency decay
+# outlets = 1          # weight of log2(1 + independent outlets; wire copies count once)
+# growth = 0.5         # weight of log2(1 + outlets that joined in the last growth_hours)
+# confidence = 1       # weight of the share of sentences the checker matched
+# half_life_hours = 24 # a story's score halves this often
+# growth_hours = 12
+# pin_boost = 100      # added to a story pinned with `retold frontpage pin SLUG`
+# demote_factor = 0.1  # a demoted story's score is multiplied by this
+# top_stories = 6      # after the lead story
+# sections = 6         # topic sections
+# per_section = 3
 
 # Sources are added with `retold add URL_OR_FILE`, or listed here:
 # [[sources]]
