@@ -24,7 +24,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from retold.publish import feeds, listings, render, sitemaps, urls, workers
+from retold.publish import corrections, dates, feeds, listings, render, sitemaps, urls, workers
 from retold.publish.article import article_view, feed_content
 from retold.publish.digest import of_values, page_digest
 from retold.publish.errors import PublishError
@@ -92,6 +92,8 @@ class _Build:
         self.feed_specs: list[feeds.FeedSpec] = []
         self.feed_slugs: frozenset[str] = frozenset()
         self._topic_hrefs: dict[str, str] = {}
+        # (when, slug, headline, note) of every correction on a published page
+        self.corrections: list[tuple[Any, str, str, str]] = []
 
     # -- pass 1: index ------------------------------------------------------------------
 
@@ -108,6 +110,9 @@ class _Build:
                 )
             seen.add(page.slug)
             entries.append(listings.entry(page))
+            self.corrections += [
+                (c.when, page.slug, page.headline, c.note) for c in page.corrections
+            ]
         listings.latest_first(entries)
         self.entries = entries
         self.slugs = frozenset(seen)
@@ -161,6 +166,7 @@ class _Build:
             f"{page.headline} · {self.site.title}",
             view.description,
             a=view,
+            csp_form_action=Markup(view.form_action),  # config-validated: no quotes or <>
         )
         return render.template("article.html").render(ctx).encode()
 
@@ -266,8 +272,27 @@ class _Build:
             out.put(rel, data)
         out.put("news-sitemap.xml", sitemaps.news_sitemap(site, self.entries))
         out.put("robots.txt", sitemaps.robots(site))
+        self.write_corrections()
         not_found = self.context("404.html", f"Page not found · {site.title}", site.description)
         out.put("404.html", render.template("not_found.html").render(not_found).encode())
+
+    def write_corrections(self) -> None:
+        """The site-wide corrections page, newest first (it exists even when empty)."""
+        items = [
+            {
+                "when_iso": dates.iso(when),
+                "when": dates.human(when),
+                "href": urls.href(self.site, urls.article_rel(slug)),
+                "headline": headline,
+                "note": note,
+            }
+            for when, slug, headline, note in sorted(self.corrections, reverse=True)
+        ]
+        rel = corrections.CORRECTIONS_REL
+        title = f"Corrections · {self.site.title}"
+        intro = "Every correction the editors have made to a published article, newest first."
+        ctx = self.context(rel, title, intro, heading="Corrections", intro=intro, items=items)
+        self.out.put(urls.file_for(rel), render.template("corrections.html").render(ctx).encode())
 
     def _listing_key(self, lp: ListingPage, intro: str) -> str:
         listing = lp.listing
