@@ -152,6 +152,24 @@ class SiteConfig(Section):
     description: str = "News retold by an AI writer, every sentence checked against its source."
     output_dir: str = "site"
     per_page: int = Field(default=20, ge=1, le=500)
+    report_email: str = ""  # readers' "Report an error" mailto: address
+    report_url: str = ""  # the desk behind the site ("/desk" or https://...): its form
+
+    @field_validator("report_email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        if value and not re.fullmatch(r"[^@\s<>\"?&]+@[^@\s<>\"?&/]+", value):
+            raise ValueError(f"report_email must be an address like a@example.org, not {value!r}")
+        return value
+
+    @field_validator("report_url")
+    @classmethod
+    def _report_url(cls, value: str) -> str:
+        if value and not (value.startswith("/") or value.startswith(("http://", "https://"))):
+            raise ValueError("report_url must be a path such as /desk or an http(s) URL")
+        if value.startswith("//") or any(c in value for c in " \"<>\\'"):
+            raise ValueError("report_url must be a plain path or http(s) URL")
+        return value.rstrip("/")
 
     @field_validator("base_url")
     @classmethod
@@ -602,6 +620,8 @@ language = {_toml(site.language)}
 # description = {_toml(site.description)}
 output_dir = {_toml(site.output_dir)}
 per_page = {site.per_page}
+# report_email = "corrections@example.org"  # readers' "Report an error" (mailto:)
+# report_url = "/desk"   # the editorial desk served behind the site: readers' form posts there
 
 [writer]
 backend = {_toml(backend)}   # extractive (no model) | openai | local | a plugin's (retold plugins)

@@ -106,6 +106,15 @@ class RelatedLink:
 
 
 @dataclass(frozen=True)
+class CorrectionNote:
+    """A correction an editor issued on a published article (shown under it, in its feed
+    item and on the site's corrections page)."""
+
+    when: datetime
+    note: str
+
+
+@dataclass(frozen=True)
 class ArticlePage:
     """Everything the site builder needs for one article page; no logic left to do."""
 
@@ -129,6 +138,7 @@ class ArticlePage:
     # `published` is only when Retold first saw the sources (they gave no plausible date):
     # pages say "First seen", JSON-LD and feeds claim no publication date, listings put it last.
     first_seen: bool = False
+    corrections: list[CorrectionNote] = field(default_factory=list)  # oldest first
 
 
 @dataclass(frozen=True)
@@ -138,3 +148,7 @@ class SiteInfo:
     language: str = "en"
     description: str = ""
     per_page: int = 20
+    # Readers' "Report an error": a mailto: address, and the desk's URL when the desk is
+    # served behind the site (its form posts to <report_url>/report).
+    report_email: str = ""
+    report_url: str = ""

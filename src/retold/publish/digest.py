@@ -56,6 +56,7 @@ def _plain(page: ArticlePage) -> tuple[Any, ...]:
         page.held,
         _when(page.reviewed_on),
         page.first_seen,  # the date reads differently
+        tuple(repr(c) for c in page.corrections),  # few and rare: repr is exact enough
     )
 
 

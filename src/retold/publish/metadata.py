@@ -46,6 +46,20 @@ def json_ld(site: SiteInfo, page: ArticlePage) -> dict[str, Any]:
     }
     if not page.first_seen:  # only a date the sources gave is a publication date
         data["datePublished"] = dates.iso(page.published)
+    if page.reviewed_on is not None:
+        # A person reviewed it (EU AI Act art. 50: human review and editorial responsibility):
+        # schema.org says so on the page the article is the main entity of.
+        data["mainEntityOfPage"] = {
+            "@type": "WebPage",
+            "@id": url,
+            "lastReviewed": dates.iso(page.reviewed_on),
+            "reviewedBy": organisation,
+        }
+    if page.corrections:
+        data["correction"] = [
+            {"@type": "CorrectionComment", "text": c.note, "datePublished": dates.iso(c.when)}
+            for c in page.corrections
+        ]
     if image := urls.source_href(page.image):  # images come from the source, like links
         data["image"] = [image]
     if page.topics:

@@ -6,9 +6,10 @@ from collections.abc import Iterator, Sequence
 
 from sqlalchemy.orm import Session
 
+from retold.desk.public import corrections_by_article
 from retold.newsroom import Newsroom
 from retold.publish import BuildReport, build_site, build_site_from
-from retold.records import ArticlePage, RelatedLink, SentenceCheck, SourceLink
+from retold.records import ArticlePage, CorrectionNote, RelatedLink, SentenceCheck, SourceLink
 from retold.stages.report import RunReport
 from retold.store import articles as articles_store
 from retold.store.schema import Article, ArticleVersion, aware
@@ -41,7 +42,10 @@ def pair_checks(
 
 
 def article_page(
-    article: Article, version: ArticleVersion, related: list[RelatedLink]
+    article: Article,
+    version: ArticleVersion,
+    related: list[RelatedLink],
+    corrections: list[CorrectionNote] | None = None,
 ) -> ArticlePage:
     published = aware(article.published_at or version.created_at)
     updated = (
@@ -67,14 +71,21 @@ def article_page(
         backend=version.backend,
         reviewed_on=aware(article.reviewed_at) if article.reviewed_at else None,
         first_seen=article.date_kind == "first_seen",
+        corrections=corrections or [],
     )
 
 
 def article_pages(session: Session, ids: Sequence[int] | None = None) -> list[ArticlePage]:
     """Pages of the published articles (only `ids` if given), newest first."""
     links = related_links(session)
+    notes = corrections_by_article(session, ids)
     return [
-        article_page(article, version, [links[r] for r in article.related or [] if r in links])
+        article_page(
+            article,
+            version,
+            [links[r] for r in article.related or [] if r in links],
+            notes.get(article.id),
+        )
         for article, version in articles_store.published_articles(session, ids, with_checks=True)
     ]
 
@@ -95,9 +106,10 @@ def stream_pages(room: Newsroom, batch: int = STREAM_BATCH) -> Iterator[ArticleP
         with room.db.transaction() as session:
             batch_ids = ids[start : start + batch]
             rows = articles_store.published_articles(session, batch_ids, with_checks=True)
+            notes = corrections_by_article(session, batch_ids)
             for article, version in rows:
                 related = [links[r] for r in article.related or [] if r in links]
-                yield article_page(article, version, related)
+                yield article_page(article, version, related, notes.get(article.id))
 
 
 def publish(room: Newsroom, report: RunReport) -> BuildReport:
