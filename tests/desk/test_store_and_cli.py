@@ -1,0 +1,81 @@
+"""The desk's tables come from migration 0008 exactly; accounts from the command line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import select
+
+import retold.desk.models  # noqa: F401 - registers the desk's tables on Base
+from retold.desk.models import DeskUser
+from retold.newsroom import Newsroom
+from retold.store.db import Database
+from retold.store.schema import Base
+
+
+def _table(diff: Any) -> str:
+    """The table a compare_metadata entry is about (entries are tuples, or lists of them)."""
+    entry = diff[0] if isinstance(diff, list) else diff
+    for part in entry[1:]:
+        name = getattr(part, "name", None) if not isinstance(part, str) else None
+        table = getattr(part, "table", None)
+        if table is not None:
+            return str(table.name)
+        if name is not None:
+            return str(name)
+        if isinstance(part, str):
+            return part
+    return ""
+
+
+def test_the_migrations_make_exactly_the_desk_models(tmp_path: Path) -> None:
+    db = Database.open(tmp_path / "retold.db")
+    try:
+        with db.engine.connect() as conn:
+            diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    finally:
+        db.close()
+    # Only the desk's own tables are this test's business (other features add theirs).
+    assert [d for d in diffs if _table(d).startswith("desk_")] == []
+    desk_tables = {t for t in Base.metadata.tables if t.startswith("desk_")}
+    assert desk_tables == {
+        "desk_users", "desk_sessions", "desk_throttle", "desk_actions", "desk_reports",
+        "desk_corrections",
+    }  # fmt: skip
+
+
+def _retold(root: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "retold", "-d", str(root), *args],
+        input=stdin, capture_output=True, text=True,
+    )  # fmt: skip
+
+
+def test_user_add_hashes_with_argon2_and_refuses_mistakes(tmp_path: Path) -> None:
+    root = tmp_path / "news"
+    Newsroom.init(root).close()
+    added = _retold(root, "desk", "user", "add", "kim", "--role", "admin", stdin="long enough pw\n")
+    assert added.returncode == 0, added.stderr
+    secret = tmp_path / "pw"
+    secret.write_text("another long one\n")
+    assert (
+        _retold(root, "desk", "user", "add", "lee", "--password-file", str(secret)).returncode == 0
+    )
+    for args, stdin, says in (
+        (("kim",), "long enough pw\n", "already a desk user"),
+        (("max", "--role", "owner"), "long enough pw\n", "role must be one of"),
+        (("max",), "short\n", "at least 10 characters"),
+        (("max", "--password-file", str(tmp_path / "none")), "", "Could not read"),
+    ):
+        refused = _retold(root, "desk", "user", "add", *args, stdin=stdin)
+        assert refused.returncode == 2 and says in refused.stderr, refused.stderr
+        assert "Traceback" not in refused.stderr
+    with Newsroom.open(root) as room, room.db.transaction() as session:
+        users = {u.name: u for u in session.scalars(select(DeskUser))}
+    assert set(users) == {"kim", "lee"} and users["kim"].role == "admin"
+    assert users["lee"].password_hash.startswith("$argon2id$")
