@@ -56,7 +56,8 @@ class Newsroom:
         return self.root / self.settings.writer.prompts_dir
 
     @classmethod
-    def open(cls, root: Path) -> Newsroom:
+    def open(cls, root: Path, *, upgrade: bool = True) -> Newsroom:
+        """Open the newsroom at ``root``; ``upgrade=False`` (workers) refuses an older schema."""
         root = root.resolve()
         config = root / CONFIG_NAME
         if not config.is_file():
@@ -66,8 +67,8 @@ class Newsroom:
         settings = load_settings(config)
         _check_output_dir(root, settings)
         check_plugins(settings)
-        store = Database(settings.store.url) if settings.store.url else None
-        return cls(root, settings, store or Database.open(root / DATABASE_NAME))
+        store = Database(settings.store.url, upgrade=upgrade) if settings.store.url else None
+        return cls(root, settings, store or Database.open(root / DATABASE_NAME, upgrade=upgrade))
 
     @classmethod
     def init(cls, root: Path, **scaffold: Any) -> Newsroom:

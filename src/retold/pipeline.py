@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from retold.claims import Claims
 from retold.errors import RetoldError
 from retold.ingest.fetch import Fetcher, FetchPolicy
 from retold.logs import log_context
@@ -45,6 +46,67 @@ def fetch_policy(room: Newsroom) -> FetchPolicy:
     return room.fetch_policy()
 
 
+# The stages, in order. Each picks what is ready for it from the store.
+STAGES = ("fetch", "extract", "cluster", "write", "verify", "relate", "publish")
+# Stages that read or rewrite the whole newsroom at once: workers run them one at a time
+# (under one lease each), so exactly one process clusters, relates or publishes.
+WHOLE_STAGES = frozenset({"cluster", "relate", "publish"})
+
+
+async def run_stage(
+    room: Newsroom,
+    name: str,
+    report: RunReport,
+    fetcher: Fetcher,
+    *,
+    force: bool = False,
+    scheduled: bool = False,
+    progress: Progress | None = None,
+    writer: WriterBackend | None = None,
+    claims: Claims | None = None,
+) -> None:
+    """One stage over what is ready; with ``claims`` (a worker) over what it can lease."""
+    tick = progress or (lambda _s, _d, _t: None)
+    if name == "fetch":
+        await collect(
+            room, fetcher, report, force=force, scheduled=scheduled, progress=tick, claims=claims
+        )
+    elif name == "extract":
+        await fetch_documents(room, fetcher, report, progress=tick, claims=claims)
+    elif name == "cluster":
+        cluster_documents(room, report)
+    elif name == "write":
+        await write_stories(room, report, progress=tick, writer=writer, claims=claims)
+    elif name == "verify":
+        verify_articles(room, report, progress=tick, claims=claims)
+    elif name == "relate":
+        relate_articles(room, report)
+    elif name == "publish":
+        publish(room, report)
+    else:
+        raise ValueError(f"No stage is called {name!r}; the stages are {', '.join(STAGES)}.")
+
+
+@contextmanager
+def timed_stage(report: RunReport, name: str) -> Iterator[None]:
+    """Time a stage into the report and log it as one ``stage`` event."""
+    with log_context(stage=name), report.timed(name):
+        yield
+    wall, cpu = report.timings[name]
+    log.info(
+        "Stage %s took %.1f s (%.1f s of CPU).",
+        name,
+        wall,
+        cpu,
+        extra={
+            "event": "stage",
+            "stage": name,
+            "duration_s": round(wall, 3),
+            "cpu_s": round(cpu, 3),
+        },
+    )
+
+
 async def run_stages(
     room: Newsroom,
     report: RunReport,
@@ -56,42 +118,20 @@ async def run_stages(
     stage: Callable[[str], None] | None = None,
 ) -> None:
     note = stage or (lambda _name: None)
-    tick = progress or (lambda _s, _d, _t: None)
-
-    @contextmanager
-    def step(name: str) -> Iterator[None]:
-        note(name)
-        with log_context(stage=name), report.timed(name):
-            yield
-        wall, cpu = report.timings[name]
-        log.info(
-            "Stage %s took %.1f s (%.1f s of CPU).",
-            name,
-            wall,
-            cpu,
-            extra={
-                "event": "stage",
-                "stage": name,
-                "duration_s": round(wall, 3),
-                "cpu_s": round(cpu, 3),
-            },
-        )
-
     async with Fetcher(fetch_policy(room)) as fetcher:
-        with step("fetch"):
-            await collect(room, fetcher, report, force=force, scheduled=scheduled, progress=tick)
-        with step("extract"):
-            await fetch_documents(room, fetcher, report, progress=tick)
-    with step("cluster"):
-        cluster_documents(room, report)
-    with step("write"):
-        await write_stories(room, report, progress=tick, writer=writer)
-    with step("verify"):
-        verify_articles(room, report, progress=tick)
-    with step("relate"):
-        relate_articles(room, report)
-    with step("publish"):
-        publish(room, report)
+        for name in STAGES:
+            note(name)
+            with timed_stage(report, name):
+                await run_stage(
+                    room,
+                    name,
+                    report,
+                    fetcher,
+                    force=force,
+                    scheduled=scheduled,
+                    progress=progress,
+                    writer=writer,
+                )
 
 
 # Signals that mean "stop now, keep what is done": each becomes KeyboardInterrupt, the
@@ -213,9 +253,12 @@ def run(
     progress: Progress | None = None,
     writer: WriterBackend | None = None,
     stage: Callable[[str], None] | None = None,
+    through: Callable[[RunReport], None] | None = None,
 ) -> RunReport:
     """Every stage once. Each stage commits as it goes, so an interrupted run loses nothing.
 
+    ``through`` runs the stages somewhere else instead (``retold run --workers`` hands
+    them to the workers); the run is recorded here either way.
     Raises NewsroomLocked (exit 4) at once when another process is working on the newsroom.
     """
     report = RunReport()
@@ -234,17 +277,20 @@ def run(
         failed = False
         try:
             with log_context(run_id=run_id):
-                _run_async(
-                    run_stages(
-                        room,
-                        report,
-                        force=force,
-                        scheduled=scheduled,
-                        progress=progress,
-                        writer=writer,
-                        stage=stage,
+                if through is not None:
+                    through(report)
+                else:
+                    _run_async(
+                        run_stages(
+                            room,
+                            report,
+                            force=force,
+                            scheduled=scheduled,
+                            progress=progress,
+                            writer=writer,
+                            stage=stage,
+                        )
                     )
-                )
         except KeyboardInterrupt as stop:
             report.interrupted = True
             why = f"by {stop.args[0]}" if isinstance(stop, Stopped) else "by Ctrl-C"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ class SampleServer:
     port: int = 0
     edition: int = 1
     requests: list[str] = field(default_factory=list)
+    arrivals: list[float] = field(default_factory=list)  # time.monotonic() of each request
     _server: ThreadingHTTPServer | None = None
 
     @property
@@ -94,6 +96,7 @@ def _make_handler(state: SampleServer) -> type[BaseHTTPRequestHandler]:
             pass  # quiet: the demo prints its own progress
 
         def do_GET(self) -> None:  # noqa: N802
+            state.arrivals.append(time.monotonic())
             state.requests.append(self.path)
             if urlsplit(self.path).path == "/robots.txt":
                 self._send(200, b"User-agent: *\nAllow: /\n", "text/plain")

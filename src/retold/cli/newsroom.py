@@ -19,7 +19,7 @@ from retold.store import runs as runs_store
 from retold.store import sources as sources_store
 from retold.store import stats as stats_store
 from retold.store.copy import copy_store
-from retold.store.db import Database, describe
+from retold.store.db import Database, describe, schema_revisions
 
 
 def open_room(st: State) -> Newsroom:
@@ -259,15 +259,21 @@ def retry(
 
 def migrate(
     ctx: typer.Context,
-    to: str = typer.Option(
-        ..., "--to", help="The empty database to copy into: postgresql://user@host/dbname."
+    to: str | None = typer.Option(
+        None, "--to", help="The empty database to copy into: postgresql://user@host/dbname."
     ),
     json_out: bool = typer.Option(False, "--json", help="Print the per-table report as JSON."),
 ) -> None:
-    """Copy this newsroom's store (its retold.db, or [store] url) into another database,
-    then compare every table (rows and checksums). Point [store] url (or RETOLD_STORE_URL)
-    at the new one afterwards."""
+    """Without --to: bring this newsroom's store to this Retold's schema (workers never do).
+    With --to: copy the store (its retold.db, or [store] url) into another database, then
+    compare every table (rows and checksums); point [store] url (or RETOLD_STORE_URL) at the
+    new one afterwards."""
     st = state(ctx)
+    if to is None:
+        with open_room(st) as room:  # opening migrates
+            current, _head, _known = schema_revisions(room.db.engine)
+        st.console.print(f"The store at {describe(room.db.url)} is at schema {current}.")
+        return
     try:
         StoreConfig(url=to)
     except ValueError:

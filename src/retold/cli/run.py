@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import errno
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -124,16 +124,43 @@ def summarise(st: State, report: RunReport) -> None:
 
 
 def run_room(
-    st: State, room: Newsroom, *, force: bool = False, scheduled: bool = False
+    st: State,
+    room: Newsroom,
+    *,
+    force: bool = False,
+    scheduled: bool = False,
+    workers: bool = False,
 ) -> RunReport:
+    def note(name: str) -> None:
+        if st.verbose:
+            st.console.log(f"{name}…")
+
+    through = None
+    if workers:
+        through = workers_cycle(room, force=force, scheduled=scheduled, stage=note)
     with progress_bar(st) as tick:
         return run_pipeline(
-            room,
-            force=force,
-            scheduled=scheduled,
-            progress=tick,
-            stage=lambda name: st.console.log(f"{name}…") if st.verbose else None,
+            room, force=force, scheduled=scheduled, progress=tick, stage=note, through=through
         )
+
+
+def workers_cycle(
+    room: Newsroom, *, force: bool, scheduled: bool, stage: Callable[[str], None]
+) -> Callable[[RunReport], None]:
+    """The run's stages handed to `retold worker` processes through [worker] broker."""
+    if not room.settings.worker.broker:
+        raise RetoldError(
+            "--workers needs the workers' Redis server: set [worker] broker in retold.toml "
+            "(or RETOLD_WORKER_BROKER)."
+        )
+    from retold.worker.app import configure
+    from retold.worker.dispatch import run_cycle
+
+    configure(room.settings.worker)
+    grace = 2 * room.settings.worker.lease_seconds
+    return lambda report: run_cycle(
+        report, force=force, scheduled=scheduled, grace=grace, stage=stage
+    )
 
 
 def run(
@@ -147,6 +174,12 @@ def run(
         help="Read only the sources due by their own schedule (feed ttl, Cache-Control), "
         "as `retold watch` does: for running from cron.",
     ),
+    workers: bool = typer.Option(
+        False,
+        "--workers",
+        help="Hand the stages to `retold worker` processes (on any machine) through "
+        "[worker] broker, and wait for them.",
+    ),
     json_out: bool = typer.Option(False, "--json", help="Print the run report as JSON."),
 ) -> None:
     """Run every stage once: fetch, extract, cluster, write, verify, relate, publish."""
@@ -156,7 +189,7 @@ def run(
         try:
             # Taken here too (the pipeline's hold is re-entrant), so a refused run draws nothing.
             with room.writing("run"):
-                report = run_room(st, room, force=force, scheduled=scheduled)
+                report = run_room(st, room, force=force, scheduled=scheduled, workers=workers)
         finally:
             room.close()
     if json_out:
@@ -188,6 +221,9 @@ def watch(
     metrics_host: str = typer.Option(
         "127.0.0.1", "--metrics-host", help="Address for the metrics server."
     ),
+    workers: bool = typer.Option(
+        False, "--workers", help="Hand each cycle's stages to `retold worker` processes."
+    ),
 ) -> None:
     """Keep the newsroom running: a run every interval (each source on its own schedule),
     the site rebuilt after each. Ctrl-C or SIGTERM stops it; nothing finished is lost."""
@@ -214,7 +250,7 @@ def watch(
 
         def cycle(r: Newsroom) -> RunReport:
             with faults_as_sentences(st.dir):
-                return run_room(st, r, scheduled=True)
+                return run_room(st, r, scheduled=True, workers=workers)
 
         def after(done: WatchState, report: RunReport | None) -> None:
             run_metrics.record(done, report)

@@ -24,7 +24,7 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http import HTTPStatus
-from typing import Literal
+from typing import Literal, Protocol
 
 import httpcore
 import httpx
@@ -298,9 +298,31 @@ class _Answer:
 @dataclass
 class _Host:
     slots: asyncio.Semaphore
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    next_start: float = 0.0
     crawl_delay: float = 0.0
+
+
+class HostTurns(Protocol):
+    """Whose turn it is to start a request to a host: reserve one, learn how long to wait."""
+
+    async def reserve(self, host: str, delay: float) -> float:
+        """Take the next start to ``host`` (then ``delay`` seconds until the one after);
+        return the seconds to wait before starting."""
+        ...
+
+
+class LocalTurns:
+    """Turns kept in this process (one `retold run`); workers share theirs in Redis."""
+
+    def __init__(self) -> None:
+        self._next: dict[str, float] = {}
+        self._lock = asyncio.Lock()
+
+    async def reserve(self, host: str, delay: float) -> float:
+        async with self._lock:
+            now = time.monotonic()
+            start = max(now, self._next.get(host, 0.0))
+            self._next[host] = start + delay
+        return start - now
 
 
 def _clean_url(url: str | httpx.URL) -> str:
@@ -329,8 +351,15 @@ def _size(n: int) -> str:
 class Fetcher:
     """The one way Retold fetches anything from the web. Use as an async context manager."""
 
-    def __init__(self, policy: FetchPolicy | None = None, *, resolver: Resolver | None = None):
+    def __init__(
+        self,
+        policy: FetchPolicy | None = None,
+        *,
+        resolver: Resolver | None = None,
+        turns: HostTurns | None = None,
+    ):
         self.policy = policy = policy or FetchPolicy()
+        self.turns = turns or LocalTurns()
         self.guard = AddressGuard(
             allow=policy.allow_hosts,
             block_private=policy.block_private,
@@ -559,12 +588,9 @@ class Fetcher:
         state = self._host(host)
         async with state.slots:
             delay = max(self.policy.per_host_delay, state.crawl_delay)
-            async with state.lock:
-                now = time.monotonic()
-                start = max(now, state.next_start)
-                state.next_start = start + delay
-            if start > now:
-                await asyncio.sleep(start - now)
+            wait = await self.turns.reserve(host, delay)
+            if wait > 0:
+                await asyncio.sleep(wait)
             async with self._global:
                 yield
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from retold.claims import Claims, claim
 from retold.ingest.charset import decode
 from retold.ingest.dedup import canonical_url, content_hash
 from retold.ingest.extract import extract, extract_feed_content
@@ -25,7 +26,7 @@ from retold.records import Extracted, FeedItem
 from retold.stages.report import RunReport
 from retold.store import documents as docs_store
 from retold.store import sources as sources_store
-from retold.store.schema import Document, Source, utcnow
+from retold.store.schema import Document, Source, aware, utcnow
 from retold.text.scripts import word_count
 
 # Fewer words than this is navigation debris, not even a teaser.
@@ -54,11 +55,13 @@ async def collect(
     force: bool = False,
     scheduled: bool = False,
     progress: Progress = _noop,
+    claims: Claims | None = None,
 ) -> None:
     """Read every due source and record the documents it lists.
 
     A source backing off after failures waits unless ``force``; with ``scheduled``
     (`retold watch`), one whose feed or server said when to come back waits too.
+    With ``claims`` (a worker), only sources it could lease and nobody read this cycle.
     """
     with room.db.transaction() as session:
         for configured in room.settings.sources:  # retold.toml sources join the table
@@ -68,16 +71,18 @@ async def collect(
             source.ignore_robots = configured.ignore_robots
         now = utcnow()
         enabled = sources_store.due_sources(session, now, force=True)  # read once
-        due = [
-            s.id for s in enabled if force or sources_store.is_due(s, now, scheduled=scheduled)
-        ]
+        due = [s.id for s in enabled if force or sources_store.is_due(s, now, scheduled=scheduled)]
         if scheduled and not force:  # not due yet, or backing off
             report.count("sources_waiting", len(enabled) - len(due))
     seen: set[int] = set()
     while due:  # an OPML source adds feeds: read those in the same run
         for source_id in due:
-            with log_context(source_id=source_id):
-                await _collect_one(room, fetcher, report, source_id)
+            with (
+                log_context(source_id=source_id),
+                claim(claims, f"fetch:source:{source_id}") as mine,
+            ):
+                if mine and _source_unread(room, source_id, claims):
+                    await _collect_one(room, fetcher, report, source_id)
             seen.add(source_id)
             progress("sources", len(seen), len(seen) + len(due) - due.index(source_id) - 1)
         with room.db.transaction() as session:
@@ -88,6 +93,17 @@ async def collect(
                 )
                 if s.id not in seen
             ]
+
+
+def _source_unread(room: Newsroom, source_id: int, claims: Claims | None) -> bool:
+    """Not read by any worker since this cycle began (always true without workers)."""
+    if claims is None:
+        return True
+    with room.db.transaction() as session:
+        source = session.get(Source, source_id)
+        return source is not None and (
+            source.last_attempt is None or aware(source.last_attempt) < claims.since
+        )
 
 
 async def _collect_one(room: Newsroom, fetcher: Fetcher, report: RunReport, source_id: int) -> None:
@@ -262,16 +278,27 @@ def _store_page(
 
 
 async def fetch_documents(
-    room: Newsroom, fetcher: Fetcher, report: RunReport, progress: Progress = _noop
+    room: Newsroom,
+    fetcher: Fetcher,
+    report: RunReport,
+    progress: Progress = _noop,
+    claims: Claims | None = None,
 ) -> None:
-    """Fetch every pending document (and recheck recent ones), extracting as they arrive."""
+    """Fetch every pending document (and recheck recent ones), extracting as they arrive.
+
+    With ``claims`` (a worker), only the documents it could lease and that are still pending.
+    """
     with room.db.transaction() as session:
         todo = [(d.id, d.fetch_url, d.etag, d.last_modified) for d in docs_store.to_fetch(session)]
     total, done = len(todo), 0
 
     async def one(doc_id: int, url: str, etag: str, modified: str) -> None:
-        with log_context(document_id=doc_id, url=url):
-            await fetch_one(doc_id, url, etag, modified)
+        with (
+            log_context(document_id=doc_id, url=url),
+            claim(claims, f"extract:document:{doc_id}") as mine,
+        ):
+            if mine and (claims is None or _still_to_fetch(room, doc_id)):
+                await fetch_one(doc_id, url, etag, modified)
 
     async def fetch_one(doc_id: int, url: str, etag: str, modified: str) -> None:
         nonlocal done
@@ -308,6 +335,12 @@ async def fetch_documents(
         progress("documents", done, total)
 
     await asyncio.gather(*(one(*row) for row in todo))
+
+
+def _still_to_fetch(room: Newsroom, doc_id: int) -> bool:
+    with room.db.transaction() as session:
+        doc = session.get(Document, doc_id)
+        return doc is not None and docs_store.needs_fetch(doc)
 
 
 def _fallback_to_feed(session: Session, doc: Document, error: str, report: RunReport) -> None:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
+from retold.claims import Claims, claim
 from retold.logs import log_context
 from retold.newsroom import Newsroom
 from retold.records import Draft, SentenceCheck, SourceDoc
@@ -36,11 +37,22 @@ def open_judge(room: Newsroom) -> Judge | None:
     return get_judge(room.judge_name(), room.judge_settings())
 
 
-def verify_articles(room: Newsroom, report: RunReport, progress: Progress | None = None) -> None:
+def verify_articles(
+    room: Newsroom,
+    report: RunReport,
+    progress: Progress | None = None,
+    claims: Claims | None = None,
+) -> None:
+    """Check every unchecked article (with ``claims``, a worker: those it can lease)."""
+    # Another worker's article in hand looks like a crashed try: leave it to that worker.
+    elsewhere = claims.others_hold("verify:article:") if claims else set()
     with room.db.transaction() as session:
         todo: list[tuple[int, int]] = []
         suspects: list[tuple[int, int]] = []  # tried before and never finished: go last
         for v in articles_store.unchecked_versions(session):
+            if claims and f"verify:article:{v.article_id}" in elsewhere:
+                claims.busy.add(f"verify:article:{v.article_id}")
+                continue
             article = session.get(Article, v.article_id)
             assert article is not None
             if article.attempts >= articles_store.MAX_ATTEMPTS:
@@ -65,7 +77,12 @@ def verify_articles(room: Newsroom, report: RunReport, progress: Progress | None
 
     failures = Failures()
     for done, (version_id, article_id) in enumerate(todo, 1):
-        with log_context(article_id=article_id):
+        with (
+            log_context(article_id=article_id),
+            claim(claims, f"verify:article:{article_id}") as mine,
+        ):
+            if not mine or (claims and not _still_unchecked(room, version_id)):
+                continue
             with room.db.transaction() as session:  # counted before the check: a crash counts
                 article = session.get(Article, article_id)
                 assert article is not None
@@ -93,6 +110,12 @@ def verify_articles(room: Newsroom, report: RunReport, progress: Progress | None
                 progress("articles", done, len(todo))
     forget_sources()  # the next stages load their own model: hold only one at a time
     settle_failures(room, report, failures, Article)
+
+
+def _still_unchecked(room: Newsroom, version_id: int) -> bool:
+    with room.db.transaction() as session:
+        version = session.get(ArticleVersion, version_id)
+        return version is not None and articles_store.waiting_to_check(session, version)
 
 
 def _docs_for(session: Session, version: ArticleVersion) -> list[SourceDoc]:

@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any
 
+from retold.claims import Claims, claim
 from retold.errors import RetoldError
 from retold.logs import log_context
 from retold.newsroom import Newsroom
@@ -72,14 +73,21 @@ async def write_stories(
     report: RunReport,
     progress: Progress | None = None,
     writer: WriterBackend | None = None,
+    claims: Claims | None = None,
 ) -> None:
+    """Write every story that is waiting (with ``claims``, a worker: those it can lease)."""
     settings = writer_settings(room)
     writer = writer or open_writer(room)
+    # Another worker's story in hand looks like a crashed try: leave it to that worker.
+    elsewhere = claims.others_hold("write:story:") if claims else set()
     first_seen: dict[int, datetime] = {}  # the date of a story whose sources have none
     suspects: set[int] = set()  # tried before and never finished
     with room.db.transaction() as session:
         todo = []
         for story in articles_store.stories_to_write(session):
+            if claims and f"write:story:{story.id}" in elsewhere:
+                claims.busy.add(f"write:story:{story.id}")
+                continue
             if story.attempts >= articles_store.MAX_ATTEMPTS:
                 # Its last try never finished (the process died): set it aside for good.
                 reason = articles_store.quarantine(story)
@@ -112,8 +120,9 @@ async def write_stories(
     failures = Failures()
 
     async def one(story_id: int, docs: list[SourceDoc]) -> None:
-        with log_context(story_id=story_id):
-            await write(story_id, docs)
+        with log_context(story_id=story_id), claim(claims, f"write:story:{story_id}") as mine:
+            if mine and (claims is None or _still_to_write(room, story_id)):
+                await write(story_id, docs)
 
     async def write(story_id: int, docs: list[SourceDoc]) -> None:
         nonlocal done
@@ -280,6 +289,12 @@ async def _write_one(
         articles_store.end_attempt(story)
     report.count("articles_written")
     return True
+
+
+def _still_to_write(room: Newsroom, story_id: int) -> bool:
+    with room.db.transaction() as session:
+        story = session.get(Story, story_id)
+        return story is not None and articles_store.waiting_to_write(story)
 
 
 def _skip(room: Newsroom, story_id: int, note: str) -> None:

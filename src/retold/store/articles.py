@@ -37,6 +37,11 @@ def new_story(session: Session, signature: dict[str, Any]) -> Story:
     return story
 
 
+def waiting_to_write(story: Story) -> bool:
+    """The one-story form of ``stories_to_write``'s condition."""
+    return bool(story.needs_write) and story.status != QUARANTINED
+
+
 def stories_to_write(session: Session) -> list[Story]:
     """Stories waiting for the writer; a quarantined one waits for a person, not a run."""
     query = (
@@ -250,6 +255,17 @@ def approve(session: Session, slug: str) -> bool:
     if version is not None:
         version.checked = False  # recompute the label, now with the editor's review
     return True
+
+
+def waiting_to_check(session: Session, version: ArticleVersion) -> bool:
+    """The one-version form of ``unchecked_versions``'s condition."""
+    article = session.get(Article, version.article_id)
+    return (
+        not version.checked
+        and article is not None
+        and article.current_version == version.version
+        and article.status != QUARANTINED
+    )
 
 
 def unchecked_versions(session: Session) -> list[ArticleVersion]:

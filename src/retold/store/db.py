@@ -37,6 +37,10 @@ class SchemaTooNew(RetoldError):
     """The database was migrated by a newer Retold (exit 2)."""
 
 
+class SchemaTooOld(RetoldError):
+    """A worker found the database at an older schema than its code (exit 2)."""
+
+
 class StoreUnavailable(RetoldError):
     """The PostgreSQL server can't be reached or refused us (exit 1: the surroundings)."""
 
@@ -83,16 +87,40 @@ def describe(url: str) -> str:
     return make_url(engine_url(url)).render_as_string(hide_password=True)
 
 
+def schema_revisions(engine: Engine) -> tuple[str | None, str | None, set[str]]:
+    """(the database's schema revision, the newest this code knows, every one it knows)."""
+    script = ScriptDirectory.from_config(alembic_config(str(engine.url)))
+    with engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+    return current, script.get_current_head(), {r.revision for r in script.walk_revisions()}
+
+
+def require_current(engine: Engine) -> None:
+    """Refuse a database at another schema than this code's, without changing it.
+
+    Workers call this instead of migrating: a schema changes once, from one place, while
+    workers on other machines may still run the older code.
+    """
+    current, head, known = schema_revisions(engine)
+    if current == head:
+        return
+    where = describe(str(engine.url))
+    if current is None or current in known:
+        raise SchemaTooOld(
+            f"The store at {where} is at schema {current or 'none'} and this Retold needs "
+            f"{head}; upgrade it once with `retold migrate` (no arguments) from one machine, "
+            "then start the workers."
+        )
+    migrate(engine)  # newer: migrate() gives its own refusal
+
+
 def migrate(engine: Engine) -> None:
     """Bring the schema to head; a no-op (and cheap) when it already is."""
     cfg = alembic_config(str(engine.url))
-    script = ScriptDirectory.from_config(cfg)
-    head = script.get_current_head()
-    with engine.connect() as conn:
-        current = MigrationContext.configure(conn).get_current_revision()
+    current, head, known = schema_revisions(engine)
     if current == head:
         return
-    if current is not None and current not in {rev.revision for rev in script.walk_revisions()}:
+    if current is not None and current not in known:
         # Opening it would fail deep inside Alembic; a downgrade would lose data.
         raise SchemaTooNew(
             f"This newsroom's database is at schema {current}, made by a newer Retold than "
@@ -104,11 +132,15 @@ def migrate(engine: Engine) -> None:
 
 
 class Database:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, upgrade: bool = True) -> None:
+        """Open the store; ``upgrade=False`` refuses an older schema instead of migrating."""
         self.url = url
         self.engine = make_engine(url)
         try:
-            migrate(self.engine)
+            if upgrade:
+                migrate(self.engine)
+            else:
+                require_current(self.engine)
         except OperationalError as err:
             if url.startswith("sqlite"):
                 raise
@@ -120,8 +152,8 @@ class Database:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @classmethod
-    def open(cls, path: Path) -> Database:
-        return cls(database_url(path))
+    def open(cls, path: Path, *, upgrade: bool = True) -> Database:
+        return cls(database_url(path), upgrade=upgrade)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

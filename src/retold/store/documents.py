@@ -72,6 +72,11 @@ def upsert_stub(
 FETCH_PER_RUN = 500
 
 
+def needs_fetch(doc: Document) -> bool:
+    """The one-document form of ``to_fetch``'s condition."""
+    return doc.status == "pending" or bool(doc.refetch)
+
+
 def to_fetch(session: Session, limit: int = FETCH_PER_RUN) -> list[Document]:
     query = (
         select(Document)
@@ -186,7 +191,16 @@ def save_signature(session: Session, doc: Document, construction: str, data: byt
 
 
 def story_documents(session: Session, story_id: int) -> list[Document]:
-    query = select(Document).where(Document.story_id == story_id).order_by(Document.id)
+    """A story's documents, first published first (undated last), then by address.
+
+    Not by id: ids follow the order pages happened to be fetched in, which differs between
+    one process and several workers, and the article must not.
+    """
+    query = (
+        select(Document)
+        .where(Document.story_id == story_id)
+        .order_by(Document.published.is_(None), Document.published, Document.url)
+    )
     return list(session.scalars(query))
 
 
