@@ -24,6 +24,8 @@ from typing import Any
 
 from markupsafe import Markup
 
+import retold.publish.frontpage as frontpage
+import retold.publish.ranking as ranking
 from retold.publish import corrections, dates, feeds, listings, render, sitemaps, urls, workers
 from retold.publish.article import article_view, feed_content
 from retold.publish.digest import of_values, page_digest
@@ -44,6 +46,8 @@ class BuildReport:
     removed: tuple[str, ...]
     seconds: float
     build_dir: Path  # the directory ``out_dir`` now points at
+    # The front page's ranking, most significant first, every term of each score
+    ranking: tuple[ranking.Ranked, ...] = ()
 
     def __str__(self) -> str:
         return (
@@ -62,9 +66,14 @@ class _Feed:
 class _Build:
     """One build's state: the site's shared template context, its entries and listings."""
 
-    def __init__(self, site: SiteInfo, out: SiteWriter) -> None:
+    def __init__(
+        self, site: SiteInfo, out: SiteWriter, front: ranking.FrontOptions | None = None
+    ) -> None:
         self.site = site
         self.out = out
+        self.front = front or ranking.FrontOptions()
+        self.signals: list[ranking.Signals] = []
+        self.ranked: list[ranking.Ranked] = []
         self.assets = {name: urls.href(site, a.rel) for name, a in render.assets().items()}
         self.nav = {
             "home": urls.href(site, ""),
@@ -110,10 +119,12 @@ class _Build:
                 )
             seen.add(page.slug)
             entries.append(listings.entry(page))
+            self.signals.append(ranking.signals(page, self.front.facts.get(page.slug)))
             self.corrections += [
                 (c.when, page.slug, page.headline, c.note) for c in page.corrections
             ]
         listings.latest_first(entries)
+        self.ranked = ranking.rank(self.signals, self.front.weights)
         self.entries = entries
         self.slugs = frozenset(seen)
         self.topic_ls = listings.topic_listings(entries)
@@ -219,6 +230,17 @@ class _Build:
         ctx["feed_links"] = feed_links
         return render.template("listing.html").render(ctx).encode()
 
+    def write_front(self, lp: ListingPage) -> None:
+        """The front page: lead, top stories, topic sections, then the latest."""
+        view = frontpage.front_view(self.site, self.entries, self.ranked, self.front, lp)
+        key = of_values(self.base, repr(view), lp.number, lp.total, lp.next_href).hex()
+        self.out.put_lazy(urls.file_for(lp.rel), functools.partial(self.front_html, lp, view), key)
+
+    def front_html(self, lp: ListingPage, view: frontpage.FrontView) -> bytes:
+        ctx = self.context("", self.site.title, self.site.description or self.site.title)
+        ctx.update(f=view, p=lp)
+        return render.template("front.html").render(ctx).encode()
+
     def directory_html(
         self, rel: str, heading: str, intro: str, items: list[dict[str, Any]]
     ) -> bytes:
@@ -240,6 +262,9 @@ class _Build:
             if listing.kind == "topic":
                 listing_feeds = self.feed_links(listing.base_rel, f"{listing.title} · {site.title}")
             for lp in listings.paginate(site, listing):
+                if listing.kind == "latest" and lp.number == 1:
+                    self.write_front(lp)
+                    continue
                 key = self._listing_key(lp, intro)
                 render_page = functools.partial(self.listing_html, lp, intro, listing_feeds)
                 out.put_lazy(urls.file_for(lp.rel), render_page, key)
@@ -268,6 +293,7 @@ class _Build:
 
         listing_rels = ["", "topics/", "sources/", "archive/"]
         listing_rels += [ls.base_rel for ls in (*self.topic_ls, *self.source_ls, *self.archive_ls)]
+        out.put("ranking.json", frontpage.ranking_json(self.ranked, self.front.weights))
         for rel, data in sitemaps.sitemaps(site, self.entries, listing_rels).items():
             out.put(rel, data)
         out.put("news-sitemap.xml", sitemaps.news_sitemap(site, self.entries))
@@ -350,6 +376,7 @@ def build_site(
     out_dir: Path,
     *,
     processes: int | None = None,
+    front: ranking.FrontOptions | None = None,
 ) -> BuildReport:
     """Build the whole site into ``out_dir`` incrementally and swap it in atomically.
 
@@ -357,18 +384,21 @@ def build_site(
     pages published by an earlier build that are missing now are removed.
     ``processes`` caps the worker processes that render article pages (default: see
     :func:`workers.default_workers`; 1 renders everything in this process).
+    ``front`` carries the ranking's weights and what the store knows of each story.
     """
-    return _build(site, lambda: pages, Path(out_dir), pages, processes)
+    return _build(site, lambda: pages, Path(out_dir), pages, processes, front)
 
 
-def build_site_from(site: SiteInfo, pages: PageSource, out_dir: Path) -> BuildReport:
+def build_site_from(
+    site: SiteInfo, pages: PageSource, out_dir: Path, front: ranking.FrontOptions | None = None
+) -> BuildReport:
     """Like :func:`build_site`, for more pages than fit in memory.
 
     ``pages()`` is called twice (once to index the site, once to render it) and must
     yield the same articles both times; each page can be dropped as soon as it is yielded.
     Pages render in this process.
     """
-    return _build(site, pages, Path(out_dir), None, 1)
+    return _build(site, pages, Path(out_dir), None, 1, front)
 
 
 @contextlib.contextmanager
@@ -395,11 +425,12 @@ def _build(
     out_dir: Path,
     sequence: Sequence[ArticlePage] | None,
     processes: int | None,
+    front: ranking.FrontOptions | None = None,
 ) -> BuildReport:
     started = time.perf_counter()
     urls.check_site(site)
     with _caller_objects_frozen(), SiteWriter(out_dir) as out:
-        build = _Build(site, out)
+        build = _Build(site, out, front)
         build.index(pages())
         feed_items: dict[str, tuple[bytes, str]] = {}
 
@@ -439,4 +470,5 @@ def _build(
             removed=tuple(changes.removed),
             seconds=time.perf_counter() - started,
             build_dir=out.new,
+            ranking=tuple(build.ranked),
         )

@@ -9,9 +9,11 @@ from sqlalchemy.orm import Session
 from retold.desk.public import corrections_by_article
 from retold.newsroom import Newsroom
 from retold.publish import BuildReport, build_site, build_site_from
+from retold.publish.ranking import FrontOptions, Weights
 from retold.records import ArticlePage, CorrectionNote, RelatedLink, SentenceCheck, SourceLink
 from retold.stages.report import RunReport
 from retold.store import articles as articles_store
+from retold.store import frontpage as frontpage_store
 from retold.store.schema import Article, ArticleVersion, aware
 from retold.verify.repair import sentences_of
 
@@ -112,17 +114,42 @@ def stream_pages(room: Newsroom, batch: int = STREAM_BATCH) -> Iterator[ArticleP
                 yield article_page(article, version, related, notes.get(article.id))
 
 
+def front_options(room: Newsroom, session: Session) -> FrontOptions:
+    """The ranking's weights from [ranking], and what the store knows of each story."""
+    cfg = room.settings.ranking
+    weights = Weights(
+        outlets=cfg.outlets,
+        growth=cfg.growth,
+        confidence=cfg.confidence,
+        half_life_hours=cfg.half_life_hours,
+        growth_hours=cfg.growth_hours,
+        pin_boost=cfg.pin_boost,
+        demote_factor=cfg.demote_factor,
+    )
+    return FrontOptions(
+        weights=weights,
+        facts=frontpage_store.story_facts(session),
+        top=cfg.top_stories,
+        sections=cfg.sections,
+        per_section=cfg.per_section,
+    )
+
+
 def publish(room: Newsroom, report: RunReport) -> BuildReport:
     site = room.site_info()
     with room.db.transaction() as session:
         total = len(articles_store.published_headlines(session))
         pages = article_pages(session) if total <= STREAM_ABOVE else None
+        front = front_options(room, session)
     if pages is not None:
-        result = build_site(site, pages, room.output_dir)
+        result = build_site(site, pages, room.output_dir, front=front)
     else:
         # A large site is built from the store in batches: memory stays flat however many
         # articles there are (rendering in this process is the price).
-        result = build_site_from(site, lambda: stream_pages(room), room.output_dir)
+        result = build_site_from(site, lambda: stream_pages(room), room.output_dir, front)
+    with room.db.transaction() as session:  # each build's ranking is kept, for auditing
+        reference = result.ranking[0].reference if result.ranking else None
+        frontpage_store.record_build(session, list(result.ranking), front.weights, reference)
     report.count("pages_written", len(result.written))
     report.count("pages_unchanged", len(result.unchanged))
     report.counts["site_articles"] = total

@@ -1,4 +1,4 @@
-"""front page ranking, coverage and digest (reserved; filled in by the front-page work)
+"""front page: editors' placements and each build's stored ranking
 
 Revision ID: 0009
 Revises: 0008
@@ -7,6 +7,9 @@ Create Date: 2026-12-03 12:50:00.000000
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+from alembic import op
+
 revision = "0009"
 down_revision = "0008"
 branch_labels = None
@@ -14,8 +17,31 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    op.create_table(
+        "frontpage_placements",
+        sa.Column("article_id", sa.Integer(), nullable=False),
+        sa.Column("placement", sa.String(length=16), nullable=False),
+        sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["article_id"],
+            ["articles.id"],
+            name=op.f("fk_frontpage_placements_article_id_articles"),
+        ),
+        sa.PrimaryKeyConstraint("article_id", name=op.f("pk_frontpage_placements")),
+    )
+    op.create_table(
+        "frontpage_builds",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("built_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("reference_time", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("weights", sa.JSON(), nullable=False),
+        sa.Column("ranking", sa.JSON(), nullable=False),
+        sa.Column("stories", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_frontpage_builds")),
+    )
 
 
 def downgrade() -> None:
-    pass
+    op.drop_table("frontpage_builds")
+    op.drop_table("frontpage_placements")
