@@ -24,6 +24,7 @@ from retold.newsroom import Newsroom
 from retold.samples_server import SampleServer
 from retold.store import leases
 from retold.store import sources as sources_store
+from retold.store import stats as stats_store
 from retold.store.db import Database, SchemaTooOld, alembic_config
 from retold.worker.turns import RedisTurns
 from tests.conftest import sample_newsroom
@@ -68,6 +69,21 @@ def test_of_workers_racing_for_an_item_exactly_one_gets_it(store_url: str) -> No
             assert leases.renew(session, ["verify:article:2"], "dead", 30) == ["verify:article:2"]
             held = {lease.name: lease.holder for lease in leases.holders(session)}
         assert held == {"write:story:1": won[0], "verify:article:2": "alive"}
+    finally:
+        db.close()
+
+
+def test_status_shows_what_workers_hold_as_in_progress(store_url: str) -> None:
+    db = Database(store_url)
+    try:
+        with db.transaction() as session:
+            leases.acquire(session, "write:story:5", "w1", 30)
+            leases.acquire(session, "extract:document:9", "w2", 30)
+            leases.acquire(session, "verify:article:3", "gone", -1)  # expired: not in hand
+            stages = stats_store.stages(session)
+        assert stages["write"]["in_progress"] == 1
+        assert stages["fetch"]["in_progress"] == 1
+        assert "in_progress" not in stages["verify"]
     finally:
         db.close()
 

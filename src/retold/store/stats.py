@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -9,6 +10,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from retold.store import leases
 from retold.store.articles import QUARANTINED
 from retold.store.runs import last_runs
 from retold.store.schema import Article, ArticleVersion, Document, Story
@@ -55,7 +57,12 @@ def stages(session: Session) -> dict[str, dict[str, int]]:
         .where(current, ArticleVersion.checked.is_(False), Article.status != QUARANTINED)
     )
     to_write = (Story.needs_write.is_(True), Story.status != QUARANTINED)
-    return {
+    # Items in a worker's hands now (its live lease), by the stage that leased them.
+    working: Counter[str] = Counter()
+    for lease in leases.holders(session):
+        word = lease.name.split(":")[0]
+        working[LEASED_STAGE.get(word, word)] += 1
+    table = {
         "fetch": {
             "queued": count(Document, Document.status == "pending"),
             "failed": count(Document, Document.status == "failed"),
@@ -84,6 +91,15 @@ def stages(session: Session) -> dict[str, dict[str, int]]:
             "done": count(Article, Article.status == "published", Article.embedding.is_not(None)),
         },
     }
+    for stage, states in table.items():
+        if working[stage]:
+            states["in_progress"] = working[stage]
+    return table
+
+
+# A lease's first word → the row of `retold status` it shows in: reading a source and
+# fetching a page (fetched and extracted in one step) both show as "fetch".
+LEASED_STAGE = {"extract": "fetch", "fetch": "fetch"}
 
 
 def held(session: Session) -> list[dict[str, str]]:
