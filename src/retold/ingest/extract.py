@@ -5,6 +5,7 @@ One parse of the page, then, in order:
 1. metadata (metadata.py): the page's own declarations first, trafilatura's heuristics
    for what they leave out;
 2. hidden text removed (hidden.py): a reader never saw it, and prompt injections hide there;
+   tables that lay out the page (not data) become plain blocks;
 3. one walk over the page's class/id elements: the text of furniture blocks (captions,
    share bars, newsletter boxes, related links) to drop from the extracted text later, and
    removal of bylines, dates and tooltips that pages put inside the first paragraph;
@@ -113,6 +114,7 @@ def extract(html: str, url: str) -> Extracted:
     # injections hide ("ignore previous instructions…" in white on white). Everything
     # below looks at the page without it; panels a reader can open are shown opened.
     drop_hidden(tree)
+    _unwrap_layout_tables(tree)
     signals = _walk(tree)
     _drop_about_sections(tree)
     doc = _trafilatura(tree, url, fast=True)
@@ -236,6 +238,79 @@ def _trafilatura(
     if result is None or isinstance(result, dict):
         return None
     return result
+
+
+# A table's own rows (not those of tables nested in it), and whether it declares itself a
+# data table (header cells, a caption).
+_ROWS = etree.XPath("./tr | ./tbody/tr | ./thead/tr | ./tfoot/tr")
+_DATA_MARKS = etree.XPath("./caption | ./thead | ./tr/th | ./tbody/tr/th")
+_CELL_HEADINGS = etree.XPath(".//*[self::h1 or self::h2 or self::h3 or self::h4]")
+_CELL_PARAGRAPHS = etree.XPath("count(.//p)")
+_LAYOUT_CELL_PARAGRAPHS = 3
+_REGION_WORDS = 20
+# A single row or column this long holds a page's regions side by side or stacked; shorter
+# ones are boxes (a callout, a code sample, a card) that read well as they are.
+_LAYOUT_STRIP_WORDS = 200
+_TABLE_PARTS = frozenset(("tbody", "thead", "tfoot", "tr", "td", "th"))
+
+
+def _is_layout_table(table: etree._Element) -> bool:
+    """Whether a table lays out the page rather than holding data: it says so (role), it
+    holds another table, its cells hold paragraphs and headings, or it has one row or one
+    column and no header cells. (Old templates and forums put the whole article in one
+    cell of such a grid.)"""
+    if table.get("role") in ("presentation", "none"):
+        return True
+    if _DATA_MARKS(table):
+        return False
+    rows = _ROWS(table)
+    if not rows or _is_code_table(rows):
+        return False
+    if (len(rows) == 1 or all(len(row) <= 1 for row in rows)) and _words_over(
+        table, _LAYOUT_STRIP_WORDS
+    ):
+        return True
+    if table.find(".//table") is not None:
+        return True
+    return any(_is_region(cell) for row in rows for cell in row)
+
+
+def _is_code_table(rows: list[etree._Element]) -> bool:
+    """Syntax highlighters lay code out as a table: line numbers in one cell, the code in a
+    <pre> filling the next. Unwrapped, the numbers would become a paragraph of their own."""
+    for row in rows:
+        for cell in row:
+            pre = cell.find(".//pre")
+            if pre is not None:
+                code = len("".join(pre.itertext()).strip())
+                return code >= 0.8 * len("".join(cell.itertext()).strip())
+    return False
+
+
+def _is_region(cell: etree._Element) -> bool:
+    """A cell holding several paragraphs, or a heading with text under it. (A heading
+    alone is a header cell; WordPress wraps every datum of a data table in one <p>.)"""
+    if _CELL_PARAGRAPHS(cell) >= _LAYOUT_CELL_PARAGRAPHS:
+        return True
+    headings = _CELL_HEADINGS(cell)
+    if not headings:
+        return False
+    heading_words = sum(word_count(" ".join(h.itertext())) for h in headings)
+    return word_count(" ".join(cell.itertext())) > heading_words + _REGION_WORDS
+
+
+def _unwrap_layout_tables(tree: etree._Element) -> None:
+    """Turn layout tables into plain blocks. Extractors write a table as one line per row
+    ("| cell | cell |"): a page laid out in a table came out as one line holding the
+    article, its sidebar and its footer, which no line-level clean-up can take apart."""
+    # Decide for every table first: renaming an outer table changes what an inner one sees.
+    layout = [(t, _ROWS(t)) for t in tree.iter("table") if _is_layout_table(t)]
+    for table, rows in layout:
+        # Only this table's own sections, rows and cells: a data table nested inside stays.
+        for part in [*table, *rows, *(cell for row in rows for cell in row)]:
+            if part.tag in _TABLE_PARTS:
+                part.tag = "div"
+        table.tag = "div"
 
 
 _PARAGRAPH_TEXT = etree.XPath("//body//p//text()")
@@ -532,6 +607,11 @@ def _text_up_to(el: etree._Element, limit: int) -> str | None:
             check = size * 2
     text = normalise_space(" ".join(parts))
     return text if len(text) <= limit else None
+
+
+def _words_over(el: etree._Element, limit: int) -> bool:
+    text = _text_up_to(el, limit * 40)
+    return text is None or word_count(text) > limit
 
 
 def _words_at_most(el: etree._Element, limit: int) -> bool:

@@ -1,0 +1,66 @@
+"""Pages laid out in tables, and what extraction does with them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lxml import etree
+from trafilatura.utils import load_html
+
+from retold.ingest.extract import _is_layout_table, extract
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def _table(html: str) -> etree._Element:
+    tree = load_html(f"<html><body>{html}</body></html>")
+    assert tree is not None
+    table = tree.find(".//table")
+    assert table is not None
+    return table
+
+
+def test_a_page_laid_out_in_a_table_reads_as_paragraphs() -> None:
+    """Extractors write a table row as one line: the article, its byline and its sidebar
+    came out glued into one paragraph that no line-level clean-up could take apart."""
+    html = (FIXTURES / "layout_table.html").read_text(encoding="utf-8")
+    paras = extract(html, "https://example.org/2025/03/wall.html").text.split("\n\n")
+    assert any(p.startswith("Every spring the frost lifts") for p in paras), paras
+    assert any(p.startswith("It took the two of us") for p in paras), paras
+    assert not any("Posted by Mara" in p for p in paras), paras
+    assert not any("Get a free blog" in p for p in paras), paras
+    # The data table inside the article stays a table, one line per row.
+    assert "| Reclaimed local | £95 |" in paras, paras
+
+
+def test_data_tables_are_not_layout() -> None:
+    rows = "".join(f"<tr><td>Item {i}</td><td>£{i}0</td></tr>" for i in range(5))
+    assert not _is_layout_table(_table(f"<table>{rows}</table>"))
+    # Header cells written as headings, and every datum wrapped in a <p>, as CMSs do.
+    cells = "<tr><td><h3>Town</h3></td><td><h3>Price</h3></td></tr>" + "".join(
+        f"<tr><td><p>Town {i}</p></td><td><p>£{i}</p></td></tr>" for i in range(5)
+    )
+    assert not _is_layout_table(_table(f"<table>{cells}</table>"))
+    # A short box (a callout, a card) in a one-cell table reads well as it is.
+    assert not _is_layout_table(_table("<table><tr><td>Tip: book early.</td></tr></table>"))
+
+
+def test_code_tables_are_not_layout() -> None:
+    """Syntax highlighters put line numbers in one cell and the code in the next."""
+    code = "\n".join(f"total = total + {i}" for i in range(300))
+    numbers = "\n".join(str(i) for i in range(1, 301))
+    html = f"<table><tr><td><pre>{numbers}</pre></td><td><pre>{code}</pre></td></tr></table>"
+    assert not _is_layout_table(_table(html))
+
+
+def test_layout_tables() -> None:
+    para = "<p>A paragraph of the article that runs on for a while, as they do.</p>" * 2
+    # A cell with a heading and text under it is a region of the page.
+    region = f"<tr><td><h2>Notes</h2>{para}</td><td>Archive</td></tr>"
+    assert _is_layout_table(_table(f"<table>{region}{region}</table>"))
+    # A table that holds another table lays out the page.
+    inner = "<table><tr><td>a</td><td>b</td></tr><tr><td>c</td><td>d</td></tr></table>"
+    assert _is_layout_table(
+        _table(f"<table><tr><td>{inner}</td><td>x</td></tr><tr><td>y</td><td>z</td></tr></table>")
+    )
+    assert _is_layout_table(_table('<table role="presentation"><tr><td>a</td></tr></table>'))
