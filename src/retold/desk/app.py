@@ -38,6 +38,14 @@ REPORTS_PER_WINDOW = 5  # per client address, then back-off
 Handler = Callable[[Request], Awaitable[Response]]
 
 
+class SiteFiles(StaticFiles):
+    """The built site; 404 rather than a crash before the first `retold build` made it."""
+
+    async def check_config(self) -> None:
+        if self.directory is not None and Path(self.directory).is_dir():
+            await super().check_config()
+
+
 class Desk:
     """The app's state: the newsroom, templates, and the checker (its judge opened once)."""
 
@@ -439,7 +447,7 @@ def make_app(room: Newsroom, site_dir: Path | None = None) -> Starlette:
         ),
     ]
     if site_dir is not None:
-        routes.append(Mount("/", StaticFiles(directory=str(site_dir), html=True, check_dir=False)))
+        routes.append(Mount("/", SiteFiles(directory=str(site_dir), html=True, check_dir=False)))
     app = Starlette(routes=routes)
     app.add_middleware(SecurityHeaders, prefix=PREFIX)
     return app
