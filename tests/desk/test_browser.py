@@ -45,11 +45,15 @@ def open_page(chromium: Any, desk: DeskServer) -> Iterator[Any]:
     contexts: list[Any] = []
     dialogs: list[str] = []
 
+    def on_dialog(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
     def make(**options: Any) -> Any:
         context = chromium.new_context(base_url=desk.url, **options)
         contexts.append(context)
         page = context.new_page()
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.on("dialog", lambda d: on_dialog(d))
         return page
 
     yield make

@@ -79,3 +79,18 @@ def test_user_add_hashes_with_argon2_and_refuses_mistakes(tmp_path: Path) -> Non
         users = {u.name: u for u in session.scalars(select(DeskUser))}
     assert set(users) == {"kim", "lee"} and users["kim"].role == "admin"
     assert users["lee"].password_hash.startswith("$argon2id$")
+
+
+def test_cli_approve_then_build_alone_publishes_the_review(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from tests.desk.seed import seed
+
+    root = tmp_path / "news"
+    seed(root)
+    approved = _retold(root, "approve", "2026/11/bridge-closes")
+    assert approved.returncode == 0 and "retold build" in approved.stderr
+    assert _retold(root, "build").returncode == 0
+    today = datetime.now(UTC).date()
+    html = (root / "site" / "2026" / "11" / "bridge-closes" / "index.html").read_text()
+    assert f"Reviewed by an editor on {today.day} {today:%b %Y}." in html

@@ -226,15 +226,13 @@ def approve(
     ctx: typer.Context,
     slug: str = typer.Argument(..., help="The held article's slug (see `retold status --json`)."),
 ) -> None:
-    """Approve a held article as an editor; the next `retold run` publishes it."""
+    """Approve a held article as an editor; `retold build` (or the next run) publishes it."""
     st = state(ctx)
     with open_room(st) as room, room.db.transaction() as session:
         found = articles_store.approve(session, slug)
     if not found:
         raise RetoldError(f"No article with slug '{slug}'.")
-    # Only the run's verify stage rewrites the label to say an editor reviewed it; a build
-    # alone would publish the article under its old label.
-    st.console.print(f"Approved {slug}; `retold run` publishes it with your review on its label.")
+    st.console.print(f"Approved {slug}; `retold build` publishes it with your review on its label.")
 
 
 def retry(

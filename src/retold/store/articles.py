@@ -21,8 +21,10 @@ from retold.store.schema import (
     SentenceCheckRow,
     Story,
     WriteCache,
+    aware,
     utcnow,
 )
+from retold.verify.label import with_review
 
 # Tries at writing a story or checking an article before it is quarantined: enough to
 # ride out a transient fault, few enough that a poison item can't stall the newsroom.
@@ -236,8 +238,9 @@ def current_version(session: Session, article: Article) -> ArticleVersion:
 def approve(session: Session, slug: str) -> bool:
     """An editor approved the article `slug` (False: there is none).
 
-    Its current version is checked again on the next run, so its label says it was
-    reviewed; the verify stage then publishes the text as approved, marks and all.
+    Its label says so at once (so `retold build` alone publishes the review); its current
+    version is also checked again on the next run, which publishes the text as approved,
+    marks and all.
     """
     article = session.scalar(select(Article).where(Article.slug == slug))
     if article is None:
@@ -253,6 +256,8 @@ def approve(session: Session, slug: str) -> bool:
         )
     )
     if version is not None:
+        if version.label:
+            version.label = with_review(version.label, aware(article.reviewed_at).date())
         version.checked = False  # recompute the label, now with the editor's review
     return True
 
