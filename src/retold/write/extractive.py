@@ -34,6 +34,7 @@ from retold.text.numbers import SCALES, SMALL, TENS
 from retold.text.scripts import word_count
 from retold.text.sentences import ends_sentence, join_sentences, sentence_spans
 from retold.text.words import wordset
+from retold.write import standfirst as standfirst_text
 from retold.write.backend import WriteBrief
 from retold.write.headlines import (
     clean_headline,
@@ -45,7 +46,7 @@ from retold.write.ranking import lexrank, mmr_select, sparse_gram, tfidf_gram, t
 from retold.write.teasers import make_teaser
 from retold.write.topics import pick_topics
 
-ALGORITHM_VERSION = "extractive-v1"
+ALGORITHM_VERSION = "extractive-v2"  # v2: the standfirst comes from the lead
 MAX_STANDFIRST = 160
 # The caps that bound a story's work (the similarity matrix is MAX_UNITS² at most).
 MAX_UNITS_PER_DOC = 400
@@ -404,7 +405,24 @@ def _standfirst(
     units: Sequence[Unit], scores: np.ndarray, eligible: Sequence[bool]
 ) -> tuple[str, int | None, int | None]:
     """The dek, the unit it copies whole (so the body doesn't repeat it) and the unit it
-    comes from (whole or cut at a clause), whose source it counts against."""
+    comes from (whole or cut at a clause), whose source it counts against.
+
+    The lead's most central sentence, with whole clauses dropped if it is too long (see
+    write/standfirst.py); only when no lead sentence fits does the old choice apply.
+    """
+    lead = _lead_units(units, eligible)
+    # The ledes first (the most central of them first), then the second sentences, ...
+    ranked = [int(i) for i in np.argsort(-scores, kind="stable")]
+    ranked.sort(key=lambda i: lead.get(i, standfirst_text.LEAD_UNITS))
+    candidates = [
+        (i, _DATELINE.sub("", units[i].text))
+        for i in ranked
+        if i in lead and not units[i].dangling and units[i].text[:1] not in "\"“‘'"
+    ]
+    chosen = standfirst_text.choose(candidates, MAX_STANDFIRST)
+    if chosen is not None:
+        i, text = chosen
+        return text, (i if text == _DATELINE.sub("", units[i].text) else None), i
     order = [i for i in np.argsort(-scores) if eligible[i] and not units[i].quote]
     order = [int(i) for i in order if not units[i].dangling][:4] or [int(i) for i in order[:1]]
     if not order:
@@ -419,6 +437,19 @@ def _standfirst(
         if len(units[i].text) <= MAX_STANDFIRST and units[i].words >= 8:
             return units[i].text, i, i
     return trimmed, None, order[0]
+
+
+def _lead_units(units: Sequence[Unit], eligible: Sequence[bool]) -> dict[int, int]:
+    """The first few usable sentences of each source (bylines and captions don't count),
+    each with its place in its source's lead (0 for the lede)."""
+    lead: dict[int, int] = {}
+    taken: dict[int, int] = {}
+    for i in sorted(range(len(units)), key=lambda i: (units[i].doc, units[i].position)):
+        place = taken.get(units[i].doc, 0)
+        if eligible[i] and place < standfirst_text.LEAD_UNITS:
+            lead[i] = place
+            taken[units[i].doc] = place + 1
+    return lead
 
 
 def _headline_from(sentence: str) -> str:
