@@ -94,3 +94,23 @@ def test_cli_approve_then_build_alone_publishes_the_review(tmp_path: Path) -> No
     today = datetime.now(UTC).date()
     html = (root / "site" / "2026" / "11" / "bridge-closes" / "index.html").read_text()
     assert f"Reviewed by an editor on {today.day} {today:%b %Y}." in html
+
+
+def test_a_pipeline_rewrite_of_an_approved_article_is_no_longer_reviewed(tmp_path: Path) -> None:
+    from retold.records import Draft
+    from retold.store import articles as articles_store
+    from retold.store.schema import Article, Story, utcnow
+    from tests.desk.seed import seed
+
+    root = tmp_path / "news"
+    ids = seed(root)
+    with Newsroom.open(root) as room, room.db.transaction() as session:
+        assert articles_store.approve(session, "2026/11/bridge-closes")
+    with Newsroom.open(root) as room, room.db.transaction() as session:
+        article = session.get(Article, ids["held"])
+        assert article is not None and article.reviewed_at is not None
+        story = session.get(Story, article.story_id)
+        assert story is not None
+        draft = Draft("New headline", "New standfirst.", ["A new text."], "A new teaser.")
+        articles_store.add_version(session, story, draft, [], utcnow())
+        assert article.reviewed_at is None and article.status == "draft"

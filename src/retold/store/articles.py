@@ -200,6 +200,9 @@ def add_version(
         article.status = "draft"
     article.embedding = None  # new text, new vector
     article.updated_at = utcnow()
+    # A review covers the text that was reviewed: a new text is not "reviewed by an editor"
+    # until someone approves it again (the desk shows it in its queue).
+    article.reviewed_at = None
     version = ArticleVersion(
         article_id=article.id,
         version=article.current_version,
