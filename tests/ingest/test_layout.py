@@ -64,3 +64,19 @@ def test_layout_tables() -> None:
         _table(f"<table><tr><td>{inner}</td><td>x</td></tr><tr><td>y</td><td>z</td></tr></table>")
     )
     assert _is_layout_table(_table('<table role="presentation"><tr><td>a</td></tr></table>'))
+
+
+def test_streamed_rendering_is_read_in_place() -> None:
+    """React streams late parts of a page in <div hidden id="S:n"> after the footer, and a
+    script moves them to <template id="B:n">: they are the article, not hidden text."""
+    html = (FIXTURES / "streamed_render.html").read_text(encoding="utf-8")
+    text = extract(html, "https://example.org/2025/09/locks.html").text
+    assert "collapsed lock wall" in text, text
+    assert text.index("Volunteers now do") < text.index("collapsed lock wall")
+    assert text.rstrip().endswith("waited another year."), text
+
+
+def test_hidden_text_without_a_placeholder_stays_hidden() -> None:
+    html = (FIXTURES / "streamed_render.html").read_text(encoding="utf-8")
+    text = extract(html.replace('id="B:0"', 'id="B:7"'), "https://example.org/a").text
+    assert "collapsed lock wall" not in text, text

@@ -513,8 +513,37 @@ def _text_length(el: etree._Element) -> int:
     return sum(len(t.strip()) for t in _TEXT_NODES(el))
 
 
+# React's streamed server rendering: late content arrives in <div hidden id="S:n">, and a
+# script moves it to where <template id="B:n"> (a suspense boundary) or <template
+# id="P:n"> (a segment) holds its place.
+_STREAMED = etree.XPath("//div[@hidden and starts-with(@id, 'S:')]")
+_PLACEHOLDERS = etree.XPath("//template[starts-with(@id, 'B:') or starts-with(@id, 'P:')]")
+
+
+def place_streamed(tree: etree._Element) -> None:
+    """Move streamed-rendering content to its placeholders, as the page's script does:
+    left hidden it would be dropped, or read out of order after the page's footer."""
+    segments = _STREAMED(tree)
+    if not segments:
+        return
+    places = {t.get("id", "")[2:]: t for t in _PLACEHOLDERS(tree)}
+    for segment in segments:
+        place = places.get(segment.get("id", "")[2:])
+        parent = place.getparent() if place is not None else None
+        if place is None or parent is None:
+            continue
+        at = parent.index(place)
+        for offset, child in enumerate(list(segment)):
+            parent.insert(at + offset + 1, child)  # moves it, tail and all
+        if segment.text and segment.text.strip():
+            place.tail = segment.text + (place.tail or "")
+        remove_keeping_tail(segment)
+        remove_keeping_tail(place)
+
+
 def drop_hidden(tree: etree._Element) -> None:
     """Remove elements a reader never sees (keeping their tails, which are visible)."""
+    place_streamed(tree)
     classes, ids = hidden_selectors(tree)
     doomed: list[etree._Element] = []
     later: list[etree._Element] = []
