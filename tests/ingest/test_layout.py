@@ -80,3 +80,17 @@ def test_hidden_text_without_a_placeholder_stays_hidden() -> None:
     html = (FIXTURES / "streamed_render.html").read_text(encoding="utf-8")
     text = extract(html.replace('id="B:0"', 'id="B:7"'), "https://example.org/a").text
     assert "collapsed lock wall" not in text, text
+
+
+def test_a_quote_set_as_a_figure_is_part_of_the_article() -> None:
+    """trafilatura drops every <figure> (mostly images); quotes set in one are content.
+    Social-media embeds are not the article's own words: they stay out."""
+    html = (FIXTURES / "quote_figure.html").read_text(encoding="utf-8")
+    text = extract(html, "https://example.org/2025/11/flour.html").text
+    assert "keep the price of the plain loaf" in text, text
+    assert (
+        text.index("three independent bakers")
+        < text.index("plain loaf")
+        < text.index("smaller loaves")
+    )
+    assert "sourdough goes up 20p" not in text, text

@@ -115,6 +115,7 @@ def extract(html: str, url: str) -> Extracted:
     # below looks at the page without it; panels a reader can open are shown opened.
     drop_hidden(tree)
     _unwrap_layout_tables(tree)
+    _unwrap_quote_figures(tree)
     signals = _walk(tree)
     _drop_about_sections(tree)
     doc = _trafilatura(tree, url, fast=True)
@@ -311,6 +312,21 @@ def _unwrap_layout_tables(tree: etree._Element) -> None:
             if part.tag in _TABLE_PARTS:
                 part.tag = "div"
         table.tag = "div"
+
+
+# Quotes set as figures (HTML's way to attribute one), not social-media embeds.
+_QUOTE_FIGURES = etree.XPath(
+    "//figure[.//blockquote and not(contains(@class, 'embed') or contains(@class, 'tweet')"
+    " or .//blockquote[contains(@class, 'embed') or contains(@class, 'tweet')"
+    " or contains(@class, 'instagram') or contains(@class, 'tiktok')])]"
+)
+
+
+def _unwrap_quote_figures(tree: etree._Element) -> None:
+    """Make quotes set in <figure> plain blocks: trafilatura drops every figure (they
+    mostly hold images), and with them the quotes an article is built around."""
+    for figure in _QUOTE_FIGURES(tree):
+        figure.tag = "div"
 
 
 _PARAGRAPH_TEXT = etree.XPath("//body//p//text()")
