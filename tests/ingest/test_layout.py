@@ -94,3 +94,19 @@ def test_a_quote_set_as_a_figure_is_part_of_the_article() -> None:
         < text.index("smaller loaves")
     )
     assert "sourdough goes up 20p" not in text, text
+
+
+def test_more_from_the_publisher_ends_the_article() -> None:
+    from retold.ingest.clean import related_section_start
+
+    body = [f"Paragraph {i} about the new timetable for the island ferry." for i in range(6)]
+    for heading in (
+        "More from Harbour Notes",
+        "Related post",
+        "Other posts:",
+        "Related publications",
+    ):
+        assert related_section_start([*body, heading, "Our team of editors"]) == 6, heading
+    # A sentence that starts the same way is reporting.
+    line = "More from the council is expected on Friday, when the budget is published."
+    assert related_section_start([*body, line, "More text."]) is None

@@ -383,8 +383,10 @@ def is_bio(para: str) -> bool:
 
 # The heading of a list of other articles ("Read this next", "Recent posts").
 _RELATED_HEADING = re.compile(
-    r"^(?:recent (?:articles|posts|stories|news)|related (?:articles|posts|stories|content|"
-    r"reading|news|resources|guides)|more (?:articles|stories|posts|news|to read|on this topic)|"
+    r"^(?:recent (?:articles|posts|stories|news)|related (?:articles?|posts?|stories|content|"
+    r"reading|news|resources|guides|publications)(?: (?:that|you) may interest you)?|"
+    r"more (?:articles|stories|posts|news|to read|on this topic)|more from(?: \S+){1,4}|"
+    r"other (?:articles|posts|stories)|"
     r"you (?:may|might) also (?:like|enjoy)|read (?:this )?next|recommended(?: for you| reading|"
     r" articles| posts)?|trending (?:now|articles|stories)|popular (?:articles|posts|stories)|"
     r"most (?:read|popular)|latest (?:articles|posts|news|stories)|further reading|"
