@@ -292,13 +292,18 @@ async def fetch_documents(
         todo = [(d.id, d.fetch_url, d.etag, d.last_modified) for d in docs_store.to_fetch(session)]
     total, done = len(todo), 0
 
+    # A worker claims a document only once it can start on it: the other workers take the
+    # rest meanwhile, instead of waiting for a queue this one leased up front.
+    gate = asyncio.Semaphore(fetcher.policy.concurrency)
+
     async def one(doc_id: int, url: str, etag: str, modified: str) -> None:
-        with (
-            log_context(document_id=doc_id, url=url),
-            claim(claims, f"extract:document:{doc_id}") as mine,
-        ):
-            if mine and (claims is None or _still_to_fetch(room, doc_id)):
-                await fetch_one(doc_id, url, etag, modified)
+        async with gate:
+            with (
+                log_context(document_id=doc_id, url=url),
+                claim(claims, f"extract:document:{doc_id}") as mine,
+            ):
+                if mine and (claims is None or _still_to_fetch(room, doc_id)):
+                    await fetch_one(doc_id, url, etag, modified)
 
     async def fetch_one(doc_id: int, url: str, etag: str, modified: str) -> None:
         nonlocal done

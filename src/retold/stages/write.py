@@ -120,23 +120,25 @@ async def write_stories(
     failures = Failures()
 
     async def one(story_id: int, docs: list[SourceDoc]) -> None:
-        with log_context(story_id=story_id), claim(claims, f"write:story:{story_id}") as mine:
-            if mine and (claims is None or _still_to_write(room, story_id)):
-                await write(story_id, docs)
+        # A worker claims a story only once it can start on it: the other workers take
+        # the rest meanwhile, instead of waiting for a queue this one leased up front.
+        async with limit:
+            with log_context(story_id=story_id), claim(claims, f"write:story:{story_id}") as mine:
+                if mine and (claims is None or _still_to_write(room, story_id)):
+                    await write(story_id, docs)
 
     async def write(story_id: int, docs: list[SourceDoc]) -> None:
         nonlocal done
-        async with limit:
-            if report.writer_unavailable:
-                return  # the circuit is open: leave the story pending, not lost
-            await _attempt(
-                room,
-                failures,
-                story_id,
-                lambda: _write_one(
-                    room, settings, writers[story_id], report, story_id, docs, first_seen[story_id]
-                ),
-            )
+        if report.writer_unavailable:
+            return  # the circuit is open: leave the story pending, not lost
+        await _attempt(
+            room,
+            failures,
+            story_id,
+            lambda: _write_one(
+                room, settings, writers[story_id], report, story_id, docs, first_seen[story_id]
+            ),
+        )
         done += 1
         if progress:
             progress("stories", done, len(todo))
