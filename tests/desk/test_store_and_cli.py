@@ -45,7 +45,7 @@ def test_the_migrations_make_exactly_the_desk_models(tmp_path: Path) -> None:
     desk_tables = {t for t in Base.metadata.tables if t.startswith("desk_")}
     assert desk_tables == {
         "desk_users", "desk_sessions", "desk_throttle", "desk_actions", "desk_reports",
-        "desk_corrections",
+        "desk_corrections", "desk_flags", "desk_marks",
     }  # fmt: skip
 
 

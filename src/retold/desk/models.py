@@ -98,3 +98,29 @@ class Correction(Base):
     note: Mapped[str] = mapped_column(Text)
     user: Mapped[str] = mapped_column(String(64))
     withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class DeskFlag(Base):
+    """Sentence verdict counts of an article version with a sentence the checker could not
+    match: the queue reads these few rows instead of every article's checks.
+
+    Kept up to date from ``sentence_checks`` by id (see desk.flags): checks are only ever
+    inserted (a re-check deletes and inserts), so rows past the last id read are the news.
+    """
+
+    __tablename__ = "desk_flags"
+
+    article_version_id: Mapped[int] = mapped_column(
+        ForeignKey("article_versions.id"), primary_key=True
+    )
+    unsupported: Mapped[int] = mapped_column(Integer, default=0)
+    contradicted: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DeskMark(Base):
+    """Named high-water marks (the last sentence check read into desk_flags)."""
+
+    __tablename__ = "desk_marks"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,8 +1,11 @@
 """The queue: held and flagged articles, newest first, with filters and their counts.
 
 "Flagged" is a published article whose current version has a sentence the checker could not
-match, or one a reader reported. Source and topic filters read the JSON columns as text
-(a LIKE on the serialised value) so the same query runs on SQLite and PostgreSQL.
+match, or one a reader reported. The queue's own views (queue, held, flagged) are a few
+thousand articles at most: they are read once and filtered and counted here. The others
+(published, all ...) may be the whole newsroom: they are filtered in SQL, where source and
+topic read the JSON columns as text (a LIKE on the serialised value, on SQLite and
+PostgreSQL alike), and their facets are left out past FACET_LIMIT articles.
 """
 
 from __future__ import annotations
@@ -16,8 +19,9 @@ from typing import Any
 from sqlalchemy import Select, String, and_, cast, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from retold.desk.models import ReaderReport
-from retold.store.schema import Article, ArticleVersion, SentenceCheckRow
+from retold.desk import flags
+from retold.desk.models import DeskAction, DeskFlag, ReaderReport
+from retold.store.schema import Article, ArticleVersion, SentenceCheckRow, aware
 
 PER_PAGE = 50
 STATUSES = ("queue", "held", "flagged", "published", "rejected", "unpublished", "draft", "all")
@@ -80,10 +84,7 @@ def _like(value: str) -> str:
 
 
 def _unmatched() -> Any:
-    return exists().where(
-        SentenceCheckRow.article_version_id == ArticleVersion.id,
-        SentenceCheckRow.verdict != "supported",
-    )
+    return exists().where(DeskFlag.article_version_id == ArticleVersion.id)
 
 
 def _open_reports() -> Any:
@@ -130,7 +131,210 @@ def _base(filters: Filters, *, facets: bool = True) -> Select[Any]:
     return query
 
 
+SMALL = ("queue", "held", "flagged")
+
+
 def load(session: Session, filters: Filters) -> Queue:
+    flags.sync(session)
+    if filters.status in SMALL:
+        return _load_small(session, filters)
+    return _load_sql(session, filters)
+
+
+@dataclass
+class _Candidate:
+    id: int
+    version_id: int
+    slug: str
+    status: str
+    updated_at: datetime
+    headline: str
+    sources: list[str]
+    topics: list[str]
+    unsupported: int
+    contradicted: int
+    reports: int
+
+
+def _candidates(session: Session) -> dict[str, list[_Candidate]]:
+    """Held, flagged and reported articles (a few thousand at most), with what filters need."""
+    current = and_(
+        ArticleVersion.article_id == Article.id,
+        ArticleVersion.version == Article.current_version,
+    )
+    flagged = dict(
+        session.execute(
+            select(Article.id, DeskFlag.article_version_id)
+            .join(ArticleVersion, current)
+            .join(DeskFlag, DeskFlag.article_version_id == ArticleVersion.id)
+            .where(Article.status == "published")
+        ).all()
+    )
+    reported = dict(
+        session.execute(
+            select(ReaderReport.article_id, func.count())
+            .where(ReaderReport.resolved.is_(False))
+            .group_by(ReaderReport.article_id)
+        ).all()
+    )
+    held = set(session.scalars(select(Article.id).where(Article.status == "held")))
+    ids = held | set(flagged) | set(reported)
+    rows: list[_Candidate] = []
+    for chunk in [sorted(ids)[i : i + 900] for i in range(0, len(ids), 900)]:
+        query = (
+            select(
+                Article.id, ArticleVersion.id, Article.slug, Article.status, Article.updated_at,
+                ArticleVersion.headline, ArticleVersion.sources, ArticleVersion.topics,
+                DeskFlag.unsupported, DeskFlag.contradicted,
+            )
+            .join(ArticleVersion, current)
+            .outerjoin(DeskFlag, DeskFlag.article_version_id == ArticleVersion.id)
+            .where(Article.id.in_(chunk))
+        )  # fmt: skip
+        for r in session.execute(query):
+            rows.append(
+                _Candidate(
+                    r[0], r[1], r[2], r[3], r[4], r[5], _source_names(r[6]), list(r[7] or []),
+                    int(r[8] or 0), int(r[9] or 0), int(reported.get(r[0], 0)),
+                )
+            )  # fmt: skip
+    by_status: dict[str, list[_Candidate]] = {"queue": rows, "held": [], "flagged": []}
+    for row in rows:
+        if row.status == "held":
+            by_status["held"].append(row)
+        if row.status == "published" and (row.unsupported + row.contradicted or row.reports):
+            by_status["flagged"].append(row)
+    return by_status
+
+
+def _verdicts(session: Session, rows: list[_Candidate]) -> dict[int, set[str]]:
+    """The verdicts each candidate's current version has (supported included)."""
+    out: dict[int, set[str]] = {r.version_id: set() for r in rows}
+    ids = list(out)
+    for chunk in [ids[i : i + 900] for i in range(0, len(ids), 900)]:
+        query = (
+            select(SentenceCheckRow.article_version_id, SentenceCheckRow.verdict)
+            .where(SentenceCheckRow.article_version_id.in_(chunk))
+            .distinct()
+        )
+        for version_id, verdict in session.execute(query):
+            out[version_id].add(verdict)
+    return out
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    key: tuple[Any, ...]
+    counts: dict[str, int]
+    groups: dict[str, list[_Candidate]]
+    verdicts: dict[int, set[str]]
+    facets: dict[str, _Facets]
+
+
+@dataclass(frozen=True)
+class _Facets:
+    sources: list[tuple[str, int]]
+    topics: list[tuple[str, int]]
+    verdicts: dict[str, int]
+
+
+def _facets_of(pool: list[_Candidate], verdicts: dict[int, set[str]]) -> _Facets:
+    sources: Counter[str] = Counter()
+    topics: Counter[str] = Counter()
+    verdict_counts: Counter[str] = Counter()
+    for row in pool:
+        sources.update(set(row.sources))
+        topics.update(set(row.topics))
+        verdict_counts.update(verdicts[row.version_id])
+    return _Facets(
+        sorted(sources.items(), key=lambda kv: (-kv[1], kv[0])),
+        sorted(topics.items(), key=lambda kv: (-kv[1], kv[0])),
+        {v: verdict_counts.get(v, 0) for v in VERDICTS},
+    )
+
+
+# The last snapshot per store. Reading the candidates costs ~1 ms per 10 of them; most
+# queue requests find nothing changed since the last and reuse it.
+_SNAPSHOTS: dict[str, _Snapshot] = {}
+
+
+def _state(session: Session) -> tuple[tuple[Any, ...], dict[str, int]]:
+    """A key that changes whenever the queue could (a check, a version, a status, an
+    editor's action, a report), read with a few aggregate queries; and the status counts."""
+    counts = _plain_counts(session)
+    key = (
+        session.scalar(select(func.max(SentenceCheckRow.id))),
+        session.scalar(select(func.max(ArticleVersion.id))),
+        session.scalar(select(func.max(Article.updated_at))),
+        session.scalar(select(func.max(DeskAction.id))),
+        session.scalar(select(func.max(ReaderReport.id))),
+        tuple(sorted(counts.items())),
+    )
+    return key, counts
+
+
+def _snapshot(session: Session) -> _Snapshot:
+    key, counts = _state(session)
+    where = str(session.get_bind().engine.url)
+    found = _SNAPSHOTS.get(where)
+    if found is not None and found.key == key:
+        return found
+    groups = _candidates(session)
+    verdicts = _verdicts(session, groups["queue"])
+    facets = {name: _facets_of(pool, verdicts) for name, pool in groups.items()}
+    snap = _Snapshot(key, counts, groups, verdicts, facets)
+    _SNAPSHOTS[where] = snap
+    return snap
+
+
+def _load_small(session: Session, filters: Filters) -> Queue:
+    snap = _snapshot(session)
+    groups = snap.groups
+    pool = groups[filters.status]
+    verdicts = snap.verdicts
+    facets = snap.facets[filters.status]
+    chosen = [
+        r
+        for r in pool
+        if (not filters.source or filters.source in r.sources)
+        and (not filters.topic or filters.topic in r.topics)
+        and (not filters.verdict or filters.verdict in verdicts[r.version_id])
+    ]
+    chosen.sort(key=lambda r: (aware(r.updated_at), r.id), reverse=True)
+    start = (filters.page - 1) * PER_PAGE
+    rows = [
+        Row(
+            id=r.id, slug=r.slug, headline=r.headline, status=r.status,
+            flagged=r.unsupported + r.contradicted, reports=r.reports,
+            updated_at=r.updated_at, sources=r.sources, topics=r.topics,
+        )
+        for r in chosen[start : start + PER_PAGE]
+    ]  # fmt: skip
+    statuses = dict(snap.counts)
+    statuses.update({name: len(group) for name, group in groups.items()})
+    return Queue(
+        rows,
+        len(chosen),
+        filters,
+        statuses,
+        facets.sources,
+        facets.topics,
+        facets.verdicts,
+    )
+
+
+def _plain_counts(session: Session) -> dict[str, int]:
+    counts = {
+        str(status): int(n)
+        for status, n in session.execute(
+            select(Article.status, func.count()).group_by(Article.status)
+        )
+    }
+    counts["all"] = sum(counts.values())
+    return counts
+
+
+def _load_sql(session: Session, filters: Filters) -> Queue:
     ids = _base(filters).subquery()
     total = session.scalar(select(func.count()).select_from(ids)) or 0
     page = (
@@ -177,23 +381,12 @@ def load(session: Session, filters: Filters) -> Queue:
         )
         for a, v in pairs
     ]
-    queue = Queue(rows, int(total), filters, _status_counts(session))
+    snap = _snapshot(session)
+    counts = dict(snap.counts)
+    counts.update({name: len(group) for name, group in snap.groups.items()})
+    queue = Queue(rows, int(total), filters, counts)
     _facets(session, filters, queue)
     return queue
-
-
-def _status_counts(session: Session) -> dict[str, int]:
-    counts = {
-        str(status): int(n)
-        for status, n in session.execute(
-            select(Article.status, func.count()).group_by(Article.status)
-        )
-    }
-    for name in ("queue", "flagged"):
-        query = _base(Filters(status=name), facets=False).subquery()
-        counts[name] = int(session.scalar(select(func.count()).select_from(query)) or 0)
-    counts["all"] = sum(n for s, n in counts.items() if s not in ("queue", "flagged"))
-    return counts
 
 
 def _facets(session: Session, filters: Filters, queue: Queue) -> None:

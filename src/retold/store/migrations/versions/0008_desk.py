@@ -1,4 +1,4 @@
-"""the editorial desk: users, sessions, throttles, actions (audit and undo), reports, corrections
+"""the editorial desk: users, sessions, throttles, actions, reports, corrections, flags
 
 Revision ID: 0008
 Revises: 0007
@@ -100,10 +100,30 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_desk_corrections")),
     )
     op.create_index(op.f("ix_desk_corrections_article_id"), "desk_corrections", ["article_id"])
+    op.create_table(
+        "desk_flags",
+        sa.Column("article_version_id", sa.Integer(), nullable=False),
+        sa.Column("unsupported", sa.Integer(), nullable=False),
+        sa.Column("contradicted", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["article_version_id"],
+            ["article_versions.id"],
+            name=op.f("fk_desk_flags_article_version_id_article_versions"),
+        ),
+        sa.PrimaryKeyConstraint("article_version_id", name=op.f("pk_desk_flags")),
+    )
+    op.create_table(
+        "desk_marks",
+        sa.Column("name", sa.String(length=64), nullable=False),
+        sa.Column("value", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_desk_marks")),
+    )
 
 
 def downgrade() -> None:
     for table in (
+        "desk_marks",
+        "desk_flags",
         "desk_corrections",
         "desk_reports",
         "desk_actions",
