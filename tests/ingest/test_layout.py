@@ -110,3 +110,19 @@ def test_more_from_the_publisher_ends_the_article() -> None:
     # A sentence that starts the same way is reporting.
     line = "More from the council is expected on Friday, when the budget is published."
     assert related_section_start([*body, line, "More text."]) is None
+
+
+def test_a_closing_affiliate_disclosure_is_cut_from_its_paragraph() -> None:
+    from retold.ingest.clean import without_closing_invitation
+
+    review = (
+        "A slow, warm novel about two sisters who reopen their late father's seaside "
+        "bookshop. I read it in one sitting. As an Amazon Associate we earn from qualifying "
+        "purchases."
+    )
+    assert without_closing_invitation(review).endswith("I read it in one sitting.")
+    news = (
+        "The retailer's shares fell after the results. Analysts said buyers who purchase "
+        "through the app now account for half of its sales."
+    )
+    assert without_closing_invitation(news) == news

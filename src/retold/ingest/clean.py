@@ -267,8 +267,8 @@ _IMPERATIVE = re.compile(
 
 def without_closing_invitation(para: str) -> str:
     """The paragraph without a short closing sentence that tells the reader to act on the
-    publisher's offer ("... and more. Start your free trial today!"): marketing pages glue
-    their call to action onto the last line of real text."""
+    publisher's offer ("... and more. Start your free trial today!") or discloses its
+    affiliate earnings: marketing pages glue these onto the last line of real text."""
     # The sentence is at most ~140 characters: look no further back than that.
     last = _LAST_SENTENCE.search(para, max(0, len(para) - 160))
     if last is None:
@@ -279,6 +279,10 @@ def without_closing_invitation(para: str) -> str:
         and _IMPERATIVE.match(sentence)
         and (_INVITATION.search(sentence) or _OFFER_BUTTON.search(sentence))
     ):
+        return para[: last.start()].rstrip()
+    # An affiliate disclosure glued on the same way ("As an Associate we earn from
+    # qualifying purchases.") after a review's last line.
+    if len(sentence.split()) <= 25 and _DISCLOSURE.search(sentence):
         return para[: last.start()].rstrip()
     return para
 
