@@ -83,6 +83,7 @@ class _Build:
             "feed": urls.href(site, "feed.xml"),
             "atom": urls.href(site, "atom.xml"),
             "json": urls.href(site, "feed.json"),
+            "corrections": urls.href(site, corrections.CORRECTIONS_REL),
         }
         chrome = render.template("chrome.html").module
         self.chrome = {
