@@ -133,6 +133,18 @@ def test_a_worker_refuses_a_store_at_an_older_schema(tmp_path: Path) -> None:
     Database(url, upgrade=False).close()  # now the workers may start
 
 
+def test_an_unreachable_broker_is_one_sentence_without_its_password(tmp_path: Path) -> None:
+    Newsroom.init(tmp_path / "news").close()
+    env = {**os.environ, "RETOLD_WORKER_BROKER": "redis://:hunter2@127.0.0.1:1/0"}
+    done = subprocess.run(
+        retold(tmp_path / "news", "run", "--workers"),
+        capture_output=True, text=True, timeout=120, env=env,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert "can't be reached" in done.stderr and "Traceback" not in done.stderr
+    assert "hunter2" not in done.stderr + done.stdout
+
+
 # --- two workers, one killed mid-item -------------------------------------------------------
 
 

@@ -46,7 +46,7 @@ def worker(
     import os
     import socket
 
-    from retold.worker.app import configure, queue_name
+    from retold.worker.app import configure, describe_broker, queue_name
     from retold.worker.tasks import serve_newsroom
 
     st = state(ctx)
@@ -65,7 +65,7 @@ def worker(
     node = name or f"retold-{os.getpid()}@{socket.gethostname()}"
     st.console.print(
         f"Worker {node}: {', '.join(wanted)}, {concurrency} process(es), "
-        f"broker {_masked(settings.broker)}."
+        f"broker {describe_broker(settings.broker)}."
     )
     app.Worker(
         hostname=node,
@@ -78,12 +78,3 @@ def worker(
         without_gossip=True,
         quiet=True,
     ).start()
-
-
-def _masked(url: str) -> str:
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(url)
-    if parts.password:
-        return url.replace(f":{parts.password}@", ":***@", 1)
-    return url

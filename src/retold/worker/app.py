@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from celery import Celery
 
 from retold.config import WorkerConfig
@@ -22,6 +24,14 @@ app.conf.update(
     result_expires=24 * 3600,
     task_track_started=True,
 )
+
+
+def describe_broker(url: str) -> str:
+    """The broker's address for messages: never its password."""
+    parts = urlsplit(url)
+    if parts.password:
+        return url.replace(f":{parts.password}@", ":***@", 1)
+    return url
 
 
 def queue_name(stage: str) -> str:

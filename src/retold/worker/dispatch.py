@@ -13,12 +13,13 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from celery.result import AsyncResult
+from kombu.exceptions import KombuError
 
 from retold.errors import RetoldError
 from retold.pipeline import STAGES, WHOLE_STAGES, timed_stage
 from retold.stages.report import RunReport
 from retold.store.schema import utcnow
-from retold.worker.app import app, queue_name
+from retold.worker.app import app, describe_broker, queue_name
 from retold.worker.tasks import stage_task
 
 
@@ -34,9 +35,10 @@ def stage_consumers(timeout: float = 1.0) -> dict[str, int]:
         inspector = app.control.inspect(timeout=timeout)
         queues = inspector.active_queues() or {}
         stats = inspector.stats() or {}
-    except OSError as err:
+    except (OSError, KombuError) as err:
         raise NoWorkers(
-            f"The worker broker at {app.conf.broker_url} can't be reached ({err})."
+            f"The workers' Redis at {describe_broker(app.conf.broker_url)} can't be reached "
+            f"({str(err).rstrip('.')})."
         ) from None
     counts: dict[str, int] = {}
     for worker, taken in queues.items():
