@@ -8,6 +8,7 @@ kills the process on MAX_ATTEMPTS tries is quarantined with its reason.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from sqlalchemy.orm import Session
 
@@ -28,6 +29,8 @@ from retold.verify.label import label_for
 from retold.verify.policy import MIN_SENTENCES
 from retold.verify.repair import check_and_repair, sentence_count, sentences_of
 from retold.verify.verbatim import verbatim_checks
+
+STANDFIRST = -2  # SentenceCheck.paragraph of the standfirst's check (the headline's is -1)
 
 Progress = Callable[[str, int, int], None]
 
@@ -176,8 +179,11 @@ def _verify_one(
         report.count("articles_repaired")
     version.repair_rounds = outcome.rounds
     version.checked = True
-    articles_store.save_checks(session, version, checks)
-    report.count("sentences_checked", len(checks))
+    # The standfirst is checked like the body and kept with it (paragraph -2, as
+    # SentenceCheck says); the label still counts the body's sentences.
+    standfirst = _standfirst_checks(version.standfirst, docs, cites, check)
+    articles_store.save_checks(session, version, [*checks, *standfirst])
+    report.count("sentences_checked", len(checks) + len(standfirst))
     report.count("sentences_unsupported", sum(c.verdict != "supported" for c in checks))
     replaced, removed = outcome.changes
     version.label = label_for(
@@ -195,6 +201,17 @@ def _verify_one(
         report.problem(f"Held for an editor: '{version.headline}' ({_failing(checks)}).")
     else:
         _publish(session, article, version, report)
+
+
+def _standfirst_checks(
+    standfirst: str,
+    docs: list[SourceDoc],
+    cites: Cites,
+    check: Callable[[list[str], list[SourceDoc], Cites], list[SentenceCheck]],
+) -> list[SentenceCheck]:
+    if not standfirst.strip():
+        return []
+    return [replace(c, paragraph=STANDFIRST) for c in check([standfirst], docs, cites)]
 
 
 def _failing(checks: list[SentenceCheck]) -> str:

@@ -31,7 +31,7 @@ _NOUNISH = (
 _CLAUSAL = (
     r"which|who|whose|where|led\s+by|including|after|when|while|as|following|amid|despite"
     r"|with|before|until|although|though|because|making|leaving|prompting|forcing|meaning"
-    r"|bringing|raising|ending|\w+(?:ed|ing)"
+    r"|bringing|raising|ending|\w+ed\s+by|\w+ing"
 )
 _END = r"(?=[.!?]$)"
 _CLAUSES: tuple[tuple[int, re.Pattern[str]], ...] = (
@@ -75,10 +75,15 @@ def removable(sentence: str) -> list[Cut]:
         overlapping = re.compile(f"(?=({pattern.pattern}))", pattern.flags)
         for m in overlapping.finditer(sentence):
             start, end = m.start(1), m.end(1)
-            if start == 0 or _unbalanced(sentence[:start]):
+            if start == 0 or _unbalanced(sentence[:start]) or _LIST.match(sentence, start):
                 continue
             cuts.append(Cut(start, end, rank))
     return sorted(set(cuts), key=lambda c: (c.start, c.end))
+
+
+# "…, transferred or sent home": the last items of a list, not a clause; dropping them
+# changes what the sentence says (the checker caught exactly this).
+_LIST = re.compile(r",?\s\S+(?:\s\S+){0,2}\s(?:and|or)\s")
 
 
 def _unbalanced(text: str) -> bool:
