@@ -1,9 +1,11 @@
-"""Pages laid out in tables, and what extraction does with them."""
+"""Page structures that real pages use and what extraction makes of them: layout tables,
+streamed rendering, quotes in figures, closing boilerplate, text given back as one blob."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from lxml import etree
 from trafilatura.utils import load_html
 
@@ -126,3 +128,34 @@ def test_a_closing_affiliate_disclosure_is_cut_from_its_paragraph() -> None:
         "through the app now account for half of its sales."
     )
     assert without_closing_invitation(news) == news
+
+
+def test_a_page_given_back_as_one_blob_is_read_by_its_blocks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """trafilatura's last resort hands back an article element's whole text as one line
+    (article, newsletter box and related links glued together); the page's own blocks read
+    better."""
+    from types import SimpleNamespace
+
+    import retold.ingest.extract as extract_module
+
+    paras = [
+        f"Paragraph {i} of the report: the harbour board met on Tuesday and agreed to "
+        "dredge the inner basin before the summer, when the yachts return and the "
+        "fishing fleet needs every berth it can get along the quay." * 2
+        for i in range(12)
+    ]
+    html = (
+        "<html><head><title>Dredging</title></head><body><article><h1>Dredging</h1>"
+        + "".join(f"<p>{p}</p>" for p in paras)
+        + "<div class='promo'>Sign up for our newsletter</div></article></body></html>"
+    )
+    blob = " ".join([*paras, "Sign up for our newsletter"])
+
+    def one_blob(tree: object, url: str, *, fast: bool) -> SimpleNamespace:
+        return SimpleNamespace(text=blob)
+
+    monkeypatch.setattr(extract_module, "_trafilatura", one_blob)
+    text = extract(html, "https://example.org/2025/dredging.html").text
+    assert text.split("\n\n") == paras

@@ -122,15 +122,19 @@ def extract(html: str, url: str) -> Extracted:
     wall: str | None = None  # looked for only where it matters: scanning costs
     found = (doc.text or "") if doc is not None else ""
     paragraph_chars = 0  # the page's <p> text: measured only when the word count passes
-    if word_count(found) < MIN_WORDS or len(found) < MISSED * (
-        paragraph_chars := _paragraph_chars(tree)
+    blob = _is_blob(found)
+    if (
+        word_count(found) < MIN_WORDS
+        or blob
+        or len(found) < MISSED * (paragraph_chars := _paragraph_chars(tree))
     ):
         wall = visible_wall(html, tree, found)
         if not wall:
             # Short or nothing and no wall to explain it: worth the slower fallbacks, once.
             slow = _trafilatura(tree, url, fast=False)
-            if slow is not None and word_count(slow.text or "") > word_count(
-                (doc.text if doc else "") or ""
+            slow_text = (slow.text or "") if slow is not None else ""
+            if word_count(slow_text) > word_count(found) or (
+                blob and not _is_blob(slow_text) and len(slow_text) > BLOB_KEEP * len(found)
             ):
                 doc = slow
 
@@ -139,12 +143,18 @@ def extract(html: str, url: str) -> Extracted:
     if (
         wall is not None
         and not wall
-        and len(body) < RECOVER * (paragraph_chars or _paragraph_chars(tree))
+        and (
+            (blob := _is_blob(body))
+            or len(body) < RECOVER * (paragraph_chars or _paragraph_chars(tree))
+        )
     ):
         # Both passes missed most of the page's paragraphs (listicles, tab and card
-        # layouts): read the blocks of the element that holds them instead.
+        # layouts), or gave it as one blob: read the blocks of the element that holds
+        # them instead.
         recovered = _container_text(tree)
-        if len(recovered) > len(body) and _holds_most(recovered, body):
+        if (blob and len(recovered) > BLOB_KEEP * len(body) and not _is_blob(recovered)) or (
+            len(recovered) > len(body) and _holds_most(recovered, body)
+        ):
             body = recovered
     text = join_paragraphs(_clean(body.split("\n"), title, signals))
     reason = excerpt_reason(html, tree, text, signals.paywall_element, wall)
@@ -327,6 +337,22 @@ def _unwrap_quote_figures(tree: etree._Element) -> None:
     mostly hold images), and with them the quotes an article is built around."""
     for figure in _QUOTE_FIGURES(tree):
         figure.tag = "div"
+
+
+# One "paragraph" this long holding nearly all the text is not the page's paragraphs but
+# trafilatura's last resort (the whole article element's text in one piece: the article,
+# its share bar, newsletter box and related links glued together). A replacement must keep
+# at least BLOB_KEEP of its length.
+BLOB_CHARS = 3000
+BLOB_SHARE = 0.8
+BLOB_KEEP = 0.5
+
+
+def _is_blob(text: str) -> bool:
+    if len(text) < BLOB_CHARS:
+        return False
+    longest = max((len(line) for line in text.split("\n")), default=0)
+    return longest >= BLOB_CHARS and longest >= BLOB_SHARE * len(text)
 
 
 _PARAGRAPH_TEXT = etree.XPath("//body//p//text()")
