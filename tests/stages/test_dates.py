@@ -7,24 +7,26 @@ import re
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import lxml.html
 
 from retold.store.db import Database, alembic_config, make_engine
-from tests.stages.conftest import Ran
+from tests.stages.conftest import Ran, rows
 
 
-def rows(root: Path, query: str) -> list[tuple]:
-    with sqlite3.connect(root / "retold.db") as db:
-        return db.execute(query).fetchall()
+def day(value: datetime | str | None) -> str:
+    """The date of a stored time, "" for none: a datetime on PostgreSQL, text on SQLite."""
+    return str(value)[:10] if value is not None else ""
 
 
-def article(ran: Ran, page: str) -> tuple[str, str, str]:
+def article(ran: Ran, page: str) -> tuple[str, Any, str]:
     """(slug, published_at, date_kind) of the article from ``page``."""
     (row,) = rows(
         ran.root,
         "SELECT a.slug, a.published_at, a.date_kind FROM documents d JOIN articles a "
-        f"ON a.story_id = d.story_id WHERE d.url = '{ran.base}/{page}'",
+        "ON a.story_id = d.story_id WHERE d.url = :url",
+        url=f"{ran.base}/{page}",
     )
     return row
 
@@ -36,7 +38,7 @@ def json_ld(ran: Ran, slug: str) -> dict:
 
 def test_each_document_keeps_only_a_plausible_date(ran: Ran) -> None:
     dates = dict(rows(ran.root, "SELECT url, published FROM documents"))
-    strip = {url.rsplit("/", 1)[1]: (d or "")[:10] for url, d in dates.items()}
+    strip = {url.rsplit("/", 1)[1]: day(d) for url, d in dates.items()}
     assert strip["library.html"] == ""  # 0001-01-01 on the page, nothing in the feed
     assert strip["ferry.html"] == "2025-03-04"  # 2099 on the page: the feed's date
     assert strip["garden.html"] == "2025-02-01"  # undated page: the feed's date
@@ -57,9 +59,11 @@ def test_no_url_carries_an_impossible_date(ran: Ran) -> None:
 def test_an_undated_page_says_first_seen_and_claims_no_publication_date(ran: Ran) -> None:
     slug, published_at, kind = article(ran, "library.html")
     assert kind == "first_seen"
-    (first_seen,) = rows(
-        ran.root, f"SELECT first_seen FROM documents WHERE url = '{ran.base}/library.html'"
-    )[0]
+    [(first_seen,)] = rows(
+        ran.root,
+        "SELECT first_seen FROM documents WHERE url = :url",
+        url=f"{ran.base}/library.html",
+    )
     assert published_at == first_seen  # when Retold first saw it: not a made-up date
     data = json_ld(ran, slug)
     assert "datePublished" not in data and "dateModified" in data
@@ -93,6 +97,7 @@ def test_old_and_undated_pages_never_lead_the_front_page(ran: Ran) -> None:
     assert undated and "date_published" not in undated[0]
 
 
+# SQLite only: it writes an old SQLite file as an earlier Retold left it, then migrates it.
 def test_the_migration_forgets_impossible_dates_already_stored(tmp_path: Path) -> None:
     from alembic import command
 

@@ -1,4 +1,5 @@
-"""Each stage on its own, against a real SQLite newsroom: what it reads, what it commits.
+"""Each stage on its own, against a real newsroom (SQLite, then PostgreSQL): what it reads,
+what it commits.
 
 One newsroom is taken through ingest, cluster, write, verify, relate and publish by calling
 the stage functions in order (as the pipeline does); after each, the store is read back
@@ -8,7 +9,6 @@ with plain SQL, so each test below sees exactly what its stage left behind.
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,7 @@ from retold.stages.relate import relate_articles
 from retold.stages.report import RunReport
 from retold.stages.verify import verify_articles
 from retold.stages.write import write_stories
-from tests.stages.conftest import newsroom
+from tests.stages.conftest import Store, json_value, newsroom, rows
 from tests.stages.pages import ENGLISH
 
 HEADLINES = [ENGLISH[name][0] for name in ("garden", "lanes", "ferry")]
@@ -39,29 +39,30 @@ class Staged:
     report: RunReport
 
 
-def snapshot(root: Path) -> dict[str, Any]:
-    with sqlite3.connect(root / "retold.db") as db:
+def snapshot(room: Newsroom) -> dict[str, Any]:
+    def one(sql: str) -> Any:
+        return rows(room, sql)[0][0]
 
-        def one(sql: str) -> Any:
-            return db.execute(sql).fetchone()[0]
+    def column(sql: str) -> list[Any]:
+        return [row[0] for row in rows(room, sql)]
 
-        return {
-            "documents": one("SELECT count(*) FROM documents"),
-            "documents_ready": one("SELECT count(*) FROM documents WHERE status = 'ready'"),
-            "documents_unclustered": one(
-                "SELECT count(*) FROM documents WHERE status = 'ready' AND story_id IS NULL"
-            ),
-            "stories": one("SELECT count(*) FROM stories"),
-            "stories_to_write": one("SELECT count(*) FROM stories WHERE needs_write"),
-            "articles": one("SELECT count(*) FROM articles"),
-            "published": one("SELECT count(*) FROM articles WHERE status = 'published'"),
-            "versions_unchecked": one("SELECT count(*) FROM article_versions WHERE NOT checked"),
-            "sentence_checks": one("SELECT count(*) FROM sentence_checks"),
-            "embedded": one("SELECT count(*) FROM articles WHERE embedding IS NOT NULL"),
-            "labels": [r[0] for r in db.execute("SELECT label FROM article_versions")],
-            "headlines": [r[0] for r in db.execute("SELECT headline FROM article_versions")],
-            "related": [r[0] for r in db.execute("SELECT related FROM articles")],
-        }
+    return {
+        "documents": one("SELECT count(*) FROM documents"),
+        "documents_ready": one("SELECT count(*) FROM documents WHERE status = 'ready'"),
+        "documents_unclustered": one(
+            "SELECT count(*) FROM documents WHERE status = 'ready' AND story_id IS NULL"
+        ),
+        "stories": one("SELECT count(*) FROM stories"),
+        "stories_to_write": one("SELECT count(*) FROM stories WHERE needs_write"),
+        "articles": one("SELECT count(*) FROM articles"),
+        "published": one("SELECT count(*) FROM articles WHERE status = 'published'"),
+        "versions_unchecked": one("SELECT count(*) FROM article_versions WHERE NOT checked"),
+        "sentence_checks": one("SELECT count(*) FROM sentence_checks"),
+        "embedded": one("SELECT count(*) FROM articles WHERE embedding IS NOT NULL"),
+        "labels": column("SELECT label FROM article_versions"),
+        "headlines": column("SELECT headline FROM article_versions"),
+        "related": [json_value(r) for r in column("SELECT related FROM articles")],
+    }
 
 
 async def ingest(room: Newsroom, report: RunReport) -> None:
@@ -71,24 +72,26 @@ async def ingest(room: Newsroom, report: RunReport) -> None:
 
 
 @pytest.fixture(scope="module")
-def staged(tmp_path_factory: pytest.TempPathFactory, publisher: SampleServer) -> Staged:
+def staged(
+    tmp_path_factory: pytest.TempPathFactory, publisher: SampleServer, store: Store
+) -> Staged:
     root = tmp_path_factory.mktemp("staged") / "news"
     report = RunReport()
     after: dict[str, dict[str, Any]] = {}
-    with newsroom(root, publisher, "english.xml") as room:
-        after["start"] = snapshot(root)
+    with newsroom(root, publisher, "english.xml", store=store) as room:
+        after["start"] = snapshot(room)
         asyncio.run(ingest(room, report))
-        after["ingest"] = snapshot(root)
+        after["ingest"] = snapshot(room)
         cluster_documents(room, report)
-        after["cluster"] = snapshot(root)
+        after["cluster"] = snapshot(room)
         asyncio.run(write_stories(room, report))
-        after["write"] = snapshot(root)
+        after["write"] = snapshot(room)
         verify_articles(room, report)
-        after["verify"] = snapshot(root)
+        after["verify"] = snapshot(room)
         relate_articles(room, report)
-        after["relate"] = snapshot(root)
+        after["relate"] = snapshot(room)
         publish(room, report)
-        after["publish"] = snapshot(root)
+        after["publish"] = snapshot(room)
     return Staged(root, after, report)
 
 
@@ -130,7 +133,7 @@ def test_verify_checks_every_sentence_labels_and_publishes(staged: Staged) -> No
 def test_relate_embeds_and_links_the_published_articles(staged: Staged) -> None:
     now = staged.after["relate"]
     assert now["embedded"] == 3
-    assert all(related and related != "[]" for related in now["related"])
+    assert all(isinstance(related, list) and related for related in now["related"])
 
 
 def test_publish_writes_the_site_from_the_store(staged: Staged) -> None:

@@ -1,15 +1,14 @@
 """A story or article that fails or crashes every time is quarantined, never a blockade.
 
-Real newsrooms (SQLite, the loopback publisher of pages.py) with a fault armed for the
-ferry story only (see faults.py): an exception, or a SIGKILL that ends the process the
-way a segfault or the out-of-memory killer does.
+Real newsrooms (on SQLite, then on PostgreSQL; the loopback publisher of pages.py) with a
+fault armed for the ferry story only (see faults.py): an exception, or a SIGKILL that ends
+the process the way a segfault or the out-of-memory killer does.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -24,7 +23,7 @@ from retold.records import Draft, SourceDoc
 from retold.samples_server import SampleServer
 from retold.store.articles import MAX_ATTEMPTS
 from retold.write.backend import WriteBrief
-from tests.stages.conftest import newsroom
+from tests.stages.conftest import Store, newsroom, rows
 from tests.stages.faults import MESSAGE, TARGET, FaultyWriter, run_with_fault
 
 REPO = Path(__file__).resolve().parents[2]
@@ -32,27 +31,26 @@ REPO = Path(__file__).resolve().parents[2]
 
 def _story(root: Path, url_end: str = TARGET) -> tuple[int, str, int, str]:
     """(id, status, attempts, note) of the story built from the page ending in url_end."""
-    with sqlite3.connect(root / "retold.db") as db:
-        row = db.execute(
-            "SELECT s.id, s.status, s.attempts, s.note FROM stories s "
-            "JOIN documents d ON d.story_id = s.id WHERE d.url LIKE ?",
-            (f"%{url_end}",),
-        ).fetchone()
-    assert row is not None
+    [row] = rows(
+        root,
+        "SELECT s.id, s.status, s.attempts, s.note FROM stories s "
+        "JOIN documents d ON d.story_id = s.id WHERE d.url LIKE :pattern",
+        pattern=f"%{url_end}",
+    )
     return row
 
 
 def _others_published(root: Path) -> tuple[int, int]:
     """(stories other than the target's that have a body, of them published)."""
     target = _story(root)[0]
-    with sqlite3.connect(root / "retold.db") as db:
-        written = db.execute(
-            "SELECT count(*) FROM stories WHERE id != ? AND status = 'written'", (target,)
-        ).fetchone()[0]
-        published = db.execute(
-            "SELECT count(*) FROM articles WHERE story_id != ? AND status = 'published'",
-            (target,),
-        ).fetchone()[0]
+    [(written,)] = rows(
+        root, "SELECT count(*) FROM stories WHERE id != :id AND status = 'written'", id=target
+    )
+    [(published,)] = rows(
+        root,
+        "SELECT count(*) FROM articles WHERE story_id != :id AND status = 'published'",
+        id=target,
+    )
     return written, published
 
 
@@ -85,10 +83,10 @@ def done_json(out: str) -> str:
 
 
 def test_a_story_that_kills_the_process_is_quarantined_and_the_rest_published(
-    tmp_path: Path, publisher: SampleServer
+    tmp_path: Path, publisher: SampleServer, store: Store
 ) -> None:
     root = tmp_path / "news"
-    newsroom(root, publisher, "feed.xml").close()
+    newsroom(root, publisher, "feed.xml", store=store).close()
 
     def run_once() -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -143,10 +141,10 @@ def test_a_story_that_kills_the_process_is_quarantined_and_the_rest_published(
 
 
 def test_a_story_whose_writer_raises_fails_alone_then_is_quarantined(
-    tmp_path: Path, publisher: SampleServer, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, publisher: SampleServer, caplog: pytest.LogCaptureFixture, store: Store
 ) -> None:
     root = tmp_path / "news"
-    newsroom(root, publisher, "feed.xml").close()
+    newsroom(root, publisher, "feed.xml", store=store).close()
     caplog.set_level(logging.WARNING, logger="retold")
 
     first = run_with_fault(root, "write", "raise")
@@ -180,10 +178,10 @@ def test_a_story_whose_writer_raises_fails_alone_then_is_quarantined(
 
 
 def test_an_article_whose_check_raises_is_quarantined(
-    tmp_path: Path, publisher: SampleServer
+    tmp_path: Path, publisher: SampleServer, store: Store
 ) -> None:
     root = tmp_path / "news"
-    newsroom(root, publisher, "feed.xml").close()
+    newsroom(root, publisher, "feed.xml", store=store).close()
     reports = [run_with_fault(root, "verify", "raise") for _ in range(MAX_ATTEMPTS)]
     assert [r.status for r in reports] == ["partial"] * MAX_ATTEMPTS
     assert [r.counts["articles_failed"] for r in reports] == [1, 1, 0]
@@ -191,14 +189,14 @@ def test_an_article_whose_check_raises_is_quarantined(
     # The failed check counted nothing: only the other articles were published.
     written, published = _others_published(root)
     assert reports[0].counts["articles_published"] == published == written >= 4
-    with sqlite3.connect(root / "retold.db") as db:
-        status, attempts, reason, checked = db.execute(
-            "SELECT a.status, a.attempts, a.last_error, v.checked FROM articles a "
-            "JOIN article_versions v ON v.article_id = a.id "
-            "AND v.version = a.current_version WHERE a.story_id = ?",
-            (_story(root)[0],),
-        ).fetchone()
-    assert (status, attempts, checked) == ("quarantined", MAX_ATTEMPTS, 0)
+    [(status, attempts, reason, checked)] = rows(
+        root,
+        "SELECT a.status, a.attempts, a.last_error, v.checked FROM articles a "
+        "JOIN article_versions v ON v.article_id = a.id "
+        "AND v.version = a.current_version WHERE a.story_id = :story",
+        story=_story(root)[0],
+    )
+    assert (status, attempts, bool(checked)) == ("quarantined", MAX_ATTEMPTS, False)  # 0 on SQLite
     assert reason == f"Quarantined after {MAX_ATTEMPTS} attempts: RuntimeError: {MESSAGE}."
     status_json, status_text = _status(root)
     assert status_json["counts"]["articles_quarantined"] == 1
@@ -216,11 +214,11 @@ def test_an_article_whose_check_raises_is_quarantined(
 
 
 def test_an_error_every_story_shares_blames_none_of_them(
-    tmp_path: Path, publisher: SampleServer
+    tmp_path: Path, publisher: SampleServer, store: Store
 ) -> None:
     # A model answering garbage, a dependency down: the newsroom's fault, not the stories'.
     root = tmp_path / "news"
-    room = newsroom(root, publisher, "feed.xml")
+    room = newsroom(root, publisher, "feed.xml", store=store)
     try:
         for _ in range(MAX_ATTEMPTS + 1):
             report = run(room, writer=FaultyWriter("raise", target=""))
@@ -231,16 +229,15 @@ def test_an_error_every_story_shares_blames_none_of_them(
                        for p in report.problems)  # fmt: skip
     finally:
         room.close()
-    with sqlite3.connect(root / "retold.db") as db:
-        rows = db.execute("SELECT status, attempts FROM stories WHERE status != 'skipped'")
-        assert {tuple(r) for r in rows} == {("new", 0)}  # all still waiting, none blamed
+    waiting = rows(root, "SELECT status, attempts FROM stories WHERE status != 'skipped'")
+    assert set(waiting) == {("new", 0)}  # all still waiting, none blamed
 
 
 def test_a_failing_disk_stops_the_run_and_blames_no_story(
-    tmp_path: Path, publisher: SampleServer
+    tmp_path: Path, publisher: SampleServer, store: Store
 ) -> None:
     root = tmp_path / "news"
-    room = newsroom(root, publisher, "feed.xml")
+    room = newsroom(root, publisher, "feed.xml", store=store)
 
     class DiskFull(FaultyWriter):
         async def write(self, docs: Sequence[SourceDoc], *, brief: WriteBrief) -> Draft:
@@ -253,5 +250,4 @@ def test_a_failing_disk_stops_the_run_and_blames_no_story(
     finally:
         room.close()
     assert status == "failed"
-    with sqlite3.connect(root / "retold.db") as db:
-        assert db.execute("SELECT max(attempts) FROM stories").fetchone()[0] == 0
+    assert rows(root, "SELECT max(attempts) FROM stories") == [(0,)]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -11,29 +10,27 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from retold.newsroom import Newsroom
 from retold.records import Draft
 from retold.stages.report import RunReport
 from retold.stages.verify import verify_articles
 from retold.store import articles as articles_store
 from retold.store.schema import Article, utcnow
 from retold.verify.label import SEED_LABEL
-from tests.stages.conftest import Ran
+from tests.stages.conftest import Ran, Store, rows
 
 
 def test_a_table_only_page_is_skipped_with_its_reason(ran: Ran) -> None:
     url = f"{ran.base}/table.html"
-    with sqlite3.connect(ran.root / "retold.db") as db:
-        doc_status, story_id = db.execute(
-            "SELECT status, story_id FROM documents WHERE url = ?", (url,)
-        ).fetchone()
-        status, note = db.execute(
-            "SELECT status, note FROM stories WHERE id = ?", (story_id,)
-        ).fetchone()
-        articles = db.execute(
-            "SELECT count(*) FROM articles WHERE story_id = ?", (story_id,)
-        ).fetchone()[0]
-        labels = [row[0] for row in db.execute("SELECT label FROM article_versions")]
+    [(doc_status, story_id)] = rows(
+        ran.root, "SELECT status, story_id FROM documents WHERE url = :url", url=url
+    )
+    [(status, note)] = rows(
+        ran.root, "SELECT status, note FROM stories WHERE id = :id", id=story_id
+    )
+    [(articles,)] = rows(
+        ran.root, "SELECT count(*) FROM articles WHERE story_id = :id", id=story_id
+    )
+    labels = [label for (label,) in rows(ran.root, "SELECT label FROM article_versions")]
     assert doc_status == "ready"  # extracted fine: it is the article that would be empty
     assert (status, articles) == ("skipped", 0)
     assert note.startswith("Too little to retell: the article would have 0 sentences")
@@ -65,10 +62,10 @@ def test_retold_status_shows_why(ran: Ran) -> None:
     ],
 )
 def test_a_near_empty_draft_is_held_unlabelled_not_published(
-    tmp_path: Path, paragraphs: list[str], imagined: bool, problem: str
+    tmp_path: Path, paragraphs: list[str], imagined: bool, problem: str, store: Store
 ) -> None:
     # A draft stored before the write stage skipped short ones, or from a plugin writer.
-    room = Newsroom.init(tmp_path / "news")
+    room = store.init(tmp_path / "news")
     try:
         with room.db.transaction() as session:
             story = articles_store.new_story(session, {})
