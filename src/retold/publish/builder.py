@@ -24,6 +24,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+import retold.publish.coverage as coverage
 import retold.publish.frontpage as frontpage
 import retold.publish.ranking as ranking
 from retold.publish import corrections, dates, feeds, listings, render, sitemaps, urls, workers
@@ -158,9 +159,11 @@ class _Build:
         key.update(digest)
         for link in page.related:  # a related link shows only while its target is published
             key.update(b"\x01" if link.slug in self.slugs else b"\x00")
+        box = self.coverage_box(page)
+        key.update(box.encode())  # who covered it comes from the store, not the page
         rel = urls.file_for(urls.article_rel(page.slug))
         hexkey = key.hexdigest()
-        content, written = self.out.place(rel, lambda: self.article_html(page), hexkey)
+        content, written = self.out.place(rel, lambda: self.article_html(page, box), hexkey)
         feed = (page.slug, digest, feed_content(page)) if page.slug in self.feed_slugs else None
         return rel, content, hexkey, written, feed
 
@@ -171,7 +174,22 @@ class _Build:
             self._topic_hrefs[topic] = href
         return href
 
-    def article_html(self, page: ArticlePage) -> bytes:
+    def coverage_box(self, page: ArticlePage) -> str:
+        """ "Covered by N outlets" for a story told by two outlets or more, else ""."""
+        facts = self.front.facts.get(page.slug)
+        if facts is None or not facts.reports:
+            return ""
+        # numbered as the article numbers its checked sentences (the Evidence notes)
+        sentences = [
+            (text, check.source_url)
+            for para in page.paragraphs
+            for text, check in para
+            if check is not None
+        ]
+        found = coverage.coverage(sentences, facts.reports)
+        return coverage.coverage_html(found) if found else ""
+
+    def article_html(self, page: ArticlePage, box: str = "") -> bytes:
         view = article_view(self.site, page, self.slugs, self.topic_href)
         ctx = self.context(
             urls.article_rel(page.slug),
@@ -179,6 +197,7 @@ class _Build:
             view.description,
             a=view,
             csp_form_action=Markup(view.form_action),  # config-validated: no quotes or <>
+            coverage=Markup(box),  # built from escaped parts (publish/coverage.py)
         )
         return render.template("article.html").render(ctx).encode()
 

@@ -75,3 +75,171 @@ _HOST = re.compile(r"^(?:www\.)")
 
 def outlet_host(host: str) -> str:
     return _HOST.sub("", host.lower())
+
+
+# -- who reports what ----------------------------------------------------------------------
+
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W\d_]+(?:['’][^\W\d_]+)?")
+# Short and common words say nothing about which outlet reported a fact.
+_MIN_WORD = 4
+_SUPPORT_SHARE = 0.7  # of a sentence's content words an outlet's text must hold
+
+
+def words_of(text: str) -> frozenset[str]:
+    """The words and numbers of a text, folded, that can tie a sentence to it."""
+    return frozenset(
+        t.lower() for t in _TOKEN.findall(text) if t[0].isdigit() or len(t) >= _MIN_WORD
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """One outlet's document of a story, as the coverage box shows it."""
+
+    outlet: str  # the outlet's name (site name, else host)
+    url: str
+    title: str
+    when: datetime | None
+    words: frozenset[str]  # see words_of; what the outlet's text says, for support
+    copy_of: str = ""  # the outlet whose report this one reprints (a wire copy), if any
+
+
+def reports_for(sentence: str, evidence_url: str, reports: Sequence[Report]) -> tuple[int, ...]:
+    """Indexes of the reports a sentence rests on: the checker's evidence, and every other
+    report holding its numbers and most of its words."""
+    needed = words_of(sentence)
+    numbers = {w for w in needed if w[0].isdigit()}
+    found = []
+    for i, report in enumerate(reports):
+        if evidence_url and report.url == evidence_url:
+            found.append(i)
+            continue
+        if not needed or not numbers <= report.words:
+            continue
+        if len(needed & report.words) >= _SUPPORT_SHARE * len(needed):
+            found.append(i)
+    return tuple(found)
+
+
+@dataclass(frozen=True, slots=True)
+class OutletRow:
+    outlet: str
+    url: str
+    title: str
+    when: datetime | None
+    sentences: tuple[int, ...]  # 1-based numbers of the article's sentences resting on it
+    copy_of: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    outlets: tuple[OutletRow, ...]
+    single: tuple[tuple[int, str], ...]  # (sentence number, the one outlet) for lone facts
+    unplaced: tuple[int, ...]  # sentences no outlet's text could be tied to
+
+
+def coverage(sentences: Sequence[tuple[str, str]], reports: Sequence[Report]) -> Coverage | None:
+    """Who covered the story and what rests on whom; None unless two outlets or more.
+
+    ``sentences`` are the article's body sentences as (text, evidence url), in order.
+    """
+    names = list(dict.fromkeys(r.outlet for r in reports))
+    if len(names) < 2:
+        return None
+    resting: dict[str, list[int]] = {name: [] for name in names}
+    single: list[tuple[int, str]] = []
+    unplaced: list[int] = []
+    for number, (text, url) in enumerate(sentences, start=1):
+        outlets = list(dict.fromkeys(reports[i].outlet for i in reports_for(text, url, reports)))
+        for name in outlets:
+            resting[name].append(number)
+        if len(outlets) == 1:
+            single.append((number, outlets[0]))
+        elif not outlets:
+            unplaced.append(number)
+    rows = []
+    for name in names:
+        first = min(
+            (r for r in reports if r.outlet == name),
+            key=lambda r: (r.when is None, r.when or datetime.min, r.url),
+        )
+        rows.append(
+            OutletRow(name, first.url, first.title, first.when, tuple(resting[name]), first.copy_of)
+        )
+    return Coverage(tuple(rows), tuple(single), tuple(unplaced))
+
+
+def _numbers(ns: Sequence[int]) -> str:
+    """ "1, 3 and 4", each number a link to the sentence's evidence note."""
+    words = [f'<a href="#note-{n}">{n}</a>' for n in ns]
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def coverage_html(cov: Coverage) -> str:
+    """The "Covered by N outlets" box of a multi-source article (escaped parts only)."""
+    # Imported here: publish.dates/markup/urls import nothing of ours, but keep this module
+    # importable by the store without the publisher's rendering helpers at import time.
+    from retold.publish import dates, urls
+    from retold.publish.markup import esc
+
+    rows = []
+    for row in cov.outlets:
+        href = urls.source_href(row.url)
+        title = esc(row.title or row.url)
+        head = f'<a href="{esc(href)}">{title}</a>' if href else title
+        when = (
+            f' · <time datetime="{dates.iso(row.when)}">{dates.human(row.when)}</time>'
+            if row.when
+            else ""
+        )
+        rests = (
+            f"Sentence{'s' if len(row.sentences) > 1 else ''} {_numbers(row.sentences)} "
+            f"rest{'' if len(row.sentences) > 1 else 's'} on it."
+            if row.sentences
+            else "No sentence here rests on it alone."
+        )
+        copy = f" (the same report as {esc(row.copy_of)}’s)" if row.copy_of else ""
+        rows.append(
+            f'<li><strong class="outlet">{esc(row.outlet)}</strong>: {head}{when}{copy}'
+            f'<br><span class="rests">{rests}</span></li>\n'
+        )
+    single = "".join(
+        f'<li>Sentence <a href="#note-{n}">{n}</a>: only {esc(outlet)} reports it.</li>\n'
+        for n, outlet in cov.single
+    )
+    copies = sum(1 for row in cov.outlets if row.copy_of)
+    n = len(cov.outlets) - copies
+    independent = f" ({n} independent report{'s' if n > 1 else ''})" if copies else ""
+    parts = [
+        '<section class="coverage" aria-labelledby="coverage-heading">\n'
+        f'<h2 id="coverage-heading">Covered by {len(cov.outlets)} outlets{independent}</h2>\n'
+        '<p class="coverage-intro">Sentence numbers are those of the evidence notes above; '
+        "a sentence rests on the outlet the checker found it in and on every other outlet "
+        "whose report holds its numbers and most of its words.</p>\n"
+        f'<ul class="coverage-list">\n{"".join(rows)}</ul>\n'
+    ]
+    if single:
+        parts.append(
+            '<h3 class="single-heading">Reported by one outlet only</h3>\n'
+            f'<ul class="single-source">\n{single}</ul>\n'
+        )
+    parts.append("</section>\n")
+    return "".join(parts)
+
+
+def mark_copies(reports: Sequence[Report], openings: Sequence[str]) -> tuple[Report, ...]:
+    """``reports`` with ``copy_of`` set on each that reprints an earlier one (see is_copy)."""
+    docs = [
+        OutletDoc(r.outlet.lower(), r.when or datetime.max, fingerprint(o))
+        for r, o in zip(reports, openings, strict=True)
+    ]
+    marked = list(reports)
+    for group in independent_groups(docs):
+        first = min(group, key=lambda i: (docs[i].when, i))
+        for i in group:
+            if i != first and reports[i].outlet != reports[first].outlet:
+                r = reports[i]
+                marked[i] = Report(r.outlet, r.url, r.title, r.when, r.words, reports[first].outlet)
+    return tuple(marked)

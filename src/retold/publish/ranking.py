@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from retold.publish import dates, urls
+from retold.publish.coverage import Report
 from retold.records import ArticlePage
 
 PIN = "pin"
@@ -52,6 +53,8 @@ class StoryFacts:
 
     outlet_times: tuple[datetime, ...] = ()
     placement: str = ""  # "", PIN or DEMOTE
+    # Each document of a story told by two outlets or more (for the coverage box)
+    reports: tuple[Report, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

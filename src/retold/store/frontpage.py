@@ -12,13 +12,22 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from retold.publish.coverage import OutletDoc, fingerprint, outlet_times
+from retold.publish.coverage import (
+    OPENING_CHARS,
+    OutletDoc,
+    Report,
+    fingerprint,
+    mark_copies,
+    outlet_times,
+    words_of,
+)
 from retold.publish.ranking import DEMOTE, PIN, Ranked, StoryFacts, Weights
 from retold.publish.urls import host_of
 from retold.store.documents import plausible_date
 from retold.store.schema import Article, ArticleVersion, Base, Document, aware, utcnow
 
 PLACEMENTS = (PIN, DEMOTE)
+MAX_REPORT_CHARS = 100_000  # what the writer and the checker read of a document
 
 
 class FrontpagePlacement(Base):
@@ -96,10 +105,48 @@ def story_facts(session: Session) -> dict[str, StoryFacts]:
         outlet = (site_name or "").strip().lower() or host_of(url)
         docs.setdefault(slug, []).append(OutletDoc(outlet, aware(when), fingerprint(opening or "")))
     pinned = placements(session)
+    multi = [slug for slug, ds in docs.items() if len({d.host for d in ds}) > 1]
+    reports = _reports(session, multi)
     slugs = docs.keys() | pinned.keys()
     return {
-        slug: StoryFacts(outlet_times(docs.get(slug, [])), pinned.get(slug, "")) for slug in slugs
+        slug: StoryFacts(
+            outlet_times(docs.get(slug, [])), pinned.get(slug, ""), reports.get(slug, ())
+        )
+        for slug in slugs
     }
+
+
+def _reports(session: Session, slugs: list[str]) -> dict[str, tuple[Report, ...]]:
+    """Every document of the stories told by two outlets or more, for the coverage box."""
+    out: dict[str, list[Report]] = {}
+    openings: dict[str, list[str]] = {}
+    for start in range(0, len(slugs), 500):  # bound the IN list
+        query = (
+            select(
+                Article.slug,
+                Document.url,
+                Document.site_name,
+                Document.title,
+                Document.published,
+                func.substr(Document.text, 1, MAX_REPORT_CHARS),
+            )
+            .join(Document, Document.story_id == Article.story_id)
+            .where(Article.slug.in_(slugs[start : start + 500]))
+            .order_by(Article.slug, Document.id)
+        )
+        for slug, url, site_name, title, published, text in session.execute(query):
+            when = plausible_date(published)
+            out.setdefault(slug, []).append(
+                Report(
+                    outlet=(site_name or "").strip() or host_of(url),
+                    url=url,
+                    title=title or "",
+                    when=aware(when) if when else None,
+                    words=words_of(text or ""),
+                )
+            )
+            openings.setdefault(slug, []).append((text or "")[:OPENING_CHARS])
+    return {slug: mark_copies(rs, openings[slug]) for slug, rs in out.items()}
 
 
 def record_build(
