@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -54,11 +55,20 @@ def add_users(root: Path) -> None:
         actions.record_event(session, "(test)", "user-add", "ed, ada")
 
 
-@pytest.fixture()
-def desk(tmp_path: Path) -> Iterator[DeskServer]:
-    root = tmp_path / "news"
+@pytest.fixture(scope="session")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int]]:
+    """The seeded newsroom with its users, made once; each test works on a copy."""
+    root = tmp_path_factory.mktemp("desk-template") / "news"
     ids = seed(root)
     add_users(root)
+    return root, ids
+
+
+@pytest.fixture()
+def desk(tmp_path: Path, seeded: tuple[Path, dict[str, int]]) -> Iterator[DeskServer]:
+    template, ids = seeded
+    root = tmp_path / "news"
+    shutil.copytree(template, root)
     room = Newsroom.open(root)
     try:
         for url in serve(make_app(room, room.output_dir)):

@@ -265,7 +265,6 @@ def _state(session: Session) -> tuple[tuple[Any, ...], dict[str, int]]:
     key = (
         session.scalar(select(func.max(SentenceCheckRow.id))),
         session.scalar(select(func.max(ArticleVersion.id))),
-        session.scalar(select(func.max(Article.updated_at))),
         session.scalar(select(func.max(DeskAction.id))),
         session.scalar(select(func.max(ReaderReport.id))),
         tuple(sorted(counts.items())),
