@@ -114,3 +114,36 @@ def test_a_pipeline_rewrite_of_an_approved_article_is_no_longer_reviewed(tmp_pat
         draft = Draft("New headline", "New standfirst.", ["A new text."], "A new teaser.")
         articles_store.add_version(session, story, draft, [], utcnow())
         assert article.reviewed_at is None and article.status == "draft"
+
+
+def test_retold_desk_serves_on_loopback(tmp_path: Path) -> None:
+    import socket
+    import time
+
+    import httpx
+
+    root = tmp_path / "news"
+    Newsroom.init(root).close()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    command = [sys.executable, "-m", "retold", "-d", str(root), "desk", "--port", str(port)]
+    server = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(600):  # until it listens (imports take a few seconds)
+            try:
+                page = httpx.get(f"http://127.0.0.1:{port}/desk/login", timeout=5)
+                break
+            except httpx.TransportError:
+                assert server.poll() is None, server.stderr.read() if server.stderr else ""
+                time.sleep(0.1)
+        else:
+            raise AssertionError("retold desk never answered")
+        assert page.status_code == 200 and "Sign in to the desk" in page.text
+        assert "script-src 'self'" in page.headers["content-security-policy"]
+        assert httpx.get(f"http://127.0.0.1:{port}/", timeout=5).status_code == 404  # no --site
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    refused = _retold(root, "desk", "--port", "70000")
+    assert refused.returncode == 2 and "--port must be between" in refused.stderr
