@@ -159,3 +159,41 @@ def test_a_page_given_back_as_one_blob_is_read_by_its_blocks(
     monkeypatch.setattr(extract_module, "_trafilatura", one_blob)
     text = extract(html, "https://example.org/2025/dredging.html").text
     assert text.split("\n\n") == paras
+
+
+def test_titles_lose_double_escapes_and_template_capitals() -> None:
+    from retold.ingest.metadata import choose_title
+
+    url = "https://tools.example/blog/data"
+    assert choose_title(["Data tools for 2026 | Python, SQL &#x26; AI"], "", "", "", url) == (
+        "Data tools for 2026 | Python, SQL & AI"
+    )
+    # An all-capitals <h1> takes the casing of a declared title with the same words.
+    assert choose_title(
+        ["TIPS FOR SAFER CYCLING"], "Tips for Safer Cycling | Road Notes", "", "Road Notes", url
+    ) == ("Tips for Safer Cycling")
+    # Acronyms and shouted headlines with no declared twin stay as written.
+    assert choose_title(["NASA SETS LAUNCH DATE"], "", "", "", url) == "NASA SETS LAUNCH DATE"
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("By Tess Orrin", "Tess Orrin"),
+        ("Dara Quill Last Updated March 4", "Dara Quill"),
+        ("Ann Lee, On December 3, 2025", "Ann Lee"),
+        ("Dr. Omar Haddad", "Dr. Omar Haddad"),
+        ("bell hooks", "bell hooks"),  # two words: a name, however written
+        ("jsmith-news", ""),  # login handles
+        ("editor.k", ""),
+        ("mdlq6vkp2", ""),
+        ("quietreader", ""),
+        ("Written By", ""),  # placeholders
+        ("undefined", ""),
+        ("The Author", ""),
+    ],
+)
+def test_author_names_lose_dates_handles_and_placeholders(raw: str, clean: str) -> None:
+    from retold.ingest.metadata import clean_author
+
+    assert clean_author(raw) == clean

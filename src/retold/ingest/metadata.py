@@ -10,6 +10,7 @@ so the pipeline's fallbacks (the feed's date, then first seen) apply.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from datetime import UTC, datetime, timedelta
@@ -138,14 +139,32 @@ def choose_title(h1s: list[str], declared: str, page_title: str, site: str, url:
     JSON-LD) and <title> often carry the site's name or an SEO rewording. An <h1> that is
     only the site's name (a logo) does not count.
     """
+    h1s, declared, page_title = (
+        [_unescaped(h) for h in h1s],
+        _unescaped(declared),
+        _unescaped(page_title),
+    )
+    fallbacks = [strip_site_name(t, site, url) for t in (declared, page_title)]
     for h1 in h1s:
         if len(h1.split()) >= 2 and len(h1) <= 300 and not _is_site_name(h1, site, url):
+            if h1.isupper():
+                # Capitals set by the template (or by CSS in another page's copy): a
+                # declared title with the same words keeps the source's own casing.
+                same = [t for t in fallbacks if t.casefold() == h1.casefold()]
+                return same[0] if same else h1
             return h1
-    for candidate in (declared, page_title):
-        stripped = strip_site_name(candidate, site, url)
+    for stripped in fallbacks:
         if stripped and not _is_site_name(stripped, site, url):
             return stripped
     return declared or page_title
+
+
+# A character reference left in the text after parsing: the page escaped it twice.
+_LEFT_ESCAPED = re.compile(r"&(?:#\d{1,7}|#x[0-9a-f]{1,6}|amp|quot|apos|lt|gt|nbsp);", re.I)
+
+
+def _unescaped(text: str) -> str:
+    return html.unescape(text) if "&" in text and _LEFT_ESCAPED.search(text) else text
 
 
 def strip_site_name(title: str, site: str, url: str) -> str:
@@ -191,10 +210,30 @@ def _h1s(tree: etree._Element) -> list[str]:
 # --- author and date -----------------------------------------------------------------
 
 
+# What templates print where no author was set, and a date glued after the name.
+_NO_AUTHOR = re.compile(
+    r"^(?:written by|posted by|by|author|the author|admin|administrator|undefined|null|none|"
+    r"unknown|anonymous|guest)$",
+    re.IGNORECASE,
+)
+_AFTER_NAME = re.compile(
+    r"\s+(?:last updated|updated|published|posted)\b.*$|\s+on\s+(?:jan|feb|mar|apr|may|jun|"
+    r"jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d.*$",
+    re.IGNORECASE,
+)
+# A login handle, not a name: one token, lower case, with digits, dots, hyphens or
+# underscores ("jsmith-news", "editor.k", "mdlq6vkp2"), or one lower-case word (bylines are
+# written capitalised).
+_HANDLE = re.compile(r"^[a-z][a-z0-9]*(?:[._-][a-z0-9]+)+$|^[a-z]+\d[a-z0-9]*$|^[a-z]{6,}$")
+
+
 def clean_author(author: str) -> str:
     author = normalise_space(author)
     author = re.sub(r"^(?:by|written by|author)\s*:?\s+", "", author, flags=re.IGNORECASE)
-    return author.strip(" ,;|")
+    author = _AFTER_NAME.sub("", author).strip(" ,;|")
+    if _NO_AUTHOR.match(author) or _HANDLE.match(author):
+        return ""
+    return author
 
 
 def parse_date(raw: str, now: datetime | None = None) -> datetime | None:
