@@ -27,6 +27,7 @@ from markupsafe import Markup
 import retold.publish.coverage as coverage
 import retold.publish.frontpage as frontpage
 import retold.publish.ranking as ranking
+import retold.publish.search as search
 from retold.publish import corrections, dates, feeds, listings, render, sitemaps, urls, workers
 from retold.publish.article import article_view, feed_content
 from retold.publish.digest import of_values, page_digest
@@ -75,6 +76,7 @@ class _Build:
         self.front = front or ranking.FrontOptions()
         self.signals: list[ranking.Signals] = []
         self.ranked: list[ranking.Ranked] = []
+        self.search_records: list[search.SearchRecord] = []
         self.assets = {name: urls.href(site, a.rel) for name, a in render.assets().items()}
         self.nav = {
             "home": urls.href(site, ""),
@@ -84,6 +86,7 @@ class _Build:
             "feed": urls.href(site, "feed.xml"),
             "atom": urls.href(site, "atom.xml"),
             "json": urls.href(site, "feed.json"),
+            "search": urls.href(site, "search/") if self.front.search else "",
             "corrections": urls.href(site, corrections.CORRECTIONS_REL),
         }
         chrome = render.template("chrome.html").module
@@ -122,6 +125,8 @@ class _Build:
             seen.add(page.slug)
             entries.append(listings.entry(page))
             self.signals.append(ranking.signals(page, self.front.facts.get(page.slug)))
+            if self.front.search:
+                self.search_records.append(search.record(self.site, page))
             self.corrections += [
                 (c.when, page.slug, page.headline, c.note) for c in page.corrections
             ]
@@ -250,6 +255,14 @@ class _Build:
         ctx["feed_links"] = feed_links
         return render.template("listing.html").render(ctx).encode()
 
+    def write_search(self) -> None:
+        """The Pagefind bundle (only changed files are written) and the search page."""
+        for rel, data in search.build_index(self.search_records, self.site.language).items():
+            self.out.put(rel, data)
+        ctx = self.context("search/", f"Search · {self.site.title}", f"Search {self.site.title}.")
+        ctx.update(bundle=urls.href(self.site, search.BUNDLE), csp_search=True)
+        self.out.put("search/index.html", render.template("search.html").render(ctx).encode())
+
     def write_front(self, lp: ListingPage) -> None:
         """The front page: lead, top stories, topic sections, then the latest."""
         view = frontpage.front_view(self.site, self.entries, self.ranked, self.front, lp)
@@ -314,6 +327,8 @@ class _Build:
         listing_rels = ["", "topics/", "sources/", "archive/"]
         listing_rels += [ls.base_rel for ls in (*self.topic_ls, *self.source_ls, *self.archive_ls)]
         out.put("ranking.json", frontpage.ranking_json(self.ranked, self.front.weights))
+        if self.front.search:
+            self.write_search()
         for rel, data in sitemaps.sitemaps(site, self.entries, listing_rels).items():
             out.put(rel, data)
         out.put("news-sitemap.xml", sitemaps.news_sitemap(site, self.entries))

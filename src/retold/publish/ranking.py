@@ -104,6 +104,7 @@ class FrontOptions:
     top: int = 6
     sections: int = 6
     per_section: int = 3
+    search: bool = False  # build the Pagefind index and the search page with the site
 
 
 def signals(page: ArticlePage, facts: StoryFacts | None) -> Signals:

@@ -43,7 +43,13 @@ def assets() -> dict[str, Asset]:
     """Static files by logical name ("css", "js"), named after their content hash."""
     result = {}
     # A real icon file: the old `data:,` placeholder was the one data: URL in the output.
-    for name, file in (("css", "style.css"), ("js", "share.js"), ("icon", "favicon.svg")):
+    files = (
+        ("css", "style.css"),
+        ("js", "share.js"),
+        ("search", "search.js"),
+        ("icon", "favicon.svg"),
+    )
+    for name, file in files:
         data = (STATIC / file).read_bytes()
         stem, ext = file.rsplit(".", 1)
         digest = hashlib.blake2b(data, digest_size=4).hexdigest()

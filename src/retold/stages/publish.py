@@ -132,6 +132,7 @@ def front_options(room: Newsroom, session: Session) -> FrontOptions:
         top=cfg.top_stories,
         sections=cfg.sections,
         per_section=cfg.per_section,
+        search=True,
     )
 
 
