@@ -215,3 +215,38 @@ def test_hostile_source_text_renders_inert(browser: Browser, desk: DeskServer) -
     page = browser.get(f"/desk/article/{desk.ids['hostile']}").text
     assert "&lt;script&gt;alert(&#34;src&#34;)&lt;/script&gt;" in page
     assert '<mark id="passage-' in page  # the passage is highlighted in the source text
+
+
+def test_undo_restores_an_approval_and_an_edit(browser: Browser, desk: DeskServer) -> None:
+    browser.login()
+    held = desk.ids["held"]
+    path = f"/desk/article/{held}"
+
+    def undo_latest() -> int:
+        page = browser.get(path).text
+        found = re.search(r'action="(/desk/action/\d+/undo)"', page)
+        assert found is not None
+        return browser.post(found.group(1), {"csrf": browser.csrf(path)}).status_code
+
+    assert act(browser, held, "approve") == 303
+    assert undo_latest() == 303
+    with Newsroom.open(desk.root) as room, room.db.transaction() as session:
+        article = session.get(Article, held)
+        assert article is not None and article.status == "held" and article.reviewed_at is None
+        version = session.scalar(select(ArticleVersion).where(ArticleVersion.article_id == held))
+        assert version is not None and "Reviewed" not in version.label
+    token = browser.csrf(f"{path}/edit")
+    fields = {"csrf": token, "version": "1", "headline": "Shorter", "standfirst": "S.",
+              "teaser": "T.", "body": HARBOUR_ARTICLE[0], "do": "save"}  # fmt: skip
+    assert browser.post(f"{path}/edit", fields).status_code == 303
+    assert undo_latest() == 303
+    with Newsroom.open(desk.root) as room, room.db.transaction() as session:
+        article = session.get(Article, held)
+        assert article is not None and article.current_version == 3  # history only grows
+        versions = {v.version: v for v in article.versions}
+        assert versions[3].headline == versions[1].headline
+        assert versions[3].paragraphs == versions[1].paragraphs
+        assert len(versions[3].checks) == len(versions[1].checks)
+    # An undone action can't be undone twice.
+    page = browser.get(path).text
+    assert page.count(">undone<") == 2
