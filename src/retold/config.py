@@ -335,6 +335,20 @@ class RankingConfig(Section):
     per_section: int = Field(default=3, ge=1, le=20)
 
 
+class DigestConfig(Section):
+    """[digest]: `retold digest`, the daily digest page, feed and email."""
+
+    top: int = Field(default=5, ge=1, le=50)  # stories in a digest (from the ranking)
+    hour: int = Field(default=7, ge=0, le=23)  # UTC hour `retold watch` sends it at
+    sender: str = ""  # the From address, e.g. "Valley News <digest@news.example.org>"
+    smtp_host: str = ""  # "" = write the digest without sending it
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_starttls: bool = False
+    smtp_user: str = ""  # better set RETOLD_DIGEST_SMTP_USER / RETOLD_DIGEST_SMTP_PASSWORD
+    smtp_password: str = ""
+    unsubscribe_email: str = ""  # the List-Unsubscribe mailto: address ("" = the sender's)
+
+
 class Settings(Section):
     site: SiteConfig = Field(default_factory=SiteConfig)
     writer: WriterConfig = Field(default_factory=WriterConfig)
@@ -343,6 +357,7 @@ class Settings(Section):
     store: StoreConfig = Field(default_factory=StoreConfig)
     worker: WorkerConfig = Field(default_factory=WorkerConfig)
     ranking: RankingConfig = Field(default_factory=RankingConfig)
+    digest: DigestConfig = Field(default_factory=DigestConfig)
     sources: list[SourceConfig] = Field(default_factory=list)
 
 
@@ -689,6 +704,17 @@ allow_hosts = [{allow}]  # private/loopback hosts the SSRF guard may let through
 # top_stories = 6      # after the lead story
 # sections = 6         # topic sections
 # per_section = 3
+
+[digest]  # `retold digest`: the day's top stories as a page, a feed and an email
+# top = 5              # stories in a digest, from the ranking
+# hour = 7             # UTC hour `retold watch` sends it at
+# sender = ""          # From: address, e.g. "Valley News <digest@news.example.org>"
+# smtp_host = ""       # "" = write the digest, send nothing
+# smtp_port = 25
+# smtp_starttls = false
+# smtp_user = ""       # better: RETOLD_DIGEST_SMTP_USER
+# smtp_password = ""   # better: RETOLD_DIGEST_SMTP_PASSWORD
+# unsubscribe_email = ""  # List-Unsubscribe mailto: ("" = the sender)
 
 # Sources are added with `retold add URL_OR_FILE`, or listed here:
 # [[sources]]
