@@ -197,3 +197,21 @@ def test_author_names_lose_dates_handles_and_placeholders(raw: str, clean: str) 
     from retold.ingest.metadata import clean_author
 
     assert clean_author(raw) == clean
+
+
+def test_an_author_bio_at_the_end_is_cut_whole() -> None:
+    from retold.ingest.clean import bio_start
+
+    body = [
+        f"Paragraph {i} on keeping a rented flat free of damp over the winter." for i in range(6)
+    ]
+    bio = [
+        "Mira Olsen is the founder of Brightside Cleaning, a family firm serving the coast.",
+        "Before that Mira spent ten years in hotel management.",
+        "When she is not at work, she sails and grows chillies.",
+    ]
+    assert bio_start([*body, *bio]) == 6
+    # A closing paragraph about something else: the "bio" is reporting about a person.
+    assert bio_start([*body, bio[0], "The council will inspect the flats in March."]) is None
+    # Near the top it is never a bio.
+    assert bio_start([bio[0], *body]) is None

@@ -203,10 +203,13 @@ _CREDIT_HINTS = (
 )
 _BIO = re.compile(
     r"^(?:about the author\b|(?i:(?:additional )?(?:reporting|writing|editing|compiled|"
-    r"produced) by) [A-Z].{0,120}$|[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3} (?:is|has been|"
+    r"produced) by) [A-Z].{0,120}$|\(?[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3},? (?:is|has been|"
     r"was) (?:a|an|the|our)\b"
     r"[^.]{0,120}\b(?:reporter|correspondent|editor|journalist|writer|columnist|contributor|"
-    r"photographer|covers?|has covered|has written)\b)",
+    r"photographer|covers?|has covered|has written|"
+    # people who sign a company's blog: its owner, founder, lawyers, experts
+    r"owner|founder|co-founder|ceo|chief \w+ officer|president|attorney|lawyer|partner|"
+    r"consultant|specialist|expert|analyst|author|blogger)\b)",
 )
 _BYLINE = re.compile(
     r"^(?:by\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}(?:\s*[,|·•-].{0,60})?|"
@@ -374,6 +377,31 @@ def is_boilerplate_line(para: str, words: int | None = None) -> bool:
     if words <= 40 and any(h in low for h in _CREDIT_HINTS) and _CREDIT.search(para):
         return True
     return words <= 14 and bool(_BYLINE.match(para))
+
+
+# Words a bio's later sentences use for its subject.
+_PRONOUNS = frozenset(("she", "he", "they", "her", "his", "their", "him", "them"))
+# A bio runs to the end of the text and is short: at most this many paragraphs.
+_BIO_PARAGRAPHS = 4
+
+
+def bio_start(paras: list[str]) -> int | None:
+    """Where an author bio at the end of the text begins: a bio sentence ("Jo Bloggs is
+    the founder of…") among the last few paragraphs, with everything after it about the
+    same person (their first name, or he/she/they); None if the text has none."""
+    first = max(0, len(paras) - _BIO_PARAGRAPHS)
+    for i in range(first, len(paras)):
+        if not is_bio(paras[i]):
+            continue
+        name = paras[i].lstrip("(").split()[0].casefold()
+        rest = paras[i + 1 :]
+        if all(
+            word_count(p) <= 80
+            and (name in (words := set(re.findall(r"\w+", p.casefold()))) or _PRONOUNS & words)
+            for p in rest
+        ):
+            return i
+    return None
 
 
 def is_bio(para: str) -> bool:

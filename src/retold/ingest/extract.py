@@ -35,6 +35,7 @@ from lxml import etree
 from trafilatura.utils import load_html
 
 from retold.ingest.clean import (
+    bio_start,
     fold,
     html_to_text,
     is_about_heading,
@@ -503,7 +504,7 @@ def _clean(lines: list[str], title: str, signals: _PageSignals) -> list[str]:
             or counts[p] > 40
             or joined.count(needle) <= same[key]
         ]
-    for footer in (release_footer_start(kept), related_section_start(kept)):
+    for footer in (release_footer_start(kept), related_section_start(kept), bio_start(kept)):
         if footer is not None:
             del kept[footer:]
     # Author bios, sign-offs and calls to action sit at the end; trim them there only.
