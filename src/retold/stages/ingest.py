@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 from collections.abc import Callable
 from datetime import timedelta
@@ -75,16 +76,26 @@ async def collect(
         if scheduled and not force:  # not due yet, or backing off
             report.count("sources_waiting", len(enabled) - len(due))
     seen: set[int] = set()
+    # Sources are read a batch at a time, concurrently (a newsroom of thousands of feeds
+    # is network-bound), and recorded one by one in the order listed, so what a run
+    # stores does not depend on which answer came first. The batch bounds memory.
+    batch = 2 * fetcher.policy.concurrency
     while due:  # an OPML source adds feeds: read those in the same run
-        for source_id in due:
-            with (
-                log_context(source_id=source_id),
-                claim(claims, f"fetch:source:{source_id}") as mine,
-            ):
-                if mine and _source_unread(room, source_id, claims):
-                    await _collect_one(room, fetcher, report, source_id)
-            seen.add(source_id)
-            progress("sources", len(seen), len(seen) + len(due) - due.index(source_id) - 1)
+        for start in range(0, len(due), batch):
+            chunk = due[start : start + batch]
+            with contextlib.ExitStack() as held:
+                mine = [
+                    sid
+                    for sid in chunk
+                    if held.enter_context(claim(claims, f"fetch:source:{sid}"))
+                    and _source_unread(room, sid, claims)
+                ]
+                reads = await asyncio.gather(*(_read_logged(room, fetcher, sid) for sid in mine))
+                for read in reads:
+                    with log_context(source_id=read.source_id):
+                        _record_read(room, report, read)
+            seen.update(chunk)
+            progress("sources", len(seen), len(seen) + len(due) - start - len(chunk))
         with room.db.transaction() as session:
             due = [
                 s.id
@@ -106,16 +117,34 @@ def _source_unread(room: Newsroom, source_id: int, claims: Claims | None) -> boo
         )
 
 
-async def _collect_one(room: Newsroom, fetcher: Fetcher, report: RunReport, source_id: int) -> None:
+@dataclasses.dataclass
+class _Read:
+    """What reading one source brought back: its answer (None for a local file) or error."""
+
+    source_id: int
+    url: str
+    body: bytes = b""
+    content_type: str = ""
+    final_url: str = ""
+    result: FetchResult | None = None
+    error: Exception | None = None
+
+
+async def _read_logged(room: Newsroom, fetcher: Fetcher, source_id: int) -> _Read:
+    with log_context(source_id=source_id):
+        return await _read_source(room, fetcher, source_id)
+
+
+async def _read_source(room: Newsroom, fetcher: Fetcher, source_id: int) -> _Read:
     with room.db.transaction() as session:
         source = session.get(Source, source_id)
         assert source is not None
         url, kind, etag, modified = source.url, source.kind, source.etag, source.last_modified
         ignore_robots = source.ignore_robots
+    read = _Read(source_id, url)
     try:
         if kind == "file":
-            body, ctype, final = _read_file(url), "", Path(url).resolve().as_uri()
-            result = None
+            read.body, read.final_url = _read_file(url), Path(url).resolve().as_uri()
         else:
             result = await fetcher.fetch(
                 url,
@@ -124,9 +153,21 @@ async def _collect_one(room: Newsroom, fetcher: Fetcher, report: RunReport, sour
                 last_modified=modified if kind == "feed" else "",
                 ignore_robots=ignore_robots,
             )
-            body, ctype, final = result.body, result.content_type, result.url
+            read.result, read.body = result, result.body
+            read.content_type, read.final_url = result.content_type, result.url
+    except (FetchError, OSError) as err:
+        read.error = err
+    return read
+
+
+def _record_read(room: Newsroom, report: RunReport, read: _Read) -> None:
+    """Store what a source listed (or why it failed) and when to read it again."""
+    result = read.result
+    try:
+        if read.error is not None:
+            raise read.error
         with room.db.transaction() as session:
-            source = session.get(Source, source_id)
+            source = session.get(Source, read.source_id)
             assert source is not None
             fresh_for = result.fresh_for if result else None
             if result is not None and result.not_modified:
@@ -135,24 +176,24 @@ async def _collect_one(room: Newsroom, fetcher: Fetcher, report: RunReport, sour
                 sources_store.record_success(source, 0, refresh=refresh)
                 report.count("sources_not_modified")
                 return
-            items, feed_refresh = _record_listing(room, session, source, body, ctype, final, report)
-            new_etag = result.etag if result else ""
-            new_modified = result.last_modified if result else ""
+            items, feed_refresh = _record_listing(
+                room, session, source, read.body, read.content_type, read.final_url, report
+            )
             sources_store.record_success(
                 source,
                 items,
-                etag=new_etag,
-                last_modified=new_modified,
+                etag=result.etag if result else "",
+                last_modified=result.last_modified if result else "",
                 refresh=refresh_delay(fresh_for, feed_refresh),
             )
             report.count("sources_ok")
     except (FetchError, FeedError, OpmlError, OSError, UnicodeDecodeError) as err:
         with room.db.transaction() as session:
-            source = session.get(Source, source_id)
+            source = session.get(Source, read.source_id)
             assert source is not None
             retry_after = refresh_delay(getattr(err, "retry_after", None))
             sources_store.record_failure(source, str(err), retry_after=retry_after)
-        report.problem(f"Source {url}: {err}", source_failed=True)
+        report.problem(f"Source {read.url}: {err}", source_failed=True)
 
 
 def _read_file(path: str) -> bytes:
