@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from retold.desk import queue
 from retold.newsroom import Newsroom
 from tests.desk.seed import HARBOUR, HARBOUR_ARTICLE, add_article, seed
@@ -15,7 +17,11 @@ def _load(root: Path, **filters: str) -> queue.Queue:
         return queue.load(session, queue.Filters.parse(filters))
 
 
-def test_queue_filters_and_counts(tmp_path: Path) -> None:
+def test_queue_filters_and_counts(
+    tmp_path: Path, store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The same on SQLite and PostgreSQL (the JSON columns are matched as text on both).
+    monkeypatch.setenv("RETOLD_STORE_URL", store_url)
     root = tmp_path / "news"
     ids = seed(root)
     with Newsroom.open(root) as room:  # a published article with an unmatched sentence
@@ -67,3 +73,34 @@ def test_the_queue_page_links_filters(tmp_path: Path) -> None:
             assert '<a href="/desk/?status=held&amp;topic=Transport&amp;page=1"' in page
     finally:
         room.close()
+
+
+def test_actions_on_either_store(
+    tmp_path: Path, store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from retold.desk import actions
+    from retold.desk.public import corrections_by_article
+    from retold.verify.judges import judge_checks
+
+    monkeypatch.setenv("RETOLD_STORE_URL", store_url)
+    root = tmp_path / "news"
+    ids = seed(root)
+    check = actions.rule_checker(lambda c: judge_checks(None, c))
+    held, published = ids["held"], ids["published"]
+    with Newsroom.open(root) as room:
+        with room.db.transaction() as session:
+            approved = actions.approve(session, "ed", held, 1)
+        fields = {"headline": "H", "standfirst": "S", "teaser": "T", "body": HARBOUR_ARTICLE[0]}
+        with room.db.transaction() as session:
+            edited = actions.edit(session, "ed", held, 1, fields, check)
+        with pytest.raises(actions.Conflict), room.db.transaction() as session:
+            actions.edit(session, "ed", held, 1, {**fields, "headline": "Again"}, check)
+        with pytest.raises(actions.Conflict), room.db.transaction() as session:
+            actions.undo(session, "ed", approved.id)  # the edit came after it
+        with room.db.transaction() as session:
+            actions.undo(session, "ed", edited.id)
+            actions.correct(session, "ed", published, 1, "A correction.")
+        with room.db.transaction() as session:
+            notes = corrections_by_article(session)
+            assert [n.note for n in notes[published]] == ["A correction."]
+            assert queue.load(session, queue.Filters(status="published")).total == 2
