@@ -215,3 +215,36 @@ def test_an_author_bio_at_the_end_is_cut_whole() -> None:
     assert bio_start([*body, bio[0], "The council will inspect the flats in March."]) is None
     # Near the top it is never a bio.
     assert bio_start([bio[0], *body]) is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "(turn sound on)",
+        "Hover to reveal",
+        "Click to enlarge",
+        "View author page",
+        "Estimated reading time:",
+        "Related companies: Northwind Ltd., Harbour Foods, Quay Street Bakery, Fellside Farm"
+        " Supplies, Brookvale Mills, Orrin & Sons",
+    ],
+)
+def test_media_prompts_author_links_and_tag_lists_are_furniture(line: str) -> None:
+    from retold.ingest.clean import is_boilerplate_line
+
+    assert is_boilerplate_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Sound on, the band played until midnight.",
+        "Related reading: the council has three plans, and none of them, officials say, will be"
+        " cheap or quick to deliver, which worries residents who have waited years for a"
+        " decision on the bridge.",
+    ],
+)
+def test_reporting_that_looks_like_a_prompt_stays(line: str) -> None:
+    from retold.ingest.clean import is_boilerplate_line
+
+    assert not is_boilerplate_line(line)

@@ -155,7 +155,14 @@ _FURNITURE_LINE = re.compile(
     # menu and toolbar labels
     r"home|search(?:\.\.\.|…)?|tags|categories|share|related|trending|end of article|"
     r"skip (?:to (?:the )?(?:main )?content|navigation)|accessibility|"
-    r"get in touch(?: with (?:us|our team))?)\s*[.!:]?$|"
+    r"get in touch(?: with (?:us|our team))?|"
+    # author boxes and reading-time badges split over lines
+    r"view (?:the )?(?:author(?:'s)? (?:page|profile)|(?:all )?posts by \S+(?: \S+)?)|"
+    r"(?:estimated )?reading time|"
+    # what to do with the media beside the text ("Hover to reveal", "(turn sound on)")
+    r"\(?(?:turn (?:the )?sound on|sound on|(?:hover|tap|click) (?:here )?to (?:reveal|expand|"
+    r"play|enlarge|zoom|see more|read more)|scroll (?:down )?to (?:explore|continue))\)?)"
+    r"\s*[.!:]?$|"
     # a short line ending in an arrow is a link button ("Test winner ➔")
     r"^.{1,60}\s*[➔→›»]$",
     re.IGNORECASE,
@@ -352,6 +359,13 @@ def is_link_row(para: str) -> bool:
     return len(items) >= 4 and all(len(item.split()) <= 8 for item in items)
 
 
+def _is_name_list(para: str) -> bool:
+    """A label and a comma-separated list of short names after it ("Related companies: A,
+    B, C, …"): tags, however many."""
+    items = para.split(":", 1)[-1].split(",")
+    return len(items) >= 4 and all(len(item.split()) <= 6 for item in items)
+
+
 def is_boilerplate_line(para: str, words: int | None = None) -> bool:
     """Whether one extracted paragraph is page furniture rather than reporting.
 
@@ -368,7 +382,7 @@ def is_boilerplate_line(para: str, words: int | None = None) -> bool:
     low = para.casefold()
     if words <= 80 and ("privacy" in low or "terms" in low) and _CONSENT.search(para):
         return True
-    if _LINK_PREFIX.match(para) and words <= 30:
+    if _LINK_PREFIX.match(para) and (words <= 30 or (words <= 120 and _is_name_list(para))):
         return True
     if is_link_row(para):
         return True
