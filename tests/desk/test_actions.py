@@ -250,3 +250,20 @@ def test_undo_restores_an_approval_and_an_edit(browser: Browser, desk: DeskServe
     # An undone action can't be undone twice.
     page = browser.get(path).text
     assert page.count(">undone<") == 2
+
+
+def test_rewrite_with_the_writer_and_a_brief(browser: Browser, desk: DeskServer) -> None:
+    browser.login()
+    held = desk.ids["held"]
+    assert act(browser, held, "rewrite") == 400  # a brief is needed
+    assert act(browser, held, "rewrite", brief="lead with the ferries") == 303
+    with Newsroom.open(desk.root) as room, room.db.transaction() as session:
+        article = session.get(Article, held)
+        assert article is not None and article.current_version == 2
+        version = {v.version: v for v in article.versions}[2]
+        assert version.backend == "extractive" and "Rewritten by the writer" in version.note
+        assert version.checked and version.checks and version.label
+        done = session.scalar(select(DeskAction).where(DeskAction.action == "rewrite"))
+        assert done is not None and done.reason == "lead with the ferries"
+    stale = {"csrf": browser.csrf(f"/desk/article/{held}"), "version": "1", "brief": "shorter"}
+    assert browser.post(f"/desk/article/{held}/rewrite", stale).status_code == 409

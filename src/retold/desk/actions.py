@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from retold.desk.models import Correction, DeskAction, ReaderReport
 from retold.errors import RetoldError
-from retold.records import SentenceCheck, SourceDoc
+from retold.records import Draft, SentenceCheck, SourceDoc
 from retold.store import articles as articles_store
 from retold.store import documents as docs_store
 from retold.store.documents import first_seen, plausible_date
@@ -318,6 +318,41 @@ def _new_version(
     return version
 
 
+def rewrite(
+    session: Session,
+    user: str,
+    article_id: int,
+    seen_version: int,
+    draft: Draft,
+    check: Checker,
+    brief: str,
+) -> DeskAction:
+    """A new version from the writer, asked again with the editor's brief; checked first."""
+    article = _article(session, article_id, seen_version)
+    old = articles_store.current_version(session, article)
+    same = (draft.headline, list(draft.paragraphs)) == (old.headline, list(old.paragraphs))
+    if same:
+        raise ActionError("The writer wrote the same article again; nothing was saved.")
+    before = snapshot(article, old)
+    checks = check(list(draft.paragraphs), source_docs(session, old), dict(draft.cites))
+    version = _new_version(
+        session, article, old, draft.headline, draft.standfirst, list(draft.paragraphs),
+        draft.teaser,
+    )  # fmt: skip
+    version.backend, version.model, version.cites = draft.backend, draft.model, dict(draft.cites)
+    version.prompt_version = draft.prompt_version
+    version.tokens_in, version.tokens_out = draft.tokens_in, draft.tokens_out
+    version.note = f"Rewritten by the writer on the desk for {user}."
+    articles_store.save_checks(session, version, checks)
+    version.label = _fresh_label(session, version, checks, article.reviewed_at)
+    failing = sum(c.verdict != "supported" for c in checks)
+    detail = (
+        f"Rewritten by the {draft.backend} writer (version {old.version} to {version.version}); "
+        f"{len(checks) - failing} of {len(checks)} sentences match the source."
+    )
+    return _record(session, user, "rewrite", article, before, reason=brief, detail=detail)
+
+
 def correct(
     session: Session, user: str, article_id: int, seen_version: int, note: str
 ) -> DeskAction:
@@ -361,7 +396,7 @@ def undo(session: Session, user: str, action_id: int) -> DeskAction:
             "reload it and act on what it is now."
         )
     before, was = snapshot(article, version), done.before
-    if done.action == "edit":
+    if done.action in ("edit", "rewrite"):
         old = session.scalar(
             select(ArticleVersion).where(
                 ArticleVersion.article_id == article.id, ArticleVersion.version == was["version"]

@@ -24,9 +24,11 @@ from starlette.staticfiles import StaticFiles
 
 from retold.desk import actions, auth, queue, views
 from retold.desk.models import DeskAction, ReaderReport
+from retold.desk.rewrite import Rewriter
 from retold.desk.security import MAX_BODY, SecurityHeaders
 from retold.newsroom import Newsroom
 from retold.publish.corrections import MESSAGE_MAX
+from retold.store import articles as articles_store
 from retold.store.schema import Article
 from retold.verify.judges import get_judge, judge_checks
 
@@ -59,6 +61,7 @@ class Desk:
         )
         self.env.globals["prefix"] = PREFIX
         self._check: actions.Checker | None = None
+        self.rewriter = Rewriter(room)
 
     def checker(self) -> actions.Checker:
         if self._check is None:
@@ -375,6 +378,53 @@ def make_app(room: Newsroom, site_dir: Path | None = None) -> Starlette:
         assert row.article_id is not None
         return _back(row.article_id, "resolve")
 
+    async def rewrite(request: Request) -> Response:
+        """Ask the writer again with a brief: the model runs outside any transaction, and
+        the result is saved only if the article is still the version the editor saw."""
+        form = await read_form(request)
+        if isinstance(form, Response):
+            return form
+        if not _same_origin(request):
+            return desk.page("error.html", 403, who=None, message="Cross-site request refused.")
+        article_id = int(request.path_params["id"])
+
+        def sources() -> tuple[auth.Who | None, list[Any], int]:
+            with desk.transaction() as session:
+                who = signed_in(request, session)
+                if who is None or not auth.same_token(form.get("csrf"), who.csrf):
+                    return who, [], -1
+                seen = _seen(form)
+                article = session.get(Article, article_id)
+                if article is None or article.current_version != seen:
+                    raise actions.Conflict(
+                        "This article changed since you opened it; nothing was rewritten. "
+                        "Reload it and try again."
+                    )
+                version = articles_store.current_version(session, article)
+                return who, actions.source_docs(session, version), seen
+
+        def save(who: auth.Who, draft: Any, seen: int) -> Response:
+            with desk.transaction() as session:
+                actions.rewrite(
+                    session, who.name, article_id, seen, draft, desk.checker(),
+                    form.get("brief", ""),
+                )  # fmt: skip
+            return _back(article_id, "rewrite")
+
+        try:
+            who, docs, seen = await run_in_threadpool(sources)
+            if who is None:
+                return login_redirect()
+            if seen < 0:
+                message = "This form has expired or did not come from the desk; reload it."
+                return desk.page("error.html", 403, who=who, message=message)
+            draft = await desk.rewriter.draft(docs, form.get("brief", ""))
+            return await run_in_threadpool(save, who, draft, seen)
+        except actions.Conflict as err:
+            return desk.page("error.html", 409, who=None, message=str(err), conflict=True)
+        except actions.ActionError as err:
+            return desk.page("error.html", 400, who=None, message=str(err))
+
     # -- readers' reports (public: no session, no CSRF token; limited instead) ----------
 
     async def report(request: Request) -> Response:
@@ -434,6 +484,7 @@ def make_app(room: Newsroom, site_dir: Path | None = None) -> Starlette:
         Route(f"{PREFIX}/article/{{id:int}}/history", page_for(history_page), methods=["GET"]),
         Route(f"{PREFIX}/article/{{id:int}}/edit", page_for(edit_page), methods=["GET"]),
         Route(f"{PREFIX}/article/{{id:int}}/edit", post_for(edit), methods=["POST"]),
+        Route(f"{PREFIX}/article/{{id:int}}/rewrite", rewrite, methods=["POST"]),
         Route(f"{PREFIX}/article/{{id:int}}/{{action}}", post_for(act), methods=["POST"]),
         Route(f"{PREFIX}/action/{{id:int}}/undo", post_for(undo), methods=["POST"]),
         Route(f"{PREFIX}/report/{{id:int}}/resolve", post_for(resolve), methods=["POST"]),
