@@ -267,3 +267,22 @@ def test_rewrite_with_the_writer_and_a_brief(browser: Browser, desk: DeskServer)
         assert done is not None and done.reason == "lead with the ferries"
     stale = {"csrf": browser.csrf(f"/desk/article/{held}"), "version": "1", "brief": "shorter"}
     assert browser.post(f"/desk/article/{held}/rewrite", stale).status_code == 409
+
+
+def test_an_unchecked_version_is_checked_before_it_can_be_approved(
+    browser: Browser, desk: DeskServer
+) -> None:
+    held = desk.ids["held"]
+    with Newsroom.open(desk.root) as room, room.db.transaction() as session:
+        article = session.get(Article, held)
+        assert article is not None
+        article.status = "draft"  # as the write stage leaves a new version
+        article.versions[0].checked = False
+    browser.login()
+    assert act(browser, held, "approve") == 400
+    assert act(browser, held, "recheck") == 303
+    assert act(browser, held, "approve") == 303
+    with Newsroom.open(desk.root) as room, room.db.transaction() as session:
+        article = session.get(Article, held)
+        assert article is not None and article.status == "published"
+        assert article.versions[0].checked and "Reviewed by an editor" in article.versions[0].label

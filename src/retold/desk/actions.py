@@ -164,6 +164,11 @@ def _label(session: Session, version: ArticleVersion, reviewed: datetime | None)
 def approve(session: Session, user: str, article_id: int, seen_version: int) -> DeskAction:
     article = _article(session, article_id, seen_version)
     version = articles_store.current_version(session, article)
+    if not version.checked:
+        raise ActionError(
+            "This version has not been checked yet: use Check again first (or wait for the "
+            "next run), so you approve it knowing its verdicts."
+        )
     before = snapshot(article, version)
     article.reviewed_at = utcnow()
     article.status = "published"
@@ -206,6 +211,8 @@ def recheck(
     before["checks"] = [c.__dict__ for c in articles_store.load_checks(version)]
     checks = check(list(version.paragraphs), source_docs(session, version), dict(version.cites))
     articles_store.save_checks(session, version, checks)
+    before["checked"] = version.checked
+    version.checked = True  # checked now: the pipeline need not check it again
     version.label = _fresh_label(session, version, checks, article.reviewed_at)
     failing = sum(c.verdict != "supported" for c in checks)
     detail = f"Checked again: {len(checks) - failing} of {len(checks)} sentences match."
@@ -412,6 +419,7 @@ def undo(session: Session, user: str, action_id: int) -> DeskAction:
         articles_store.save_checks(
             session, version, [SentenceCheck(**c) for c in was.get("checks", [])]
         )
+        version.checked = bool(was.get("checked", True))
     elif done.action == "correct":
         correction = session.get(Correction, was["correction_id"])
         if correction is not None:
