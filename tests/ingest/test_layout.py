@@ -248,3 +248,30 @@ def test_reporting_that_looks_like_a_prompt_stays(line: str) -> None:
     from retold.ingest.clean import is_boilerplate_line
 
     assert not is_boilerplate_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The old pier at low tide, looking north. Photo by: 'Rhian Vale'.",
+        "Lanterns over the night market. Photo courtesy of Tom Idle",
+    ],
+)
+def test_captions_ending_in_a_photo_credit_are_furniture(line: str) -> None:
+    from retold.ingest.clean import is_boilerplate_line
+
+    assert is_boilerplate_line(line)
+    assert not is_boilerplate_line("She kept a photo by Ansel Adams above her desk for years.")
+
+
+def test_a_list_of_dated_posts_is_not_the_article() -> None:
+    from retold.ingest.clean import dated_list_runs
+
+    posts = [
+        "- Packing light for a week in the hills - December 8, 2025",
+        "- Where to stay near the lakes - November 27, 2025",
+        "- Five quiet beaches (November 4, 2025)",
+    ]
+    assert dated_list_runs(["Intro.", *posts, "End."]) == [False, True, True, True, False]
+    # Two dated items are a timeline in the article.
+    assert not any(dated_list_runs(posts[:2]))

@@ -184,8 +184,10 @@ _RELEASE_END = re.compile(
 )
 _CREDIT = re.compile(
     r"(?:^|[\s(\[|—–-])(?:photo(?:graph)?s?|picture|image|credit|illustration|video|"
-    r"pictured)\s*(?:credit)?\s*[:/]\s*"
-    r"[\w.'’ -]{2,60}[)\]]?\.?\s*$|"
+    r"pictured)\s*(?:credit)?(?:\s*by)?\s*[:/]\s*"
+    r"[\w.'’‘ -]{2,60}[)\]]?\.?\s*$|"
+    # a caption's closing credit after its sentence ("… in Budapest. Photo courtesy of Ann Lee")
+    r"(?<=[.!?)] )(?:photo|image|picture)s? (?:courtesy of|by) [\w.'’‘ -]{2,40}[)\]]?\.?\s*$|"
     # An agency at the end of a line is a credit only as a whole word set off as credits
     # are ("… | Getty Images", "(Reuters)"): "epa" inside "repair bill." and "… said Reuters."
     # closing a sentence of reporting are not.
@@ -534,6 +536,30 @@ def templated_runs(paras: list[str]) -> list[bool]:
         if keys[i] is not None and j - i >= TEMPLATED_RUN:
             flags[i:j] = [True] * (j - i)
         i = j
+    return flags
+
+
+# A list item that is a post's title and its date ("- Packing for a long flight - December
+# 8, 2025"): an archive or "recent posts" list, when several come in a row.
+_DATED_ITEM = re.compile(
+    r"^[-•*·]\s+.{8,200}?(?:\s[-–—|·]\s+|\s\()(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|"
+    r"dec)[a-z]*\.? \d{1,2},? \d{4}\)?$",
+    re.IGNORECASE,
+)
+DATED_RUN = 3
+
+
+def dated_list_runs(paras: list[str]) -> list[bool]:
+    """For each paragraph, whether it belongs to DATED_RUN or more list items in a row that
+    each end in a date: the list of other posts that blogs put beside or under an article."""
+    flags = [False] * len(paras)
+    start = 0
+    for i in range(len(paras) + 1):
+        if i < len(paras) and _DATED_ITEM.match(paras[i]):
+            continue
+        if i - start >= DATED_RUN:
+            flags[start:i] = [True] * (i - start)
+        start = i + 1
     return flags
 
 

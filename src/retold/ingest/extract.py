@@ -36,6 +36,7 @@ from trafilatura.utils import load_html
 
 from retold.ingest.clean import (
     bio_start,
+    dated_list_runs,
     fold,
     html_to_text,
     is_about_heading,
@@ -488,9 +489,11 @@ def _clean(lines: list[str], title: str, signals: _PageSignals) -> list[str]:
     # Whole stretches of the page twice over (one copy per screen size): keep the first.
     copies = repeated_runs([folded[p] for p in kept])
     kept = [p for p, copy in zip(kept, copies, strict=True) if not copy]
-    # A directory of links made from one template: not part of any article.
+    # A directory of links made from one template, or a list of dated posts: not part of
+    # any article.
     listed = templated_runs(kept)
-    kept = [p for p, link in zip(kept, listed, strict=True) if not link]
+    dated = dated_list_runs(kept)
+    kept = [p for p, a, b in zip(kept, listed, dated, strict=True) if not (a or b)]
     # Pull quotes repeat a sentence of the article as a paragraph of their own. One
     # substring count over all paragraphs at once: pages with hundreds of lines are common.
     if len(kept) > 1:
