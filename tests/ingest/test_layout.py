@@ -275,3 +275,21 @@ def test_a_list_of_dated_posts_is_not_the_article() -> None:
     assert dated_list_runs(["Intro.", *posts, "End."]) == [False, True, True, True, False]
     # Two dated items are a timeline in the article.
     assert not any(dated_list_runs(posts[:2]))
+
+
+def test_a_glossary_tooltip_inside_a_sentence_is_not_read_into_it() -> None:
+    definition = " ".join(["A ledger of every payment the council has made this year."] * 4)
+    para = (
+        "<p>The audit looked at the <span class='term'><dfn>spending register</dfn>"
+        f"<span class='term-tooltip'><strong>Spending register</strong><br>{definition}"
+        "<br><a href='/glossary/register'>Learn more</a></span></span> for the last five "
+        "years and found no missing sums.</p>"
+    )
+    filler = "".join(
+        f"<p>Paragraph {i} of the audit report, which the committee will discuss in May.</p>"
+        for i in range(5)
+    )
+    html = f"<html><body><article><h1>Audit</h1>{para}{filler}</article></body></html>"
+    text = extract(html, "https://example.org/2025/audit.html").text
+    assert "The audit looked at the spending register for the last five years" in text, text
+    assert "Learn more" not in text and "ledger of every payment" not in text, text

@@ -551,9 +551,13 @@ def _walk(tree: etree._Element) -> _PageSignals:
             )
         if paywall:
             signals.paywall_element = True
-        if (inline or get("role") == "tooltip") and _words_at_most(el, 30):
+        if inline or get("role") == "tooltip":
             # Short ones only: a container whose class happens to match holds the article.
-            glued.append(el)
+            # A tooltip inside a sentence (a glossary term's definition) may run longer.
+            tooltip = get("role") == "tooltip" or "tooltip" in get("class", "").lower()
+            limit = _TOOLTIP_WORDS if tooltip and _in_sentence(el) else 30
+            if _words_at_most(el, limit):
+                glued.append(el)
         if not (el.tag == "figcaption" or furniture or inline):
             continue
         path = paths(el)
@@ -658,6 +662,14 @@ def _text_up_to(el: etree._Element, limit: int) -> str | None:
 def _words_over(el: etree._Element, limit: int) -> bool:
     text = _text_up_to(el, limit * 40)
     return text is None or word_count(text) > limit
+
+
+_TOOLTIP_WORDS = 120
+
+
+def _in_sentence(el: etree._Element) -> bool:
+    """Inside a paragraph or list item, with text around it: part of running text."""
+    return any(a.tag in ("p", "li") for a in el.iterancestors())
 
 
 def _words_at_most(el: etree._Element, limit: int) -> bool:
