@@ -10,6 +10,7 @@ PostgreSQL alike), and their facets are left out past FACET_LIMIT articles.
 
 from __future__ import annotations
 
+import gc
 import json
 from collections import Counter
 from dataclasses import dataclass, field
@@ -184,18 +185,20 @@ def _candidates(session: Session) -> dict[str, list[_Candidate]]:
         query = (
             select(
                 Article.id, ArticleVersion.id, Article.slug, Article.status, Article.updated_at,
-                ArticleVersion.headline, ArticleVersion.sources, ArticleVersion.topics,
                 DeskFlag.unsupported, DeskFlag.contradicted,
             )
             .join(ArticleVersion, current)
             .outerjoin(DeskFlag, DeskFlag.article_version_id == ArticleVersion.id)
             .where(Article.id.in_(chunk))
         )  # fmt: skip
-        for r in session.execute(query):
+        found = session.execute(query).all()
+        texts = _version_texts(session, [r[1] for r in found])
+        for r in found:
+            headline, sources, topics = texts[r[1]]
             rows.append(
                 _Candidate(
-                    r[0], r[1], r[2], r[3], r[4], r[5], _source_names(r[6]), list(r[7] or []),
-                    int(r[8] or 0), int(r[9] or 0), int(reported.get(r[0], 0)),
+                    r[0], r[1], r[2], r[3], r[4], headline, sources, topics,
+                    int(r[5] or 0), int(r[6] or 0), int(reported.get(r[0], 0)),
                 )
             )  # fmt: skip
     by_status: dict[str, list[_Candidate]] = {"queue": rows, "held": [], "flagged": []}
@@ -207,18 +210,49 @@ def _candidates(session: Session) -> dict[str, list[_Candidate]]:
     return by_status
 
 
+# A version's headline, sources and topics never change once written: they are read once per
+# process and kept (bounded), so a changed newsroom re-reads only its new versions.
+_TEXTS: dict[int, tuple[str, list[str], list[str]]] = {}
+TEXTS_MAX = 500_000
+
+
+def _version_texts(session: Session, ids: list[int]) -> dict[int, tuple[str, list[str], list[str]]]:
+    missing = [i for i in ids if i not in _TEXTS]
+    if missing:
+        if len(_TEXTS) + len(missing) > TEXTS_MAX:
+            _TEXTS.clear()
+        query = select(
+            ArticleVersion.id,
+            ArticleVersion.headline,
+            ArticleVersion.sources,
+            ArticleVersion.topics,
+        ).where(ArticleVersion.id.in_(missing))
+        for version_id, headline, sources, topics in session.execute(query):
+            names = list(dict.fromkeys(_source_names(sources)))  # an outlet counts once
+            _TEXTS[version_id] = (headline, names, list(dict.fromkeys(topics or [])))
+    return {i: _TEXTS[i] for i in ids if i in _TEXTS}
+
+
 def _verdicts(session: Session, rows: list[_Candidate]) -> dict[int, set[str]]:
-    """The verdicts each candidate's current version has (supported included)."""
-    out: dict[int, set[str]] = {r.version_id: set() for r in rows}
-    ids = list(out)
+    """The verdicts each candidate's current version has: unmatched ones from desk_flags,
+    "supported" when it has more checks than unmatched ones (an index-only count)."""
+    totals: dict[int, int] = {}
+    ids = [r.version_id for r in rows]
     for chunk in [ids[i : i + 900] for i in range(0, len(ids), 900)]:
         query = (
-            select(SentenceCheckRow.article_version_id, SentenceCheckRow.verdict)
+            select(SentenceCheckRow.article_version_id, func.count())
             .where(SentenceCheckRow.article_version_id.in_(chunk))
-            .distinct()
+            .group_by(SentenceCheckRow.article_version_id)
         )
-        for version_id, verdict in session.execute(query):
-            out[version_id].add(verdict)
+        totals.update({int(v): int(n) for v, n in session.execute(query)})
+    out: dict[int, set[str]] = {}
+    for r in rows:
+        found = {"unsupported"} if r.unsupported else set()
+        if r.contradicted:
+            found.add("contradicted")
+        if totals.get(r.version_id, 0) > r.unsupported + r.contradicted:
+            found.add("supported")
+        out[r.version_id] = found
     return out
 
 
@@ -243,8 +277,8 @@ def _facets_of(pool: list[_Candidate], verdicts: dict[int, set[str]]) -> _Facets
     topics: Counter[str] = Counter()
     verdict_counts: Counter[str] = Counter()
     for row in pool:
-        sources.update(set(row.sources))
-        topics.update(set(row.topics))
+        sources.update(row.sources)
+        topics.update(row.topics)
         verdict_counts.update(verdicts[row.version_id])
     return _Facets(
         sorted(sources.items(), key=lambda kv: (-kv[1], kv[0])),
@@ -278,10 +312,15 @@ def _snapshot(session: Session) -> _Snapshot:
     found = _SNAPSHOTS.get(where)
     if found is not None and found.key == key:
         return found
-    groups = _candidates(session)
-    verdicts = _verdicts(session, groups["queue"])
-    facets = {name: _facets_of(pool, verdicts) for name, pool in groups.items()}
-    snap = _Snapshot(key, counts, groups, verdicts, facets)
+    collecting = gc.isenabled()
+    gc.disable()  # thousands of small rows: collections triggered by them find nothing
+    try:
+        groups = _candidates(session)
+        verdicts = _verdicts(session, groups["queue"])
+    finally:
+        if collecting:
+            gc.enable()
+    snap = _Snapshot(key, counts, groups, verdicts, {})
     _SNAPSHOTS[where] = snap
     return snap
 
@@ -291,7 +330,9 @@ def _load_small(session: Session, filters: Filters) -> Queue:
     groups = snap.groups
     pool = groups[filters.status]
     verdicts = snap.verdicts
-    facets = snap.facets[filters.status]
+    facets = snap.facets.get(filters.status)
+    if facets is None:  # worked out on first use, then kept with the snapshot
+        facets = snap.facets[filters.status] = _facets_of(pool, verdicts)
     chosen = [
         r
         for r in pool
