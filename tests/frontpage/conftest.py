@@ -18,10 +18,12 @@ from tests.conftest import sample_newsroom
 FEEDS = ("harbour-gazette/rss.xml", "northfield-courier/atom.xml", "metro-wire/rss.xml")
 
 
-def retold(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def retold(
+    root: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "retold", "-q", "-d", str(root), *args],
-        capture_output=True, text=True, timeout=900, env=dict(os.environ),
+        capture_output=True, text=True, timeout=900, env={**os.environ, **(env or {})},
     )  # fmt: skip
 
 

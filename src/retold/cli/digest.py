@@ -1,4 +1,4 @@
-"""`retold frontpage` (editors' pins and demotions, the stored ranking) and the digest."""
+"""`retold frontpage` (pins, demotions, the ranking), `retold digest`, `retold subscribers`."""
 
 from __future__ import annotations
 
@@ -15,9 +15,102 @@ from retold.store import frontpage as frontpage_store
 frontpage_app = typer.Typer(help="The front page: pin or demote stories, see the ranking.")
 
 
+subscribers_app = typer.Typer(help="The daily digest's email subscribers.")
+
+
 def register(app: typer.Typer) -> None:
     """Adds this module's commands to `retold`."""
     app.add_typer(frontpage_app, name="frontpage")
+    app.command("digest")(digest)
+    app.add_typer(subscribers_app, name="subscribers")
+
+
+def digest(
+    ctx: typer.Context,
+    day: str = typer.Option("", "--day", help="The day, yyyy-mm-dd (default: today, UTC)."),
+    top: int = typer.Option(0, "--top", min=0, help="Stories in it (default: [digest] top)."),
+    send: bool = typer.Option(True, "--send/--no-send", help="Mail it to the subscribers."),
+    resend: bool = typer.Option(False, "--resend", help="Mail it again if it was sent."),
+    json_out: bool = typer.Option(False, "--json", help="Print the digest as JSON."),
+) -> None:
+    """Make today's digest: the top stories as a page, a feed entry and an email."""
+    from retold.cli.run import faults_as_sentences
+    from retold.daily.digest import make_digest
+    from retold.newsroom import Newsroom
+
+    st = state(ctx)
+    with faults_as_sentences(st.dir):
+        room = Newsroom.open(st.dir)
+        try:
+            with room.writing("digest"):
+                result = make_digest(
+                    room, day=day or None, top=top or None, send=send, resend=resend
+                )
+        finally:
+            room.close()
+    if json_out:
+        emit_json(
+            {
+                "day": result.day,
+                "page": result.page,
+                "sent": result.sent,
+                "items": [i.as_dict() for i in result.items],
+            }
+        )
+        return
+    st.console.print(
+        f"Digest for {result.day}: {len(result.items)} stories, {result.page}; "
+        f"mailed to {result.sent} subscriber{'' if result.sent == 1 else 's'}.",
+        markup=False,
+        soft_wrap=True,
+    )
+
+
+@subscribers_app.command("add")
+def subscribers_add(
+    ctx: typer.Context, emails: list[str] = typer.Argument(..., help="Email addresses.")
+) -> None:
+    """Subscribe addresses to the daily digest (confirmed: you add them yourself)."""
+    from retold.daily import store as daily_store
+
+    st = state(ctx)
+    with open_room(st) as room, room.db.transaction() as session:
+        added = [e for e in emails if daily_store.add(session, e)]
+    st.console.print(f"Added {len(added)} of {len(emails)} (the rest were subscribed already).")
+
+
+@subscribers_app.command("remove")
+def subscribers_remove(
+    ctx: typer.Context,
+    emails: list[str] = typer.Argument(..., help="Addresses, or tokens from unsubscribe links."),
+) -> None:
+    """Unsubscribe addresses (or the tokens of their unsubscribe links)."""
+    from retold.daily import store as daily_store
+
+    st = state(ctx)
+    with open_room(st) as room, room.db.transaction() as session:
+        removed = [e for e in emails if daily_store.remove(session, e)]
+    if not removed:
+        raise RetoldError("None of those addresses was subscribed.")
+    st.console.print(f"Removed {len(removed)}.")
+
+
+@subscribers_app.command("list")
+def subscribers_list(
+    ctx: typer.Context,
+    json_out: bool = typer.Option(False, "--json", help="Print them as JSON."),
+) -> None:
+    """The digest's subscribers."""
+    from retold.daily import store as daily_store
+
+    st = state(ctx)
+    with open_room(st) as room, room.db.transaction() as session:
+        rows = [(s.email, s.confirmed) for s in daily_store.confirmed(session)]
+    if json_out:
+        emit_json([{"email": e, "confirmed": c} for e, c in rows])
+        return
+    for email, _ in rows:
+        st.console.print(email, markup=False)
 
 
 def _place(ctx: typer.Context, slug: str, placement: str | None, note: str) -> None:

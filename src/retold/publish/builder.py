@@ -28,6 +28,7 @@ import retold.publish.coverage as coverage
 import retold.publish.frontpage as frontpage
 import retold.publish.ranking as ranking
 import retold.publish.search as search
+from retold.daily import render as daily_render
 from retold.publish import corrections, dates, feeds, listings, render, sitemaps, urls, workers
 from retold.publish.article import article_view, feed_content
 from retold.publish.digest import of_values, page_digest
@@ -255,6 +256,58 @@ class _Build:
         ctx["feed_links"] = feed_links
         return render.template("listing.html").render(ctx).encode()
 
+    def write_digests(self) -> None:
+        """The daily digests: a page per day, their index, feeds and the unsubscribe page."""
+        site, digests = self.site, self.front.digests
+        files = {k: "digest/" + f for k, f in feeds.FEED_FILES.items()}
+        links = {k: urls.href(site, rel) for k, rel in files.items()}
+        digest_feeds = Markup(
+            self._feed_links_html(
+                [
+                    _Feed(feeds.FEED_TYPES[k], f"{site.title}: daily digest ({k})", links[k])
+                    for k in files
+                ]
+            )
+        )
+        page_url = urls.absolute(site, "digest/")
+        for rel, data in daily_render.feeds(site, digests, page_url).items():
+            self.out.put(rel, data)
+        common = {
+            "feeds": links,
+            "unsubscribe": urls.href(site, "digest/unsubscribe/"),
+            "digest_feeds": digest_feeds,
+        }
+
+        def put(rel: str, heading: str, intro: str, **extra: Any) -> None:
+            ctx = self.context(rel, f"{heading} · {site.title}", intro or heading)
+            ctx.update(common, heading=heading, intro=intro, items="", days=[])
+            ctx.update(extra)
+            self.out.put(urls.file_for(rel), render.template("digest.html").render(ctx).encode())
+
+        for day, items in digests:
+            put(
+                f"digest/{day}/",
+                daily_render.day_title(site, day),
+                "The day's most significant stories, each in two checked sentences.",
+                items=Markup(daily_render.items_html(items, heading="h2")),
+            )
+        days = [
+            {
+                "href": urls.href(site, f"digest/{day}/"),
+                "title": daily_render.day_title(site, day),
+                "count": len(items),
+            }
+            for day, items in digests
+        ]
+        put("digest/", "Daily digest", "The top stories of each day, newest first.", days=days)
+        put(
+            "digest/unsubscribe/",
+            "Unsubscribe from the daily digest",
+            "Use your mail app's Unsubscribe button on a digest, or reply to one with the "
+            "subject line its footer gives: the newsroom removes your address and sends "
+            "nothing more.",
+        )
+
     def write_search(self) -> None:
         """The Pagefind bundle (only changed files are written) and the search page."""
         for rel, data in search.build_index(self.search_records, self.site.language).items():
@@ -329,6 +382,8 @@ class _Build:
         out.put("ranking.json", frontpage.ranking_json(self.ranked, self.front.weights))
         if self.front.search:
             self.write_search()
+        if self.front.digests:
+            self.write_digests()
         for rel, data in sitemaps.sitemaps(site, self.entries, listing_rels).items():
             out.put(rel, data)
         out.put("news-sitemap.xml", sitemaps.news_sitemap(site, self.entries))

@@ -21,10 +21,14 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from retold.publish import dates, urls
 from retold.publish.coverage import Report
 from retold.records import ArticlePage
+
+if TYPE_CHECKING:
+    from retold.daily.compose import DigestItem
 
 PIN = "pin"
 DEMOTE = "demote"
@@ -105,6 +109,8 @@ class FrontOptions:
     sections: int = 6
     per_section: int = 3
     search: bool = False  # build the Pagefind index and the search page with the site
+    # Stored daily digests, newest first: (yyyy-mm-dd, its items) for pages and feeds
+    digests: tuple[tuple[str, tuple[DigestItem, ...]], ...] = ()
 
 
 def signals(page: ArticlePage, facts: StoryFacts | None) -> Signals:

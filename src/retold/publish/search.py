@@ -58,7 +58,9 @@ def record(site: SiteInfo, page: ArticlePage) -> SearchRecord:
 async def _index(records: Sequence[SearchRecord], language: str, out: Path) -> None:
     from pagefind.index import IndexConfig, PagefindIndex
 
-    config = IndexConfig(force_language=language.split("-")[0] or "en")
+    # The output path is in the config: leaving the context writes the bundle there (and
+    # only there; without it, a stray pagefind/ appeared in the working directory).
+    config = IndexConfig(force_language=language.split("-")[0] or "en", output_path=str(out))
     async with PagefindIndex(config=config) as index:
         for r in records:
             filters = {"topic": list(r.topics), "source": list(r.sources), "month": [r.month]}
@@ -75,7 +77,6 @@ async def _index(records: Sequence[SearchRecord], language: str, out: Path) -> N
                 filters={k: v for k, v in filters.items() if v},
                 sort={"date": r.date_iso},
             )
-        await index.write_files(output_path=str(out))
 
 
 def build_index(records: Sequence[SearchRecord], language: str = "en") -> dict[str, bytes]:

@@ -6,6 +6,8 @@ from collections.abc import Iterator, Sequence
 
 from sqlalchemy.orm import Session
 
+from retold.daily import store as daily_store
+from retold.daily.compose import DigestItem
 from retold.desk.public import corrections_by_article
 from retold.newsroom import Newsroom
 from retold.publish import BuildReport, build_site, build_site_from
@@ -133,6 +135,10 @@ def front_options(room: Newsroom, session: Session) -> FrontOptions:
         sections=cfg.sections,
         per_section=cfg.per_section,
         search=True,
+        digests=tuple(
+            (d.day, tuple(DigestItem.from_dict(i) for i in d.items))
+            for d in daily_store.digests(session)
+        ),
     )
 
 

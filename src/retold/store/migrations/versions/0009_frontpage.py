@@ -1,4 +1,4 @@
-"""front page: editors' placements and each build's stored ranking
+"""front page: editors' placements, each build's stored ranking, digests and subscribers
 
 Revision ID: 0009
 Revises: 0008
@@ -40,8 +40,30 @@ def upgrade() -> None:
         sa.Column("stories", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_frontpage_builds")),
     )
+    op.create_table(
+        "subscribers",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("email", sa.String(), nullable=False),
+        sa.Column("token", sa.String(length=64), nullable=False),
+        sa.Column("added_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("confirmed", sa.Boolean(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_subscribers")),
+        sa.UniqueConstraint("email", name=op.f("uq_subscribers_email")),
+        sa.UniqueConstraint("token", name=op.f("uq_subscribers_token")),
+    )
+    op.create_table(
+        "digests",
+        sa.Column("day", sa.String(length=10), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("items", sa.JSON(), nullable=False),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("recipients", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("day", name=op.f("pk_digests")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("digests")
+    op.drop_table("subscribers")
     op.drop_table("frontpage_builds")
     op.drop_table("frontpage_placements")

@@ -1,0 +1,122 @@
+"""`retold digest` against a real SMTP server on loopback (aiosmtpd), parsed back with `email`."""
+
+from __future__ import annotations
+
+import json
+import socket
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from tests.frontpage.conftest import Room, retold
+
+DAY = "2026-11-25"
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], EmailMessage]] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        assert isinstance(message, EmailMessage)
+        self.messages.append((list(envelope.rcpt_tos), message))
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture()
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    inbox, port = Inbox(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield inbox, port
+    finally:
+        controller.stop()
+
+
+def env(port: int) -> dict[str, str]:
+    return {
+        "RETOLD_DIGEST_SMTP_HOST": "127.0.0.1",
+        "RETOLD_DIGEST_SMTP_PORT": str(port),
+        "RETOLD_DIGEST_SENDER": "Retold News <digest@news.example.org>",
+        "RETOLD_DIGEST_TOP": "4",
+    }
+
+
+def test_the_digest_is_a_page_a_feed_entry_and_an_email(
+    sample_room: Room, smtp: tuple[Inbox, int]
+) -> None:
+    inbox, port = smtp
+    root = sample_room.root
+    added = retold(root, "subscribers", "add", "ada@example.org", "Bo@Example.ORG")
+    assert added.returncode == 0, added.stderr
+    done = retold(root, "digest", "--day", DAY, "--json", env=env(port))
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["sent"] == 2 and len(report["items"]) == 4
+    ranking = json.loads((sample_room.site / "ranking.json").read_text())["stories"]
+    assert [i["slug"] for i in report["items"]] == [s["slug"] for s in ranking[:4]]
+    assert all(1 <= len(i["summary"]) <= 2 for i in report["items"])
+
+    assert sorted(to for tos, _ in inbox.messages for to in tos) == [
+        "Bo@example.org",
+        "ada@example.org",
+    ]
+    _, message = inbox.messages[0]
+    assert message["Subject"] == "Retold News digest, 25 November 2026"
+    assert message["From"] == "Retold News <digest@news.example.org>"
+    unsubscribe = str(message["List-Unsubscribe"])
+    assert "<mailto:digest@news.example.org?subject=unsubscribe%20" in unsubscribe
+    assert "/digest/unsubscribe/?t=" in unsubscribe
+    plain = message.get_body(preferencelist=("plain",))
+    html = message.get_body(preferencelist=("html",))
+    assert plain is not None and html is not None
+    text, markup = plain.get_content(), html.get_content()
+    for item in report["items"]:
+        assert item["headline"] in text and item["label"] in text and item["url"] in text
+        assert f'href="{item["url"]}"' in markup
+    assert "Unsubscribe" in markup
+
+    page = sample_room.site / "digest" / DAY / "index.html"
+    assert page.exists() and report["items"][0]["headline"] in page.read_text()
+    assert (sample_room.site / "digest" / "index.html").exists()
+    rss = ET.parse(sample_room.site / "digest" / "feed.xml").getroot()
+    assert [i.findtext("title") for i in rss.iter("item")] == [
+        "Retold News digest, 25 November 2026"
+    ]
+    feed = json.loads((sample_room.site / "digest" / "feed.json").read_text())
+    assert feed["items"][0]["url"].endswith(f"/digest/{DAY}/")
+    ET.parse(sample_room.site / "digest" / "atom.xml")
+
+    # made again the same day: not mailed twice unless asked
+    again = retold(root, "digest", "--day", DAY, "--json", env=env(port))
+    assert json.loads(again.stdout)["sent"] == 0 and len(inbox.messages) == 2
+
+    # the token in the unsubscribe link removes exactly that reader
+    token = unsubscribe.split("?t=")[1].split(">")[0]
+    assert retold(root, "subscribers", "remove", token).returncode == 0
+    left = json.loads(retold(root, "subscribers", "list", "--json").stdout)
+    assert len(left) == 1
+
+
+def test_a_refusing_mail_server_is_one_sentence(sample_room: Room) -> None:
+    root = sample_room.root
+    retold(root, "subscribers", "add", "cy@example.org")
+    done = retold(root, "digest", "--day", "2026-11-26", "--resend", env=env(free_port()))
+    assert done.returncode != 0
+    assert "refused the digest" in done.stderr + done.stdout
+    assert "Traceback" not in done.stderr
+    bad = retold(root, "subscribers", "add", "not-an-address")
+    assert bad.returncode != 0 and "is not an email address" in bad.stderr + bad.stdout
