@@ -293,3 +293,20 @@ def test_a_glossary_tooltip_inside_a_sentence_is_not_read_into_it() -> None:
     text = extract(html, "https://example.org/2025/audit.html").text
     assert "The audit looked at the spending register for the last five years" in text, text
     assert "Learn more" not in text and "ledger of every payment" not in text, text
+
+
+def test_a_newsletter_pitch_paragraph_is_a_call_to_action() -> None:
+    from retold.ingest.clean import is_call_to_action
+
+    pitch = (
+        "Want to keep up with the harbour's shipping news and the tide tables for the coming "
+        "month? Our free weekly Quayside Letter is the best source for everything that moves "
+        "in and out of the port. Subscribe here."
+    )
+    assert is_call_to_action(pitch)
+    reporting = (
+        "Want to know why the vote failed? Three councillors told us, in interviews over two "
+        "weeks, that the budget was never going to pass because the numbers did not add up, "
+        "and the minutes show it."
+    )
+    assert not is_call_to_action(reporting)

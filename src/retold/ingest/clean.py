@@ -244,7 +244,8 @@ _INVITATION = re.compile(
     r"demo)|get (?:a|your) (?:free )?(?:quote|demo|trial|estimate)|(?:start|try) (?:it |\w+ )?"
     r"(?:for )?free|free trial|start (?:building|your|now|today)|sign up|join (?:us|our|now|"
     r"today)|download (?:now|our|the free)|see how (?:it works|we)|discover how|"
-    r"click (?:here|below)|we can help|let us help|our (?:experts|team) (?:can|will))\b",
+    r"click (?:here|below)|we can help|let us help|our (?:experts|team) (?:can|will)|"
+    r"subscribe (?:here|now|today))\b",
     re.IGNORECASE,
 )
 # Button labels of an offer besides the invitations above ("Apply now", "Get your copy").
@@ -326,6 +327,10 @@ def is_call_to_action(para: str, words: int | None = None, *, closing: bool = Fa
     if any(hint in low for hint in _DISCLOSURE_HINTS) and _DISCLOSURE.search(para):
         return True
     question = "?" in para and bool(_READER_QUESTION.match(para))
+    if question and words > 30:
+        # A longer pitch counts when it also ends on the invitation ("Want to keep up
+        # with …? Our free weekly email … Subscribe here.").
+        return without_closing_invitation(para) != para
     if not (question or closing) or words > 30:
         return False
     invitation = bool(_INVITATION.search(para))
