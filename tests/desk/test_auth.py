@@ -71,3 +71,15 @@ def test_large_bodies_are_refused(browser: Browser) -> None:
     browser.login()
     big = {"csrf": "x", "body": "a" * 300_000}
     assert browser.post("/desk/article/1/edit", big).status_code == 413
+
+
+def test_disabling_an_account_ends_its_session(browser: Browser, desk: DeskServer) -> None:
+    from retold.desk import auth
+    from retold.newsroom import Newsroom
+
+    browser.login()
+    assert browser.get("/desk/").status_code == 200
+    with Newsroom.open(desk.root) as room, room.db.transaction() as session:
+        auth.set_disabled(session, "ed", True)
+    assert browser.get("/desk/").status_code == 303
+    assert browser.login().status_code == 401

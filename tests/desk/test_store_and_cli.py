@@ -79,6 +79,13 @@ def test_user_add_hashes_with_argon2_and_refuses_mistakes(tmp_path: Path) -> Non
         users = {u.name: u for u in session.scalars(select(DeskUser))}
     assert set(users) == {"kim", "lee"} and users["kim"].role == "admin"
     assert users["lee"].password_hash.startswith("$argon2id$")
+    assert _retold(root, "desk", "user", "passwd", "lee", stdin="a new long one\n").returncode == 0
+    assert _retold(root, "desk", "user", "disable", "lee").returncode == 0
+    with Newsroom.open(root) as room, room.db.transaction() as session:
+        lee = session.scalar(select(DeskUser).where(DeskUser.name == "lee"))
+        assert lee is not None and lee.disabled and lee.password_hash != users["lee"].password_hash
+    nobody = _retold(root, "desk", "user", "passwd", "nobody", stdin="long enough pw\n")
+    assert nobody.returncode == 2 and "no desk user called 'nobody'" in nobody.stderr
 
 
 def test_cli_approve_then_build_alone_publishes_the_review(tmp_path: Path) -> None:

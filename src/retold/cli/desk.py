@@ -82,6 +82,43 @@ def user_add(
     st.console.print(f"Added {name} ({role}); they can sign in at /desk/login.")
 
 
+@user_app.command("passwd")
+def user_passwd(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="The account's name."),
+    password_file: Path | None = typer.Option(
+        None, "--password-file", help="Read the password from this file's first line."
+    ),
+) -> None:
+    """Set a desk account's password (asked for, or from stdin or a file); signs it out."""
+    from retold.desk import actions, auth
+
+    password = _password(password_file)
+    st = state(ctx)
+    with Newsroom.open(st.dir) as room, room.db.transaction() as session:
+        auth.set_password(session, name, password)
+        actions.record_event(session, "(command line)", "user-passwd", name)
+    st.console.print(f"Set a new password for {name}; their sessions have ended.")
+
+
+@user_app.command("disable")
+def user_disable(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="The account's name."),
+    enable: bool = typer.Option(False, "--enable", help="Let a disabled account back in."),
+) -> None:
+    """Lock a desk account out at once (its sessions end); --enable lets it back in."""
+    from retold.desk import actions, auth
+
+    st = state(ctx)
+    with Newsroom.open(st.dir) as room, room.db.transaction() as session:
+        auth.set_disabled(session, name, not enable)
+        actions.record_event(
+            session, "(command line)", "user-enable" if enable else "user-disable", name
+        )
+    st.console.print(f"{name} can {'sign in again' if enable else 'no longer sign in'}.")
+
+
 def _password(path: Path | None) -> str:
     if path is not None:
         try:

@@ -64,6 +64,30 @@ def add_user(session: Session, name: str, role: str, password: str) -> DeskUser:
     return user
 
 
+def _user(session: Session, name: str) -> DeskUser:
+    user = session.scalar(select(DeskUser).where(DeskUser.name == name))
+    if user is None:
+        raise DeskError(f"There is no desk user called {name!r}.")
+    return user
+
+
+def set_password(session: Session, name: str, password: str) -> None:
+    """A new password; every session of the user ends."""
+    if len(password) < MIN_PASSWORD:
+        raise DeskError(f"The password must be at least {MIN_PASSWORD} characters.")
+    user = _user(session, name)
+    user.password_hash = _hasher.hash(password)
+    session.execute(delete(DeskSession).where(DeskSession.user_id == user.id))
+
+
+def set_disabled(session: Session, name: str, disabled: bool) -> None:
+    """Lock an account out (or let it back in); a locked one's sessions end at once."""
+    user = _user(session, name)
+    user.disabled = disabled
+    if disabled:
+        session.execute(delete(DeskSession).where(DeskSession.user_id == user.id))
+
+
 def check_password(session: Session, name: str, password: str) -> DeskUser | None:
     user = session.scalar(select(DeskUser).where(DeskUser.name == name))
     try:

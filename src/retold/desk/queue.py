@@ -201,6 +201,7 @@ def _candidates(session: Session) -> dict[str, list[_Candidate]]:
                     int(r[5] or 0), int(r[6] or 0), int(reported.get(r[0], 0)),
                 )
             )  # fmt: skip
+    rows.sort(key=lambda r: (aware(r.updated_at), r.id), reverse=True)  # newest first, once
     by_status: dict[str, list[_Candidate]] = {"queue": rows, "held": [], "flagged": []}
     for row in rows:
         if row.status == "held":
@@ -340,7 +341,6 @@ def _load_small(session: Session, filters: Filters) -> Queue:
         and (not filters.topic or filters.topic in r.topics)
         and (not filters.verdict or filters.verdict in verdicts[r.version_id])
     ]
-    chosen.sort(key=lambda r: (aware(r.updated_at), r.id), reverse=True)
     start = (filters.page - 1) * PER_PAGE
     rows = [
         Row(
