@@ -310,3 +310,31 @@ def test_a_newsletter_pitch_paragraph_is_a_call_to_action() -> None:
         "and the minutes show it."
     )
     assert not is_call_to_action(reporting)
+
+
+def test_a_long_list_of_other_posts_stays_out() -> None:
+    """Teaser cards under the article, in a block named as a list of posts: longer than a
+    furniture box, so read whole by its name."""
+    teaser = (
+        "Our correspondent spent a week on the night ferries between the islands, talking "
+        "to crews, lorry drivers and the few passengers who make the crossing in winter, "
+        "and came back with a story about what keeps the service running."
+    )
+    cards = "".join(
+        f"<div class='post-item'><h3><a href='/p{i}'>Night ferry diary, part {i}</a></h3>"
+        f"<p>{teaser} Part {i}.</p></div>"
+        for i in range(12)
+    )
+    body = "".join(
+        f"<p>Paragraph {i} of the article on the new harbour timetable, which starts in "
+        "March and moves the first sailing half an hour earlier.</p>"
+        for i in range(8)
+    )
+    html = (
+        f"<html><body><main><article><h1>New timetable</h1>{body}</article>"
+        f"<section class='post-list'><h2>Read this next</h2>{cards}</section></main>"
+        "</body></html>"
+    )
+    text = extract(html, "https://example.org/2025/timetable.html").text
+    assert "Paragraph 7 of the article" in text, text
+    assert "night ferries" not in text, text

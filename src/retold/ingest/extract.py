@@ -558,7 +558,8 @@ def _walk(tree: etree._Element) -> _PageSignals:
             limit = _TOOLTIP_WORDS if tooltip and _in_sentence(el) else 30
             if _words_at_most(el, limit):
                 glued.append(el)
-        if not (el.tag == "figcaption" or furniture or inline):
+        post_list = _post_list_attr(get("class", "")) or _post_list_attr(get("id", ""))
+        if not (el.tag == "figcaption" or furniture or inline or post_list):
             continue
         path = paths(el)
         if last_block and path.startswith(last_block):
@@ -569,6 +570,13 @@ def _walk(tree: etree._Element) -> _PageSignals:
         if text and word_count(text) <= 250:
             signals.furniture.append(fold(text))
             last_block = path + "/"
+        elif post_list and el.find(".//h1") is None:
+            # (A wrapper named so would hold the article's headline.)
+            # A list of other posts is long and named for what it is: read it whole.
+            text = _text_up_to(el, _POST_LIST_CHARS)
+            if text:
+                signals.furniture.append(fold(text))
+                last_block = path + "/"
     for el in glued:
         remove_keeping_tail(el)
     signals.furniture.extend(_promo_banners(tree))
@@ -675,6 +683,20 @@ def _in_sentence(el: etree._Element) -> bool:
 def _words_at_most(el: etree._Element, limit: int) -> bool:
     text = _text_up_to(el, limit * 40)
     return text is not None and word_count(text) <= limit
+
+
+# Names of a list of other posts (teaser cards), which can run to thousands of words.
+_POST_LIST_ATTR = re.compile(
+    r"(?:^|[\s_-])(?:post-?list|posts-?(?:list|grid|feed)|(?:recent|latest|more|related)-?"
+    r"(?:posts|articles|stories))(?=$|[\s_-])",
+    re.IGNORECASE,
+)
+_POST_LIST_CHARS = 20000
+
+
+@functools.lru_cache(maxsize=4096)
+def _post_list_attr(attrs: str) -> bool:
+    return bool(attrs) and bool(_POST_LIST_ATTR.search(attrs))
 
 
 @functools.lru_cache(maxsize=4096)
