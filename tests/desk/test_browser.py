@@ -230,3 +230,28 @@ def test_axe_finds_no_serious_violations_on_any_desk_page(open_page: Any, desk: 
     page.wait_for_selector("#checked")
     audit("the checked edit form", navigate=False)
     assert not blocking, "\n".join(blocking)
+
+
+def test_a_reader_reports_an_error_from_the_published_page(
+    open_page: Any, desk: DeskServer
+) -> None:
+    toml = desk.root / "retold.toml"
+    toml.write_text(
+        toml.read_text().replace(
+            "[site]\n", '[site]\nreport_email = "fix@example.org"\nreport_url = "/desk"\n', 1
+        )
+    )
+    build(desk.root)
+    reader = open_page()  # the site's own CSP in force: its form-action must allow the desk
+    reader.goto("/2026/11/ferries/")
+    mail = reader.get_by_role("link", name="Report an error by email")
+    assert (mail.get_attribute("href") or "").startswith("mailto:fix@example.org?subject=")
+    reader.get_by_label("Sentence number").fill("2")
+    reader.get_by_label("What is wrong?").fill("<b>The ferries</b> run every twelve minutes.")
+    reader.get_by_role("button", name="Send the report").click()
+    assert "Thank you" in reader.locator("main").inner_text()
+    editor = open_page()
+    sign_in(editor)
+    editor.get_by_role("link", name="Ferries every ten minutes").click()
+    beside = editor.locator("#sentence-2 .report-text")
+    assert beside.inner_text() == "<b>The ferries</b> run every twelve minutes."
