@@ -225,6 +225,8 @@ def test_an_author_bio_at_the_end_is_cut_whole() -> None:
         "Click to enlarge",
         "View author page",
         "Estimated reading time:",
+        "Written by",
+        "Fact-checked by:",
         "Related companies: Northwind Ltd., Harbour Foods, Quay Street Bakery, Fellside Farm"
         " Supplies, Brookvale Mills, Orrin & Sons",
     ],

@@ -158,7 +158,7 @@ _FURNITURE_LINE = re.compile(
     r"get in touch(?: with (?:us|our team))?|"
     # author boxes and reading-time badges split over lines
     r"view (?:the )?(?:author(?:'s)? (?:page|profile)|(?:all )?posts by \S+(?: \S+)?)|"
-    r"(?:estimated )?reading time|"
+    r"(?:estimated )?reading time|(?:written|posted|reviewed|edited|fact[- ]checked) by|"
     # what to do with the media beside the text ("Hover to reveal", "(turn sound on)")
     r"\(?(?:turn (?:the )?sound on|sound on|(?:hover|tap|click) (?:here )?to (?:reveal|expand|"
     r"play|enlarge|zoom|see more|read more)|scroll (?:down )?to (?:explore|continue))\)?)"
