@@ -58,13 +58,15 @@ def test_posts_without_the_sessions_csrf_token_are_refused(
 
 
 def test_the_audit_log_is_for_admins(browser: Browser) -> None:
+    browser.login("<i>mallory</i>", "a wrong password")
     browser.login("ed")
     assert browser.get("/desk/audit").status_code == 403
     admin = Browser(browser.base)
     admin.login("ada")
     log = admin.get("/desk/audit")
     assert log.status_code == 200
-    assert re.search(r"<td>ed</td><td>sign-in", log.text)
+    assert re.search(r"<td>ed</td><td>sign-in</td>", log.text)
+    assert "<td>&lt;i&gt;mallory&lt;/i&gt;</td><td>sign-in-failed</td>" in log.text
 
 
 def test_large_bodies_are_refused(browser: Browser) -> None:

@@ -214,6 +214,8 @@ def make_app(room: Newsroom, site_dir: Path | None = None) -> Starlette:
                 if user is None:
                     for key in keys:
                         auth.record_failure(session, key)
+                    where = f"from {_client(request)}"
+                    actions.record_event(session, name or "(no name)", "sign-in-failed", where)
                     return "", 0, "That name and password don't match an account."
                 for key in keys:
                     auth.clear_failures(session, key)
