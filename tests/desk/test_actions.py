@@ -20,9 +20,9 @@ from tests.desk.seed import HARBOUR_ARTICLE
 
 
 def build(root: Path) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "retold", "-d", str(root), "build"], check=True, capture_output=True
-    )
+    cmd = [sys.executable, "-m", "retold", "-d", str(root), "build"]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
 
 
 def page_of(root: Path, slug: str) -> str:

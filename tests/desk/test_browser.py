@@ -72,7 +72,8 @@ def sign_in(page: Any, name: str = "ed") -> None:
 
 def build(root: Path) -> None:
     cmd = [sys.executable, "-m", "retold", "-d", str(root), "build"]
-    subprocess.run(cmd, check=True, capture_output=True)
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
 
 
 def test_the_editors_flow(open_page: Any, desk: DeskServer) -> None:
