@@ -310,10 +310,15 @@ class _Build:
 
     def write_search(self) -> None:
         """The Pagefind bundle (only changed files are written) and the search page."""
-        for rel, data in search.build_index(self.search_records, self.site.language).items():
+        live = self.out.out_dir if self.out.out_dir.exists() else None
+        bundles, months = search.build_index(self.search_records, self.site.language, live)
+        for rel, data in bundles.items():
             self.out.put(rel, data)
         ctx = self.context("search/", f"Search · {self.site.title}", f"Search {self.site.title}.")
-        ctx.update(bundle=urls.href(self.site, search.BUNDLE), csp_search=True)
+        ctx.update(
+            bundles=" ".join(urls.href(self.site, f"{search.BUNDLE}{m}/") for m in months),
+            csp_search=True,
+        )
         self.out.put("search/index.html", render.template("search.html").render(ctx).encode())
 
     def write_front(self, lp: ListingPage) -> None:

@@ -12,7 +12,8 @@
     source: document.getElementById("search-source"),
     month: document.getElementById("search-month")
   };
-  var bundle = form.getAttribute("data-bundle");
+  // One bundle per month (so a rebuild re-indexes only the month that changed), merged here
+  var bundles = (form.getAttribute("data-bundles") || "").split(" ").filter(Boolean);
   var pagefind = null;
 
   function el(tag, cls, text) {
@@ -77,7 +78,15 @@
   }
 
   async function start() {
-    pagefind = await import(bundle + "pagefind.js");
+    if (!bundles.length) {
+      status.textContent = "Nothing to search yet.";
+      return;
+    }
+    pagefind = await import(bundles[0] + "pagefind.js");
+    await pagefind.options({ bundlePath: bundles[0] });
+    for (var i = 1; i < bundles.length; i++) {
+      await pagefind.mergeIndex(bundles[i]);
+    }
     var filters = await pagefind.filters();
     fill(selects.topic, filters.topic);
     fill(selects.source, filters.source);
