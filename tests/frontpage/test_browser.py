@@ -74,7 +74,7 @@ def search(page: Any, query: str) -> list[str]:
     page.fill("#search-q", query)
     page.click("button[type=submit]")
     if query:  # the list says which search it shows: wait for this one's
-        done = page.locator(f"#search-results[data-searched*='\"q\":\"{query}\"']")
+        done = page.locator(f'#search-results[data-searched*=\'"q":"{query}"\']')
         expect(done).to_have_count(1)
     return [t.strip() for t in page.locator("#search-results h2 a").all_text_contents()]
 
@@ -112,7 +112,7 @@ def test_search_filters_by_topic_source_and_month(browser: Any, server: str) -> 
 
 @pytest.mark.parametrize(
     ("name", "path"),
-    [("front", "/"), ("multi-source", "bridge"), ("search", "/search/")],
+    [("front", "/"), ("multi-source", "bridge"), ("search", "/search/"), ("about", "/about/")],
 )
 def test_pages_pass_axe_and_are_screenshotted(
     browser: Any, server: str, sample_room: Room, name: str, path: str

@@ -40,3 +40,14 @@ def test_without_search_there_is_no_bundle_and_no_nav_link(tmp_path: Path) -> No
     build_site(SITE, [BRIDGE, FERRY, BUDGET], out)
     assert not (out / "pagefind").exists() and not (out / "search").exists()
     assert "/search/" not in (out / "index.html").read_text()
+
+
+def test_the_about_page_explains_labels_and_how_to_report_an_error(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    site = replace(SITE, report_email="corrections@news.example.org")
+    build_site(site, [BRIDGE, FERRY, BUDGET], out)
+    about = (out / "about" / "index.html").read_text()
+    assert "I imagined this. I have no way to verify it&#39;s accurate." in about
+    assert 'href="mailto:corrections@news.example.org"' in about
+    assert 'href="/ranking.json"' in about
+    assert 'href="/about/"' in (out / "index.html").read_text()  # every page's footer

@@ -36,6 +36,7 @@ from retold.publish.errors import PublishError
 from retold.publish.listings import Entry, Listing, ListingPage
 from retold.publish.output import SiteWriter
 from retold.records import ArticlePage, SiteInfo
+from retold.verify.label import SEED_LABEL
 
 PageSource = Callable[[], Iterable[ArticlePage]]
 
@@ -87,6 +88,7 @@ class _Build:
             "feed": urls.href(site, "feed.xml"),
             "atom": urls.href(site, "atom.xml"),
             "json": urls.href(site, "feed.json"),
+            "about": urls.href(site, "about/"),
             "search": urls.href(site, "search/") if self.front.search else "",
             "corrections": urls.href(site, corrections.CORRECTIONS_REL),
         }
@@ -385,6 +387,9 @@ class _Build:
         listing_rels = ["", "topics/", "sources/", "archive/"]
         listing_rels += [ls.base_rel for ls in (*self.topic_ls, *self.source_ls, *self.archive_ls)]
         out.put("ranking.json", frontpage.ranking_json(self.ranked, self.front.weights))
+        about = self.context("about/", f"About · {site.title}", f"How {site.title} works.")
+        about.update(ranking_href=urls.href(site, "ranking.json"), seed_label=SEED_LABEL)
+        out.put("about/index.html", render.template("about.html").render(about).encode())
         if self.front.search:
             self.write_search()
         if self.front.digests:
