@@ -253,7 +253,11 @@ class _Build:
             heading=heading,
             intro=intro,
             p=lp,
-            entries=Markup(listings.entries_html(self.site, lp.items)),
+            entries=Markup(
+                listings.entries_html(
+                    self.site, lp.items, listing.key if listing.kind == "source" else ""
+                )
+            ),
         )
         ctx["feed_links"] = feed_links
         return render.template("listing.html").render(ctx).encode()
@@ -423,7 +427,15 @@ class _Build:
     def _listing_key(self, lp: ListingPage, intro: str) -> str:
         listing = lp.listing
         items = tuple(
-            (e.slug, e.headline, e.standfirst, e.label, e.published.timestamp(), e.first_seen)
+            (
+                e.slug,
+                e.headline,
+                e.standfirst,
+                e.label,
+                e.published.timestamp(),
+                e.first_seen,
+                e.taken,
+            )
             for e in lp.items
         )
         return of_values(

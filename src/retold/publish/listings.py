@@ -30,6 +30,8 @@ class Entry:
     sources: tuple[SourceLink, ...]
     image: str
     first_seen: bool = False  # ``published`` is only when Retold first saw the sources
+    # (outlet slug, sentences the checker found in that outlet's report): what was taken
+    taken: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +67,20 @@ def entry(page: ArticlePage) -> Entry:
         sources=tuple(page.sources),
         image=page.image,
         first_seen=page.first_seen,
+        taken=_taken(page),
     )
+
+
+def _taken(page: ArticlePage) -> tuple[tuple[str, int], ...]:
+    """How many of the article's sentences rest on each outlet (by the checker's evidence)."""
+    counts: Counter[str] = Counter()
+    for para in page.paragraphs:
+        for _, check in para:
+            if check is not None and check.verdict == "supported" and check.source_url:
+                host = urls.host_of(urls.source_href(check.source_url))
+                if host:
+                    counts[urls.slugify(host)] += 1
+    return tuple(sorted(counts.items()))
 
 
 def latest_first(entries: list[Entry]) -> None:
@@ -77,8 +92,11 @@ def latest_first(entries: list[Entry]) -> None:
     entries.sort(key=lambda e: (not e.first_seen, e.published, e.slug), reverse=True)
 
 
-def entries_html(site: SiteInfo, items: Sequence[Entry]) -> str:
-    """The <li> items of a listing page."""
+def entries_html(site: SiteInfo, items: Sequence[Entry], outlet: str = "") -> str:
+    """The <li> items of a listing page; on an outlet's page (``outlet``, its slug), how
+    many sentences of each article were taken from that outlet."""
+    if outlet:
+        return "".join(_entry_html(site, e, _taken_line(e, outlet)) for e in items)
     return "".join(
         f'<li>\n<h2><a href="{esc(urls.href(site, urls.article_rel(e.slug)))}">'
         f"{esc(e.headline)}</a></h2>\n"
@@ -87,6 +105,24 @@ def entries_html(site: SiteInfo, items: Sequence[Entry]) -> str:
         f'<time datetime="{dates.iso(e.published)}">{dates.human(e.published)}</time> · '
         f'<span class="entry-label">{esc(e.label)}</span></p>\n</li>\n'
         for e in items
+    )
+
+
+def _taken_line(e: Entry, outlet: str) -> str:
+    n = dict(e.taken).get(outlet, 0)
+    if not n:
+        return '<p class="taken">No sentence of it was matched to this outlet.</p>\n'
+    return f'<p class="taken">{n} sentence{"" if n == 1 else "s"} taken from this outlet.</p>\n'
+
+
+def _entry_html(site: SiteInfo, e: Entry, extra: str) -> str:
+    return (
+        f'<li>\n<h2><a href="{esc(urls.href(site, urls.article_rel(e.slug)))}">'
+        f"{esc(e.headline)}</a></h2>\n"
+        f'<p class="standfirst">{esc(e.standfirst)}</p>\n{extra}'
+        f'<p class="meta">{dates.date_phrase(e.first_seen)} '
+        f'<time datetime="{dates.iso(e.published)}">{dates.human(e.published)}</time> · '
+        f'<span class="entry-label">{esc(e.label)}</span></p>\n</li>\n'
     )
 
 
