@@ -103,7 +103,11 @@ def publisher(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SampleServer
         server.stop()
 
 
-def newsroom(root: Path, publisher: SampleServer, *paths: str, store: Store) -> Newsroom:
+def newsroom(
+    root: Path, publisher: SampleServer, *paths: str, store: Store | None = None
+) -> Newsroom:
+    """A newsroom reading ``paths`` from ``publisher``; on SQLite unless ``store`` says."""
+    store = store or Store("sqlite")
     room = store.init(root, allow_hosts=(publisher.netloc,), per_host_delay=0.0)
     with room.db.transaction() as session:
         for path in paths:
