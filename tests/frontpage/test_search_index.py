@@ -1,10 +1,8 @@
-"""The search index is built with the site, one bundle per month, re-indexed only where
-something changed."""
+"""The search index is built with the site; a new article is indexed on its own."""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
 from pathlib import Path
 
 from retold.publish import build_site
@@ -14,25 +12,25 @@ from tests.publish.conftest import BRIDGE, BUDGET, FERRY, SITE
 FRONT = FrontOptions(search=True)
 
 
-def test_one_new_article_reindexes_only_its_month(tmp_path: Path) -> None:
+def test_one_new_article_is_indexed_alone_and_a_changed_one_rebuilds_the_index(
+    tmp_path: Path,
+) -> None:
     out = tmp_path / "site"
-    first = build_site(SITE, [BRIDGE, FERRY, BUDGET], out, front=FRONT)
-    assert any(p.startswith("pagefind/2026-10/") for p in first.written)
-    assert any(p.startswith("pagefind/2026-11/") for p in first.written)
-    assert "search/index.html" in first.written
-    again = build_site(SITE, [BRIDGE, FERRY, BUDGET], out, front=FRONT)
+    first = build_site(SITE, [BRIDGE, BUDGET], out, front=FRONT)
+    assert "pagefind/all/pagefind.js" in first.written and "search/index.html" in first.written
+    again = build_site(SITE, [BRIDGE, BUDGET], out, front=FRONT)
     assert not [p for p in again.written if p.startswith("pagefind/")]
-    new = replace(
-        FERRY,
-        slug="2026/11/new-pier",
-        headline="New pier opens",
-        published=FERRY.published + timedelta(hours=1),
-    )
-    third = build_site(SITE, [BRIDGE, FERRY, new, BUDGET], out, front=FRONT)
-    assert [p for p in third.written if p.startswith("pagefind/2026-11/")]
-    assert not [p for p in third.written if p.startswith("pagefind/2026-10/")]
+    added = build_site(SITE, [BRIDGE, FERRY, BUDGET], out, front=FRONT)
+    assert [p for p in added.written if p.startswith("pagefind/recent/")]
+    assert not [p for p in added.written if p.startswith("pagefind/all/")]
     page = (out / "search" / "index.html").read_text()
-    assert 'data-bundles="/pagefind/2026-11/ /pagefind/2026-10/"' in page
+    assert 'data-bundles="/pagefind/all/ /pagefind/recent/"' in page
+    # an article of the main bundle changed: everything is indexed again, in one bundle
+    changed = replace(BUDGET, headline="Council agrees a smaller budget")
+    rebuilt = build_site(SITE, [BRIDGE, FERRY, changed], out, front=FRONT)
+    assert [p for p in rebuilt.written if p.startswith("pagefind/all/")]
+    assert "pagefind/recent/pagefind.js" in rebuilt.removed
+    assert 'data-bundles="/pagefind/all/"' in (out / "search" / "index.html").read_text()
 
 
 def test_without_search_there_is_no_bundle_and_no_nav_link(tmp_path: Path) -> None:

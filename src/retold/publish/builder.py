@@ -317,12 +317,12 @@ class _Build:
     def write_search(self) -> None:
         """The Pagefind bundle (only changed files are written) and the search page."""
         live = self.out.out_dir if self.out.out_dir.exists() else None
-        bundles, months = search.build_index(self.search_records, self.site.language, live)
-        for rel, data in bundles.items():
-            self.out.put(rel, data)
+        files, bundles = search.build_index(self.search_records, self.site.language, live)
+        for rel, key, content in files:
+            self.out.put_lazy(rel, content, key)
         ctx = self.context("search/", f"Search · {self.site.title}", f"Search {self.site.title}.")
         ctx.update(
-            bundles=" ".join(urls.href(self.site, f"{search.BUNDLE}{m}/") for m in months),
+            bundles=" ".join(urls.href(self.site, b) for b in bundles),
             csp_search=True,
         )
         self.out.put("search/index.html", render.template("search.html").render(ctx).encode())

@@ -9,10 +9,11 @@ browser loads only files the site serves.
 from __future__ import annotations
 
 import hashlib
+import json
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,50 +82,69 @@ def _record_html(r: SearchRecord, language: str) -> str:
     )
 
 
-KEY_FILE = "retold-key.txt"  # beside each month's bundle: what it was built from
+MEMBERS = "retold-records.json"  # beside the main bundle: each record's URL and digest
+MAIN, RECENT = "all/", "recent/"
+# The recent bundle holds articles added since the main one was built; past this many
+# (or this share of the site) the main bundle is built again with everything.
+RECENT_MAX, RECENT_SHARE = 500, 0.05
+
+FileSource = tuple[str, str, Callable[[], bytes]]  # (path in the site, reuse key, content)
 
 
-def month_key(r: SearchRecord) -> str:
-    return r.date_iso[:7]  # "2026-11"
+def _digest(r: SearchRecord) -> str:
+    return hashlib.blake2b(repr(r).encode(), digest_size=12).hexdigest()
 
 
 def build_index(
     records: Sequence[SearchRecord], language: str = "en", previous: Path | None = None
-) -> tuple[dict[str, bytes], list[str]]:
-    """The search bundles, one per month, by path in the site; and the months, newest first.
+) -> tuple[list[FileSource], list[str]]:
+    """The search bundles' files and the bundles (main first) the search page merges.
 
-    A month whose records are unchanged since the previous build (``previous`` is that
-    site's root) is taken from it as it was, so adding one article re-indexes one month,
-    and the search page merges the months' bundles in the browser.
+    Pagefind can't add to an index, so articles new since the main bundle was built go into
+    a small recent bundle: adding one article re-indexes a few, not the whole site. The main
+    bundle is rebuilt when an article in it changed or went, or the recent one grew past
+    RECENT_MAX. ``previous`` is the live site's root, whose main bundle is reused unread
+    (its files keep their reuse keys, so the writer links them from the last build).
     """
     lang = language.split("-")[0] or "en"
-    months: dict[str, list[SearchRecord]] = {}
-    for r in records:
-        months.setdefault(month_key(r), []).append(r)
-    files: dict[str, bytes] = {}
-    for month, recs in months.items():
-        key = hashlib.blake2b(repr((lang, sorted(recs, key=repr))).encode(), digest_size=16)
-        hexkey = key.hexdigest()
-        base = f"{BUNDLE}{month}/"
-        old = previous / base if previous is not None else None
-        if old is not None and _key_of(old) == hexkey:
-            bundle = {
-                base + path.relative_to(old).as_posix(): path.read_bytes()
-                for path in sorted(old.rglob("*"))
-                if path.is_file()
-            }
-        else:
-            bundle = {base + rel: data for rel, data in _index(recs, lang).items()}
-            bundle[base + KEY_FILE] = hexkey.encode()
-        files.update(bundle)
-    return files, sorted(months, reverse=True)
+    digests = {r.url: _digest(r) for r in records}
+    members = _members(previous / BUNDLE / MAIN) if previous is not None else None
+    limit = max(RECENT_MAX, int(RECENT_SHARE * len(records)))
+    recent = [r for r in records if members is not None and r.url not in members]
+    stale = members is None or any(digests.get(u) != d for u, d in members.items())
+    files: list[FileSource] = []
+    if stale or len(recent) > limit:
+        main, recent = list(records), []
+        built = _index(main, lang)
+        built[MEMBERS] = json.dumps({r.url: digests[r.url] for r in main}).encode()
+        files += [(BUNDLE + MAIN + rel, "", _const(data)) for rel, data in built.items()]
+    else:
+        assert previous is not None
+        old = previous / BUNDLE / MAIN
+        key = (old / MEMBERS).read_bytes()
+        reuse = hashlib.blake2b(key, digest_size=16).hexdigest()
+        for path in sorted(old.rglob("*")):
+            if path.is_file():
+                rel = BUNDLE + MAIN + path.relative_to(old).as_posix()
+                files.append((rel, f"{reuse}:{rel}", path.read_bytes))
+    bundles = [BUNDLE + MAIN]
+    if recent:
+        built = _index(recent, lang)
+        files += [(BUNDLE + RECENT + rel, "", _const(data)) for rel, data in built.items()]
+        bundles.append(BUNDLE + RECENT)
+    return files, bundles
 
 
-def _key_of(bundle: Path) -> str:
+def _const(data: bytes) -> Callable[[], bytes]:
+    return lambda: data
+
+
+def _members(bundle: Path) -> dict[str, str] | None:
     try:
-        return (bundle / KEY_FILE).read_text().strip()
-    except OSError:
-        return ""
+        data = json.loads((bundle / MEMBERS).read_text())
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def _index(records: Sequence[SearchRecord], lang: str) -> dict[str, bytes]:
