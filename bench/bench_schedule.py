@@ -13,6 +13,10 @@ samples the watch process's RSS every second. Prints
     bench schedule-rss: ratio=R (retold=peak RSS in the last third, baseline=the first third)
 
 A feed never read again after its time passed counts as late by the time it waited.
+    bench schedule-cpu: ratio=R (retold=CPU per read, baseline=time between the reads the
+        feeds ask for): R < 1 means one core can keep every feed on time; lateness on a
+        shared machine also shows what else was running
+
 The first cycle reads every feed (all are due), so it takes longest: ``--minutes`` should
 leave several cycles after it.
 """
@@ -20,6 +24,7 @@ leave several cycles after it.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import signal
 import subprocess
@@ -112,6 +117,15 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of ``pid`` so far (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def lateness(reads: list[float], age: int, end: float, slack: float) -> tuple[list[float], int]:
     """Seconds each read came after its feed's time (and a still-unread overdue one), and
     how many reads came before it (``slack`` allows for the time a read takes)."""
@@ -155,8 +169,10 @@ def main(argv: list[str] | None = None) -> int:
                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
             )  # fmt: skip
             stop_at = started + args.minutes * 60
+            cpu = 0.0
             while time.monotonic() < stop_at and watch.poll() is None:
                 samples.append((time.monotonic() - started, rss_mb(watch.pid)))
+                cpu = cpu_seconds(watch.pid) or cpu
                 time.sleep(1)
             end = time.monotonic()
             if watch.poll() is None:
@@ -184,6 +200,14 @@ def main(argv: list[str] | None = None) -> int:
         f"lateness p50 {late[len(late) // 2] if late else 0:.1f} s, p95 {p95:.1f} s, "
         f"max {late[-1] if late else 0:.1f} s; watch RSS {samples[-1][1] if samples else 0:.0f} MB",
         flush=True,
+    )
+    # Load-independent: the CPU a read costs against the reads the feeds ask for per second.
+    per_read = cpu / max(reads, 1)
+    demand = sum(1 / age for age in feeds.ages)
+    print(
+        f"bench schedule-cpu: ratio={demand * per_read:.2f} (retold={per_read * 1000:.1f} ms of "
+        f"CPU per read, baseline={1000 / demand:.1f} ms between the reads {args.feeds} feeds ask "
+        "for): one core keeps the schedule while this is below 1"
     )
     print(
         f"bench schedule-lateness: ratio={p95 / args.interval:.2f} "
