@@ -43,8 +43,10 @@ from retold.records import ArticlePage  # noqa: E402
 def front_options(pages: list[ArticlePage]) -> FrontOptions:
     """Two outlets for every third story, with the text each holds (coverage boxes)."""
     facts: dict[str, StoryFacts] = {}
-    for i, page in enumerate(pages):
-        if i % 3:
+    for page in pages:
+        number = page.slug.rsplit("-", 1)[1]
+        # by the article's own number, not its place: adding one must not move the others'
+        if not number.isdigit() or int(number) % 3:
             continue
         text = " ".join(t for para in page.paragraphs for t, _ in para)
         first = page.sources[0]

@@ -7,6 +7,7 @@ carry them, and so are two documents from the same site.
 
 from __future__ import annotations
 
+import functools
 import re
 import zlib
 from collections.abc import Sequence
@@ -107,8 +108,7 @@ class Report:
 def reports_for(sentence: str, evidence_url: str, reports: Sequence[Report]) -> tuple[int, ...]:
     """Indexes of the reports a sentence rests on: the checker's evidence, and every other
     report holding its numbers and most of its words."""
-    needed = words_of(sentence)
-    numbers = {w for w in needed if w[0].isdigit()}
+    needed, numbers = _sentence_words(sentence)
     found = []
     for i, report in enumerate(reports):
         if evidence_url and report.url == evidence_url:
@@ -119,6 +119,13 @@ def reports_for(sentence: str, evidence_url: str, reports: Sequence[Report]) -> 
         if len(needed & report.words) >= _SUPPORT_SHARE * len(needed):
             found.append(i)
     return tuple(found)
+
+
+@functools.lru_cache(maxsize=65536)
+def _sentence_words(sentence: str) -> tuple[frozenset[str], frozenset[str]]:
+    """A sentence's words and numbers (cached: every build asks again for every article)."""
+    needed = words_of(sentence)
+    return needed, frozenset(w for w in needed if w[0].isdigit())
 
 
 @dataclass(frozen=True, slots=True)

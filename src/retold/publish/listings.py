@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -77,10 +78,17 @@ def _taken(page: ArticlePage) -> tuple[tuple[str, int], ...]:
     for para in page.paragraphs:
         for _, check in para:
             if check is not None and check.verdict == "supported" and check.source_url:
-                host = urls.host_of(urls.source_href(check.source_url))
-                if host:
-                    counts[urls.slugify(host)] += 1
+                outlet = _outlet_slug(check.source_url)
+                if outlet:
+                    counts[outlet] += 1
     return tuple(sorted(counts.items()))
+
+
+@functools.lru_cache(maxsize=65536)
+def _outlet_slug(url: str) -> str:
+    """An evidence URL's outlet slug (cached: an outlet's URLs repeat on every sentence)."""
+    host = urls.host_of(urls.source_href(url))
+    return urls.slugify(host) if host else ""
 
 
 def latest_first(entries: list[Entry]) -> None:
