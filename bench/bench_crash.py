@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import hashlib
 import json
 import random
 import shutil
@@ -41,6 +40,8 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.sites import site_digest  # noqa: E402
 
 from retold.newsroom import Newsroom  # noqa: E402
 from retold.samples_server import SampleServer, samples_dir  # noqa: E402
@@ -118,12 +119,8 @@ def site_intact(site: Path) -> str:
 
 
 def site_tree(site: Path) -> dict[str, str]:
-    """Every file of the published site: path -> hash of its bytes."""
-    return {
-        str(p.relative_to(site)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(site.rglob("*"))
-        if p.is_file()
-    }
+    """Every file of the published site but the search index: path -> hash of its bytes."""
+    return site_digest(site)
 
 
 def _rows(db: sqlite3.Connection, sql: str) -> list[tuple[Any, ...]]:

@@ -3,7 +3,6 @@ pipeline on it giving the same site as on SQLite, and clear sentences when it fa
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -21,6 +20,7 @@ from retold.samples_server import SampleServer, samples_dir
 from retold.store.db import Database
 from retold.store.schema import Base
 from tests.conftest import sample_newsroom
+from tests.sites import site_digest
 
 FEEDS = ("harbour-gazette/rss.xml", "northfield-courier/atom.xml", "metro-wire/rss.xml")
 
@@ -51,13 +51,6 @@ def run(root: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProc
         [sys.executable, "-m", "retold", "-q", "-d", str(root), *args],
         capture_output=True, text=True, timeout=900, env={**os.environ, **env},
     )  # fmt: skip
-
-
-def site_digest(site: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(site)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(site.rglob("*")) if p.is_file()
-    }  # fmt: skip
 
 
 @dataclass

@@ -55,6 +55,7 @@ from retold.llm import openai_client
 from retold.newsroom import Newsroom
 from retold.samples_server import SampleServer, samples_dir
 from retold.store import sources as sources_store
+from tests.sites import site_files
 from tests.write.fake_openai import echo_completion
 
 FEED = "harbour-gazette/rss.xml"  # nine documents: eight stories to write, one teaser
@@ -205,12 +206,6 @@ def stored(root: Path) -> dict[str, int]:
     return counts
 
 
-def site_files(site: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()
-    }
-
-
 # -- the model server ------------------------------------------------------------------------
 
 
@@ -251,8 +246,6 @@ def model_fault(kind: str) -> Iterator[str]:
     else:
         with ModelServer(kind) as server:
             yield server.url
-
-
 
 
 @pytest.mark.parametrize(
@@ -337,7 +330,7 @@ def test_unwritable_site_folder_fails_the_run_with_one_sentence_and_keeps_the_ol
     set_output_dir(root, "public/site")
     assert retold(root, "run").code == 0
     site = root / "public" / "site"
-    old_site = site_files(site)
+    old_site, old_search = site_files(site), site_files(site, with_search=True)
     before = stored(root)
     assert old_site and before["articles"] >= 5
 
@@ -353,7 +346,8 @@ def test_unwritable_site_folder_fails_the_run_with_one_sentence_and_keeps_the_ol
     (problems,) = query(root, "SELECT problems FROM runs ORDER BY id DESC LIMIT 1")[0]
     assert any(str(site) in p for p in json.loads(problems))
     assert stored(root) == before  # nothing stored was lost
-    assert site_files(site) == old_site  # readers still get the whole previous site
+    # readers still get the whole previous site, its search index too
+    assert site_files(site, with_search=True) == old_search
 
     assert retold(root, "run").code == 0
     assert run_statuses(root) == ["ok", "failed", "ok"]
