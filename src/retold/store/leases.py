@@ -91,8 +91,10 @@ def holders(session: Session, prefix: str = "") -> list[Lease]:
 def expired_among(session: Session, names: set[str]) -> tuple[set[str], set[str]]:
     """Of ``names``: (those still held, those whose holder let them run out)."""
     now = utcnow()
-    rows = session.scalars(select(Lease).where(Lease.name.in_(sorted(names)))) if names else []
-    held, expired = set(), set()
-    for lease in rows:
+    held: set[str] = set()
+    expired: set[str] = set()
+    if not names:
+        return held, expired
+    for lease in session.scalars(select(Lease).where(Lease.name.in_(sorted(names)))):
         (held if aware(lease.expires_at) >= now else expired).add(lease.name)
     return held, expired
