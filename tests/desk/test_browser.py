@@ -16,13 +16,11 @@ from typing import Any
 
 import pytest
 
+from tests.browser.conftest import AXE, CHROMIUM
+from tests.browser.conftest import chromium as launch_chromium
 from tests.desk.conftest import PASSWORD, DeskServer
 from tests.desk.seed import HARBOUR_ARTICLE
 
-CHROMIUM = Path("/usr/bin/chromium")
-ROOT = Path(__file__).resolve().parents[2]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 if not CHROMIUM.exists():
@@ -33,10 +31,8 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    with launch_chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture()

@@ -6,16 +6,13 @@ anywhere else. Screenshots go to test-output/frontpage/.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.browser.conftest import ARGS, AXE, CHROMIUM, PHONE, Problems
+from tests.browser.conftest import AXE, CHROMIUM, PHONE, Problems, chromium, serve_directory
 from tests.frontpage.conftest import Room
 
 if not CHROMIUM.exists():
@@ -27,33 +24,16 @@ SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "frontpage"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".wasm": "application/wasm",
-        ".js": "text/javascript",
-    }
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
-
-
 @pytest.fixture(scope="module")
 def server(sample_room: Room) -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(sample_room.site.resolve()))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve_directory(sample_room.site) as address:
+        yield address
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 def open_page(browser: Any, server: str, path: str, **options: Any) -> tuple[Any, Problems]:
@@ -154,12 +134,8 @@ def two_months(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     build_site(SITE, [BRIDGE, BUDGET], out, front=FrontOptions(search=True))
     # the ferry story comes later: it is indexed alone, in the recent bundle
     build_site(SITE, [BRIDGE, FERRY, BUDGET], out, front=FrontOptions(search=True))
-    handler = functools.partial(_Quiet, directory=str(out.resolve()))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve_directory(out) as address:
+        yield address
 
 
 def test_search_spans_every_month(browser: Any, two_months: str) -> None:
