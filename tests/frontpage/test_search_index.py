@@ -33,6 +33,16 @@ def test_one_new_article_is_indexed_alone_and_a_changed_one_rebuilds_the_index(
     assert 'data-bundles="/pagefind/all/"' in (out / "search" / "index.html").read_text()
 
 
+def test_when_the_last_article_goes_the_index_goes_and_the_build_still_succeeds(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "site"
+    build_site(SITE, [BRIDGE], out, front=FRONT)
+    emptied = build_site(SITE, [], out, front=FRONT)  # unpublished: nothing left to index
+    assert "pagefind/all/pagefind.js" in emptied.removed
+    assert 'data-bundles=""' in (out / "search" / "index.html").read_text()
+
+
 def test_without_search_there_is_no_bundle_and_no_nav_link(tmp_path: Path) -> None:
     out = tmp_path / "site"
     build_site(SITE, [BRIDGE, FERRY, BUDGET], out)

@@ -106,6 +106,8 @@ def build_index(
     RECENT_MAX. ``previous`` is the live site's root, whose main bundle is reused unread
     (its files keep their reuse keys, so the writer links them from the last build).
     """
+    if not records:  # nothing published (yet, or any more): no bundle; the page says so
+        return [], []
     lang = language.split("-")[0] or "en"
     digests = {r.url: _digest(r) for r in records}
     members = _members(previous / BUNDLE / MAIN) if previous is not None else None
