@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from retold.text.sentences import match_key, split_sentences
+from retold.text.words import words_and_figures
 
 # Only the opening is compared: wire copies keep the agency's lede even when a site trims
 # or extends the end, and this bounds the work per document.
@@ -80,7 +81,6 @@ def outlet_host(host: str) -> str:
 
 # -- who reports what ----------------------------------------------------------------------
 
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W\d_]+(?:['’][^\W\d_]+)?")
 # Short and common words say nothing about which outlet reported a fact.
 _MIN_WORD = 4
 _SUPPORT_SHARE = 0.7  # of a sentence's content words an outlet's text must hold
@@ -88,9 +88,7 @@ _SUPPORT_SHARE = 0.7  # of a sentence's content words an outlet's text must hold
 
 def words_of(text: str) -> frozenset[str]:
     """The words and numbers of a text, folded, that can tie a sentence to it."""
-    return frozenset(
-        t.lower() for t in _TOKEN.findall(text) if t[0].isdigit() or len(t) >= _MIN_WORD
-    )
+    return frozenset(t for t in words_and_figures(text) if t[0].isdigit() or len(t) >= _MIN_WORD)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.exc import OperationalError
 
 from retold.claims import Claims
+from retold.errors import RetoldError
 from retold.ingest.fetch import Fetcher
 from retold.logs import log_context
 from retold.newsroom import Newsroom
@@ -37,7 +38,7 @@ def _newsroom() -> Newsroom:
     global _room
     if _room is None:
         if _root is None:
-            raise RuntimeError("This process was not started by `retold worker`.")
+            raise RetoldError("Stage tasks run only in a process started by `retold worker`.")
         _room = Newsroom.open(_root, upgrade=False)  # an older schema is refused, not changed
     return _room
 
