@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pytest
@@ -10,15 +9,8 @@ import pytest
 from retold.newsroom import Newsroom
 from retold.stages import publish as publish_stage
 from retold.stages.report import RunReport
+from tests.sites import site_digest
 from tests.stages.conftest import Ran
-
-
-def tree(root: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
 
 
 def test_streamed_build_equals_the_in_memory_one(
@@ -41,4 +33,4 @@ def test_streamed_build_equals_the_in_memory_one(
     finally:
         room.close()
     assert report.counts["site_articles"] == len(in_memory)
-    assert tree(tmp_path / "streamed") == tree(tmp_path / "memory")
+    assert site_digest(tmp_path / "streamed") == site_digest(tmp_path / "memory")
