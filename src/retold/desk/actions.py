@@ -282,14 +282,21 @@ def edit(
         raise ActionError("Nothing was changed.")
     version = _new_version(session, article, old, headline, standfirst, paragraphs, teaser)
     version.note = f"Edited on the desk by {user}."
+    matched = _store_checks(session, version, checks, article)
+    detail = (
+        f"Edited the {', '.join(changed)} (version {old.version} to {version.version}); {matched}"
+    )
+    return _record(session, user, "edit", article, before, reason=reason, detail=detail)
+
+
+def _store_checks(
+    session: Session, version: ArticleVersion, checks: list[SentenceCheck], article: Article
+) -> str:
+    """Save a new version's checks and label; say how many sentences match, for the log."""
     articles_store.save_checks(session, version, checks)
     version.label = _fresh_label(session, version, checks, article.reviewed_at)
     failing = sum(c.verdict != "supported" for c in checks)
-    detail = (
-        f"Edited the {', '.join(changed)} (version {old.version} to {version.version}); "
-        f"{len(checks) - failing} of {len(checks)} sentences match the source."
-    )
-    return _record(session, user, "edit", article, before, reason=reason, detail=detail)
+    return f"{len(checks) - failing} of {len(checks)} sentences match the source."
 
 
 def _new_version(
@@ -350,12 +357,10 @@ def rewrite(
     version.prompt_version = draft.prompt_version
     version.tokens_in, version.tokens_out = draft.tokens_in, draft.tokens_out
     version.note = f"Rewritten by the writer on the desk for {user}."
-    articles_store.save_checks(session, version, checks)
-    version.label = _fresh_label(session, version, checks, article.reviewed_at)
-    failing = sum(c.verdict != "supported" for c in checks)
+    matched = _store_checks(session, version, checks, article)
     detail = (
         f"Rewritten by the {draft.backend} writer (version {old.version} to {version.version}); "
-        f"{len(checks) - failing} of {len(checks)} sentences match the source."
+        f"{matched}"
     )
     return _record(session, user, "rewrite", article, before, reason=brief, detail=detail)
 
