@@ -163,3 +163,16 @@ def serve_metrics(app: WSGIApp, host: str, port: int) -> WSGIServer:
     server = make_server(host, port, app, handler_class=_Quiet)
     threading.Thread(target=server.serve_forever, name="retold-metrics", daemon=True).start()
     return server
+
+
+def stop_serving(server: WSGIServer, grace: float = 5.0) -> None:
+    """Stop the metrics server, waiting at most ``grace`` seconds.
+
+    ``shutdown`` waits for the request in hand; a scrape stuck on a busy store must
+    not keep a stopped newsroom alive (the serving thread is a daemon, so it dies with us).
+    """
+    stopper = threading.Thread(target=server.shutdown, name="retold-metrics-stop", daemon=True)
+    stopper.start()
+    stopper.join(grace)
+    if not stopper.is_alive():
+        server.server_close()

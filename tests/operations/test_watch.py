@@ -5,6 +5,7 @@ interval with each source on its own schedule, JSON logs, Prometheus metrics and
 from __future__ import annotations
 
 import json
+import os
 import signal
 import socket
 import sqlite3
@@ -59,6 +60,7 @@ def test_watch_cycles_with_schedules_metrics_health_and_a_graceful_stop(room: Pa
         [sys.executable, "-m", "retold", "-d", str(room), "--log-format", "json", "watch",
          "--interval", "1s", "--jitter", "0", "--metrics-port", str(port)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONFAULTHANDLER": "1"},  # SIGABRT dumps every thread's stack
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
@@ -76,7 +78,12 @@ def test_watch_cycles_with_schedules_metrics_health_and_a_graceful_stop(room: Pa
         assert get(f"{base}/nothing")[0] == 404
     finally:
         proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=120)
+        try:
+            out, err = proc.communicate(timeout=120)
+        except subprocess.TimeoutExpired:  # show where it hangs, not only that it does
+            proc.send_signal(signal.SIGABRT)
+            out, err = proc.communicate(timeout=60)
+            raise AssertionError(f"watch did not stop on SIGTERM:\n{err[-6000:]}") from None
     assert proc.returncode == 130, err[-2000:]
     try:
         check_what_watch_left(room, err)

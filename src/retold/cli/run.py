@@ -14,7 +14,7 @@ import typer
 from retold.cli.output import OK, PARTIAL, WRITER_UNAVAILABLE, State, emit_json, progress_bar, state
 from retold.config import DATABASE_NAME
 from retold.errors import RetoldError
-from retold.metrics import registry_for, serve_metrics, wsgi_app
+from retold.metrics import registry_for, serve_metrics, stop_serving, wsgi_app
 from retold.newsroom import Newsroom
 from retold.pipeline import run as run_pipeline
 from retold.pipeline import stop_signals_interrupt
@@ -261,7 +261,7 @@ def watch(
             watch_loop(room, settings, watch_state, on_cycle=after, run_cycle=cycle)
         finally:
             if server is not None:
-                server.shutdown()
+                stop_serving(server)
     finally:
         room.close()
     raise typer.Exit(OK if watch_state.consecutive_failures == 0 else PARTIAL)
