@@ -340,6 +340,7 @@ class DigestConfig(Section):
 
     top: int = Field(default=5, ge=1, le=50)  # stories in a digest (from the ranking)
     hour: int = Field(default=7, ge=0, le=23)  # UTC hour `retold watch` sends it at
+    send_from_watch: bool = True  # false: `retold watch` leaves the digest to you (or cron)
     sender: str = ""  # the From address, e.g. "Valley News <digest@news.example.org>"
     smtp_host: str = ""  # "" = write the digest without sending it
     smtp_port: int = Field(default=25, ge=1, le=65535)
@@ -707,7 +708,8 @@ allow_hosts = [{allow}]  # private/loopback hosts the SSRF guard may let through
 
 [digest]  # `retold digest`: the day's top stories as a page, a feed and an email
 # top = 5              # stories in a digest, from the ranking
-# hour = 7             # UTC hour `retold watch` sends it at
+# hour = 7             # UTC hour `retold watch` makes (and mails) it at
+# send_from_watch = true  # false: `retold watch` leaves the digest to you or cron
 # sender = ""          # From: address, e.g. "Valley News <digest@news.example.org>"
 # smtp_host = ""       # "" = write the digest, send nothing
 # smtp_port = 25

@@ -10,6 +10,10 @@ What stops the loop: Ctrl-C or SIGTERM (the run in hand records itself interrupt
 everything finished is saved), or an error in the newsroom's own settings (exit 2).
 What doesn't: a failing source, a model server that is down (stories stay pending), a
 full disk or a locked database (the cycle is recorded failed and the next one retries).
+
+After a cycle, once ``[digest] hour`` (UTC) has come, the day's digest is made and mailed
+(``digest_if_due``) unless it went out already; a digest that fails is a warning, and the
+next cycle mails whoever it missed.
 """
 
 from __future__ import annotations
@@ -19,7 +23,10 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
+from retold.daily import store as daily_store
+from retold.daily.digest import DigestResult, make_digest
 from retold.errors import NewsroomLocked, RetoldError
 from retold.logs import log_context
 from retold.newsroom import Newsroom
@@ -91,8 +98,12 @@ def watch(
     *,
     on_cycle: Callable[[WatchState, RunReport | None], None] | None = None,
     run_cycle: Callable[[Newsroom], RunReport] | None = None,
+    after_cycle: Callable[[Newsroom], object] | None = None,
 ) -> WatchState:
-    """Run cycles until stopped (KeyboardInterrupt) or ``settings.cycles`` are done."""
+    """Run cycles until stopped (KeyboardInterrupt) or ``settings.cycles`` are done.
+
+    ``after_cycle`` (e.g. ``digest_if_due``) runs after each, with the newsroom lock free.
+    """
     state = state or WatchState()
     state.interval = settings.interval
     rng = random.Random(settings.seed)
@@ -104,6 +115,9 @@ def watch(
                 report = _one_cycle(room, cycle, state)
             if on_cycle is not None:
                 on_cycle(state, report)
+            if after_cycle is not None:
+                with log_context(cycle=state.cycles):
+                    after_cycle(room)
             if settings.cycles is not None and state.cycles >= settings.cycles:
                 break
             wait = next_wait(settings, started, time.time(), rng)
@@ -152,3 +166,47 @@ def _failed(state: WatchState, err: BaseException) -> None:
         state.last_error,
         extra={"event": "cycle", "status": "failed"},
     )
+
+
+def digest_due(now: datetime, hour: int, *, made: bool, sent: bool, mailing: bool) -> bool:
+    """Whether to make today's digest now: ``hour`` (UTC) has come today, and today's digest
+    has not gone out yet (with no mail server: has not been made yet)."""
+    if now.astimezone(UTC).hour < hour:
+        return False
+    return not (sent if mailing else made)
+
+
+def digest_if_due(room: Newsroom, now: datetime | None = None) -> DigestResult | None:
+    """Make (and mail) today's digest if it is due; a failure is a warning, never fatal.
+
+    Deliveries are recorded one by one, so the retry at the next cycle mails only the
+    readers this one missed.
+    """
+    cfg = room.settings.digest
+    if not cfg.send_from_watch:
+        return None
+    now = (now or datetime.now(UTC)).astimezone(UTC)
+    day = now.strftime("%Y-%m-%d")
+    with room.db.transaction() as session:
+        row = session.get(daily_store.Digest, day)
+        made, sent = row is not None, row is not None and row.sent_at is not None
+    if not digest_due(now, cfg.hour, made=made, sent=sent, mailing=bool(cfg.smtp_host)):
+        return None
+    try:
+        with room.writing("digest"):
+            result = make_digest(room, day=day)
+    except Exception as err:  # noqa: BLE001 - the digest must not stop the newsroom
+        log.warning(
+            "The digest for %s was not finished: %s The next cycle will try again.",
+            day,
+            str(err) or type(err).__name__,
+            extra={"event": "digest", "status": "failed"},
+        )
+        return None
+    log.info(
+        "Digest for %s made; mailed to %d subscribers.",
+        day,
+        result.sent,
+        extra={"event": "digest", "status": "ok", "sent": result.sent},
+    )
+    return result

@@ -30,7 +30,9 @@ def digest(
     day: str = typer.Option("", "--day", help="The day, yyyy-mm-dd (default: today, UTC)."),
     top: int = typer.Option(0, "--top", min=0, help="Stories in it (default: [digest] top)."),
     send: bool = typer.Option(True, "--send/--no-send", help="Mail it to the subscribers."),
-    resend: bool = typer.Option(False, "--resend", help="Mail it again if it was sent."),
+    resend: bool = typer.Option(
+        False, "--resend", help="Mail it to every subscriber again, even those who have it."
+    ),
     json_out: bool = typer.Option(False, "--json", help="Print the digest as JSON."),
 ) -> None:
     """Make today's digest: the top stories as a page, a feed entry and an email."""
@@ -54,16 +56,25 @@ def digest(
                 "day": result.day,
                 "page": result.page,
                 "sent": result.sent,
+                "recipients": result.recipients,
+                "refused": list(result.refused),
                 "items": [i.as_dict() for i in result.items],
             }
         )
         return
     st.console.print(
         f"Digest for {result.day}: {len(result.items)} stories, {result.page}; "
-        f"mailed to {result.sent} subscriber{'' if result.sent == 1 else 's'}.",
+        f"mailed to {result.sent} subscriber{'' if result.sent == 1 else 's'}"
+        + (f" ({result.recipients} have it in all)." if result.recipients > result.sent else "."),
         markup=False,
         soft_wrap=True,
     )
+    if result.refused:
+        st.console.print(
+            f"The mail server refused {', '.join(result.refused)}; they were skipped.",
+            markup=False,
+            soft_wrap=True,
+        )
 
 
 @subscribers_app.command("add")
@@ -100,17 +111,34 @@ def subscribers_list(
     ctx: typer.Context,
     json_out: bool = typer.Option(False, "--json", help="Print them as JSON."),
 ) -> None:
-    """The digest's subscribers."""
+    """The digest's subscribers; unconfirmed sign-ups (from the desk's form) are marked."""
     from retold.daily import store as daily_store
 
     st = state(ctx)
     with open_room(st) as room, room.db.transaction() as session:
-        rows = [(s.email, s.confirmed) for s in daily_store.confirmed(session)]
+        rows = [
+            (s.email, s.confirmed, s.added_at.isoformat()) for s in daily_store.everyone(session)
+        ]
     if json_out:
-        emit_json([{"email": e, "confirmed": c} for e, c in rows])
+        emit_json([{"email": e, "confirmed": c, "added_at": a} for e, c, a in rows])
         return
-    for email, _ in rows:
-        st.console.print(email, markup=False)
+    for email, confirmed, added in rows:
+        mark = "" if confirmed else f"  (unconfirmed, signed up {added[:10]})"
+        st.console.print(email + mark, markup=False)
+
+
+@subscribers_app.command("purge")
+def subscribers_purge(
+    ctx: typer.Context,
+    days: int = typer.Option(7, "--days", min=0, help="Forget sign-ups older than this."),
+) -> None:
+    """Forget sign-ups nobody confirmed (they are never mailed a digest)."""
+    from retold.daily import store as daily_store
+
+    st = state(ctx)
+    with open_room(st) as room, room.db.transaction() as session:
+        gone = daily_store.purge_unconfirmed(session, days)
+    st.console.print(f"Forgot {gone} unconfirmed sign-up{'' if gone == 1 else 's'}.")
 
 
 def _place(ctx: typer.Context, slug: str, placement: str | None, note: str) -> None:

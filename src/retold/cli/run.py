@@ -257,8 +257,17 @@ def watch(
             if report is not None and not st.quiet:
                 summarise(st, report)
 
+        from retold.watch import digest_if_due  # the daily digest at [digest] hour
+
         try:
-            watch_loop(room, settings, watch_state, on_cycle=after, run_cycle=cycle)
+            watch_loop(
+                room,
+                settings,
+                watch_state,
+                on_cycle=after,
+                run_cycle=cycle,
+                after_cycle=digest_if_due,
+            )
         finally:
             if server is not None:
                 stop_serving(server)

@@ -152,3 +152,24 @@ def email(
     )
     msg.add_alternative(html, subtype="html")
     return msg
+
+
+def confirmation_email(
+    site: SiteInfo, *, sender: str, to: str, confirm_url: str, days: int
+) -> EmailMessage:
+    """The double opt-in mail: the link opens a page whose button confirms (a GET doesn't)."""
+    msg = EmailMessage()
+    msg["Subject"] = f"Confirm your subscription to the {site.title} daily digest"
+    msg["From"] = sender
+    msg["To"] = to
+    msg["Date"] = format_datetime(datetime.now(UTC))
+    domain = sender.rsplit("@", 1)[-1].strip(">") or "retold.invalid"
+    msg["Message-ID"] = make_msgid("subscribe", domain=domain)
+    msg["Auto-Submitted"] = "auto-generated"
+    msg.set_content(
+        f"Someone, probably you, asked for the {site.title} daily digest at this address.\n\n"
+        f"To confirm, open this link and press the button on the page:\n{confirm_url}\n\n"
+        f"If you didn't ask, ignore this mail: nothing will be sent, and the address is "
+        f"forgotten after {days} days.\n"
+    )
+    return msg
