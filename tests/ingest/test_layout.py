@@ -217,6 +217,38 @@ def test_an_author_bio_at_the_end_is_cut_whole() -> None:
     assert bio_start([bio[0], *body]) is None
 
 
+def test_the_author_box_at_the_end_is_cut_by_the_author_s_name() -> None:
+    from retold.ingest.clean import author_box_start
+
+    body = [
+        f"Paragraph {i} on how the harbour ferry timetable changes in spring." for i in range(6)
+    ]
+    # Name on its own line, their title, then a long bio that names them again.
+    long_bio = "Tomas Reyes is an engineer turned writer. " + "He rides ferries. " * 50
+    assert author_box_start([*body, "Tomas Reyes", "Senior Editor", long_bio], "Tomas Reyes") == 6
+    # A bio that opens with the first name, at the end.
+    bio = "Tomas has covered coastal transport since 2019 and lives on the island."
+    assert author_box_start([*body, bio], "Tomas Reyes") == 6
+    # Two authors, two bios (a bio's verb need not be one of "reporter", "editor"…).
+    bios = ["Ana Li is a professor of economics at Leeds.", "Tomas Reyes has written two books."]
+    assert author_box_start([*body, *bios], "Tomas Reyes and Ana Li") == 6
+    # A company as author: a closing line about the company is the article's.
+    assert (
+        author_box_start([*body, "Harbourline is proud to serve the islands."], "Harbourline")
+        is None
+    )
+    # The name mid-article, or no author: nothing is cut.
+    assert author_box_start([bio, *body], "Tomas Reyes") is None
+    assert author_box_start([*body, bio], "") is None
+    # What follows the name is long and not about them: the article goes on.
+    assert (
+        author_box_start(
+            [*body, "Tomas Reyes", " ".join(["Ferries run late."] * 40)], "Tomas Reyes"
+        )
+        is None
+    )
+
+
 @pytest.mark.parametrize(
     "line",
     [

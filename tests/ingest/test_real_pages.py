@@ -225,6 +225,30 @@ def test_button_and_menu_lines_are_furniture(line: str) -> None:
 @pytest.mark.parametrize(
     "line",
     [
+        "Thanks! Your submission has been received.",
+        "Oops! Something went wrong while submitting the form.",
+        "Was this article helpful?",
+        "Thank you for your feedback!",
+        "Check your inbox to confirm your subscription.",
+        "Loved these ideas? Pin it for later!",
+    ],
+)
+def test_form_and_feedback_messages_are_furniture(line: str) -> None:
+    """What a form or a feedback widget shows once used: hidden until then by the page's
+    script, so no hidden-text pass sees it hidden."""
+    assert is_boilerplate_line(line)
+
+
+def test_reporting_about_feedback_stays() -> None:
+    assert not is_boilerplate_line(
+        "The council said the survey was helpful and that every submission had been read by "
+        "officers before the vote."
+    )
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
         "Learn more about how the council spends its budget in our explainer below.",
         "Sign up rates for the scheme doubled in the first week, officials said.",
         "Get started early: the first ferry leaves at six.",

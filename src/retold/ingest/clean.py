@@ -138,7 +138,13 @@ _SHORT_CTA = re.compile(
     r"use (?:the )?(?:promo |discount )?code [A-Z]*\d[A-Z0-9]*\b|"
     r"(?:gifting|giving) you \$?\d|"
     # feed links
-    r"(?:grab|get|subscribe (?:to|via)|follow (?:along )?(?:via|with)) (?:the |our |my )?rss\b)",
+    r"(?:grab|get|subscribe (?:to|via)|follow (?:along )?(?:via|with)) (?:the |our |my )?rss\b|"
+    # what a form or a feedback widget says once used (hidden until then)
+    r"something went wrong while submitting|your (?:submission|message|email) has been "
+    r"(?:received|sent)|thank you for your (?:feedback|submission)|thanks for (?:your feedback|"
+    r"subscribing|signing up)|(?:did you find|was) this (?:article|page|post|content|"
+    r"information) (?:helpful|useful)|check your (?:email|inbox) to (?:complete|confirm)|"
+    r"rate this (?:article|page|post)|pin it for later)",
     re.IGNORECASE,
 )
 # Whole short lines that are page furniture wherever they stand: buttons, menu items,
@@ -420,6 +426,50 @@ def bio_start(paras: list[str]) -> int | None:
             word_count(p) <= 80
             and (name in (words := set(re.findall(r"\w+", p.casefold()))) or _PRONOUNS & words)
             for p in rest
+        ):
+            return i
+    return None
+
+
+# The author box under an article: their name on a line of its own, or a paragraph that
+# opens with their name and says who they are ("Jo Bloggs is…", "Jo has covered…"), among
+# the last few paragraphs, with only short lines after it (their title, links, a sign-off).
+AUTHOR_BOX_PARAGRAPHS = 4
+_AUTHOR_BOX_AFTER_WORDS = 80
+_ABOUT_VERB = r"(?:is|was|has|have|writes|covers|joined|leads|works|specializes|specialises)"
+_PERSON_NAME = re.compile(r"^[A-Z][a-z'’.-]+(?: [A-Z][\w'’.-]*){1,3}$")
+
+
+def author_names(author: str) -> list[str]:
+    """The people in an author field ("A, B and C")."""
+    parts = re.split(r"\s*(?:,|&|\band\b|\|)\s*", normalise_space(author))
+    return [p for p in parts if p]
+
+
+def author_box_start(paras: list[str], author: str) -> int | None:
+    """Where the author box at the end of the text begins (see AUTHOR_BOX_PARAGRAPHS);
+    None if the text has none or the page names no author."""
+    names = author_names(author)
+    if not names or not paras:
+        return None
+    patterns = []
+    for name in names:
+        exact = re.escape(fold(name))
+        patterns.append(re.compile(rf"^{exact}[\s.,:;|–—-]*$"))
+        if _PERSON_NAME.match(name):
+            # A person: their full name, or their first name, saying who they are.
+            first = re.escape(fold(name.split()[0]))
+            patterns.append(
+                re.compile(rf"^\(?(?:{exact}|{first})(?:,[^.]{{0,80}},)? {_ABOUT_VERB}\b")
+            )
+    # What follows the name is short, or about them (a long bio names them again).
+    tokens = {t for name in names for t in re.findall(r"\w{3,}", fold(name))}
+    first_box = max(0, len(paras) - AUTHOR_BOX_PARAGRAPHS)
+    for i in range(first_box, len(paras)):
+        key = fold(paras[i])
+        if any(p.match(key) for p in patterns) and all(
+            word_count(p) <= _AUTHOR_BOX_AFTER_WORDS or tokens & set(re.findall(r"\w+", fold(p)))
+            for p in paras[i + 1 :]
         ):
             return i
     return None

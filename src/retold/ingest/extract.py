@@ -35,6 +35,7 @@ from lxml import etree
 from trafilatura.utils import load_html
 
 from retold.ingest.clean import (
+    author_box_start,
     bio_start,
     dated_list_runs,
     fold,
@@ -158,13 +159,14 @@ def extract(html: str, url: str) -> Extracted:
             len(recovered) > len(body) and _holds_most(recovered, body)
         ):
             body = recovered
-    text = join_paragraphs(_clean(body.split("\n"), title, signals))
+    author = str(meta.get("author") or "")
+    text = join_paragraphs(_clean(body.split("\n"), title, signals, author))
     reason = excerpt_reason(html, tree, text, signals.paywall_element, wall)
     date = meta.get("date")
     return Extracted(
         title=title,
         text=text,
-        author=str(meta.get("author") or ""),
+        author=author,
         date=date if isinstance(date, datetime) else None,
         language=str(meta.get("language") or ""),
         site_name=str(meta.get("site_name") or ""),
@@ -183,7 +185,9 @@ def extract_feed_content(item: FeedItem) -> Extracted | None:
     """
     if not item.content_html:
         return None
-    paras = _clean(html_to_text(item.content_html).split("\n\n"), item.title, _PageSignals())
+    paras = _clean(
+        html_to_text(item.content_html).split("\n\n"), item.title, _PageSignals(), item.author
+    )
     text = join_paragraphs(paras)
     if word_count(text) < MIN_WORDS:
         return None
@@ -460,7 +464,7 @@ def _wall_line(low: str, after_text: bool) -> bool:
     return after_text and any(h in low for h in _TEASER_HINTS) and bool(TEASER_TEXT.search(low))
 
 
-def _clean(lines: list[str], title: str, signals: _PageSignals) -> list[str]:
+def _clean(lines: list[str], title: str, signals: _PageSignals, author: str = "") -> list[str]:
     furniture = "\n".join(signals.furniture)
     title_key = fold(title)
     kept: list[str] = []
@@ -507,7 +511,12 @@ def _clean(lines: list[str], title: str, signals: _PageSignals) -> list[str]:
             or counts[p] > 40
             or joined.count(needle) <= same[key]
         ]
-    for footer in (release_footer_start(kept), related_section_start(kept), bio_start(kept)):
+    for footer in (
+        release_footer_start(kept),
+        related_section_start(kept),
+        bio_start(kept),
+        author_box_start(kept, author),
+    ):
         if footer is not None:
             del kept[footer:]
     # Author bios, sign-offs and calls to action sit at the end; trim them there only.
