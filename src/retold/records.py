@@ -115,6 +115,37 @@ class CorrectionNote:
 
 
 @dataclass(frozen=True)
+class VersionRecord:
+    """What the change log needs of one stored version of an article (no checks, no label).
+
+    ``desk`` says which desk action made it ("edit" or "rewrite"; "" for the pipeline and
+    for an undo, which the change log recognises by its text) and ``reason`` what the desk
+    recorded with it: an edit's stated reason (public) or a rewrite's brief (never shown).
+    """
+
+    version: int
+    when: datetime
+    headline: str
+    standfirst: str
+    paragraphs: tuple[str, ...]
+    sources: tuple[SourceLink, ...] = ()
+    # (source URL, the document version it was written from), in ``sources`` order
+    source_versions: tuple[tuple[str, int], ...] = ()
+    topics: tuple[str, ...] = ()
+    desk: str = ""
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class ArticleUpdate:
+    """One entry of an article's public change log after its first publication."""
+
+    when: datetime
+    version: int
+    text: str  # one plain line, e.g. "Updated with reporting from Northfield Courier."
+
+
+@dataclass(frozen=True)
 class ArticlePage:
     """Everything the site builder needs for one article page; no logic left to do."""
 
@@ -139,6 +170,8 @@ class ArticlePage:
     # pages say "First seen", JSON-LD and feeds claim no publication date, listings put it last.
     first_seen: bool = False
     corrections: list[CorrectionNote] = field(default_factory=list)  # oldest first
+    # The versions after the first publication, oldest first (see publish.timeline)
+    updates: list[ArticleUpdate] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

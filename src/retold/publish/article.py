@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from retold.publish import corrections, dates, metadata, urls
+from retold.publish import corrections, dates, metadata, timeline, urls
 from retold.publish.markup import esc, safe
 from retold.publish.share import share_links
 from retold.records import ArticlePage, SentenceCheck, SiteInfo, SourceLink
@@ -57,6 +57,7 @@ class ArticleView:
     date_phrase: str  # "Published", or "First seen" when the sources gave no date
     updated_iso: str
     updated_human: str  # empty when the article was never updated on a later day
+    timeline: Markup = Markup("")  # the public change log ("" for a page never updated)
     corrections: Markup = Markup("")  # the editors' correction notes under the article
     report: Markup = Markup("")  # readers' "Report an error"
     form_action: str = ""  # the CSP form-action source the report form needs
@@ -285,6 +286,7 @@ def article_view(
         date_phrase=dates.date_phrase(page.first_seen),
         updated_iso=dates.iso(page.updated),
         updated_human=updated if updated != published else "",
+        timeline=safe(timeline.timeline_html(page)),
         corrections=safe(corrections.notes_html(site, page.corrections)),
         report=safe(corrections.report_html(site, page, url)),
         form_action=corrections.form_action(site),
@@ -309,6 +311,7 @@ def feed_content(page: ArticlePage) -> str:
         lead = "Original sources:" if len(page.sources) > 1 else "Original source:"
         links = ";".join(_feed_source(s) for s in page.sources)
         parts.append(f"<p>{lead}{links}</p>\n")
+    parts.append(timeline.feed_html(page))  # a reader of the feed learns what changed too
     parts.append(corrections.feed_notes(page.corrections))
     return "".join(parts)
 

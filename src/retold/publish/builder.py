@@ -137,8 +137,8 @@ class _Build:
         self.ranked = ranking.rank(self.signals, self.front.weights)
         self.entries = entries
         self.slugs = frozenset(seen)
-        self.topic_ls = listings.topic_listings(entries)
-        self.source_ls = listings.source_listings(entries)
+        self.topic_ls = listings.topic_listings(entries, self.ranked)
+        self.source_ls = listings.source_listings(entries, self.ranked)
         self.archive_ls = listings.archive_listings(entries)
         site = self.site
         specs = [feeds.FeedSpec(site.title, site.description, "", "", entries)]
@@ -238,6 +238,7 @@ class _Build:
 
     def listing_html(self, lp: ListingPage, intro: str, feed_links: Markup) -> bytes:
         listing = lp.listing
+        top, items = listings.page_html(self.site, lp)
         title = listing.heading if lp.number == 1 else f"{listing.heading}, page {lp.number}"
         heading = (
             title
@@ -253,11 +254,8 @@ class _Build:
             heading=heading,
             intro=intro,
             p=lp,
-            entries=Markup(
-                listings.entries_html(
-                    self.site, lp.items, listing.key if listing.kind == "source" else ""
-                )
-            ),
+            top=Markup(top),  # the listing's ranked head (page 1 of a long listing)
+            entries=Markup(items),
         )
         ctx["feed_links"] = feed_links
         return render.template("listing.html").render(ctx).encode()
@@ -436,9 +434,10 @@ class _Build:
                 e.first_seen,
                 e.taken,
             )
-            for e in lp.items
+            for e in (*lp.top, *lp.items)
         )
         return of_values(
+            len(lp.top),
             self.base, listing.kind, listing.title, listing.heading, listing.base_rel,
             intro, lp.number, lp.total, items,
         ).hex()  # fmt: skip

@@ -57,6 +57,7 @@ def _plain(page: ArticlePage) -> tuple[Any, ...]:
         _when(page.reviewed_on),
         page.first_seen,  # the date reads differently
         tuple(repr(c) for c in page.corrections),  # few and rare: repr is exact enough
+        tuple(repr(u) for u in page.updates),  # likewise
     )
 
 

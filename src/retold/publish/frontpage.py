@@ -44,6 +44,10 @@ class FrontView:
     latest: Markup  # the first page of the latest list, as every listing prints it
     weights: ranking.Weights
     ranking_href: str
+    # Topic and outlet pages of at least head_from articles open with their head_size
+    # most significant (see listings.ranked_head); the About note says so.
+    head_size: int = listings.HEAD_SIZE
+    head_from: int = listings.HEAD_FROM
 
 
 def _story(site: SiteInfo, e: Entry, r: ranking.Ranked) -> Story:

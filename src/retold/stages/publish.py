@@ -12,7 +12,15 @@ from retold.desk.public import corrections_by_article
 from retold.newsroom import Newsroom
 from retold.publish import BuildReport, build_site, build_site_from
 from retold.publish.ranking import FrontOptions, Weights
-from retold.records import ArticlePage, CorrectionNote, RelatedLink, SentenceCheck, SourceLink
+from retold.publish.timeline import updates as timeline_updates
+from retold.records import (
+    ArticlePage,
+    CorrectionNote,
+    RelatedLink,
+    SentenceCheck,
+    SourceLink,
+    VersionRecord,
+)
 from retold.stages.report import RunReport
 from retold.store import articles as articles_store
 from retold.store import frontpage as frontpage_store
@@ -50,6 +58,7 @@ def article_page(
     version: ArticleVersion,
     related: list[RelatedLink],
     corrections: list[CorrectionNote] | None = None,
+    history: list[VersionRecord] | None = None,
 ) -> ArticlePage:
     published = aware(article.published_at or version.created_at)
     updated = (
@@ -76,6 +85,7 @@ def article_page(
         reviewed_on=aware(article.reviewed_at) if article.reviewed_at else None,
         first_seen=article.date_kind == "first_seen",
         corrections=corrections or [],
+        updates=timeline_updates(history or [], article.published_at),
     )
 
 
@@ -83,12 +93,14 @@ def article_pages(session: Session, ids: Sequence[int] | None = None) -> list[Ar
     """Pages of the published articles (only `ids` if given), newest first."""
     links = related_links(session)
     notes = corrections_by_article(session, ids)
+    history = articles_store.version_history(session, ids)
     return [
         article_page(
             article,
             version,
             [links[r] for r in article.related or [] if r in links],
             notes.get(article.id),
+            history.get(article.id),
         )
         for article, version in articles_store.published_articles(session, ids, with_checks=True)
     ]
@@ -111,9 +123,12 @@ def stream_pages(room: Newsroom, batch: int = STREAM_BATCH) -> Iterator[ArticleP
             batch_ids = ids[start : start + batch]
             rows = articles_store.published_articles(session, batch_ids, with_checks=True)
             notes = corrections_by_article(session, batch_ids)
+            history = articles_store.version_history(session, batch_ids)
             for article, version in rows:
                 related = [links[r] for r in article.related or [] if r in links]
-                yield article_page(article, version, related, notes.get(article.id))
+                yield article_page(
+                    article, version, related, notes.get(article.id), history.get(article.id)
+                )
 
 
 def front_options(room: Newsroom, session: Session) -> FrontOptions:

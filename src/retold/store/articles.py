@@ -12,7 +12,8 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from retold.records import Draft, SentenceCheck
+from retold.desk.models import DeskAction
+from retold.records import Draft, SentenceCheck, SourceLink, VersionRecord
 from retold.store.documents import plausible_date
 from retold.store.schema import (
     Article,
@@ -360,6 +361,77 @@ def published_articles(
     if with_checks:
         query = query.options(selectinload(ArticleVersion.checks))
     return [(row[0], row[1]) for row in session.execute(query)]
+
+
+# Desk actions that make a new version of an article (an undo's is found by its text).
+VERSION_ACTIONS = ("edit", "rewrite")
+
+
+def version_history(
+    session: Session, ids: Sequence[int] | None = None
+) -> dict[int, list[VersionRecord]]:
+    """Each updated published article's versions (only ``ids`` if given), oldest first.
+
+    Only what the public change log needs: no checks, cites or labels, and nothing for an
+    article with a single version (most of them). Two queries per call, however many
+    articles: the versions, then the desk's record of which action made which version.
+    """
+    query = (
+        select(
+            ArticleVersion.article_id, ArticleVersion.version, ArticleVersion.created_at,
+            ArticleVersion.headline, ArticleVersion.standfirst, ArticleVersion.paragraphs,
+            ArticleVersion.sources, ArticleVersion.topics,
+        )
+        .join(Article, Article.id == ArticleVersion.article_id)
+        .where(
+            Article.status == "published",
+            Article.current_version > 1,
+            ArticleVersion.version <= Article.current_version,
+        )
+        .order_by(ArticleVersion.article_id, ArticleVersion.version)
+    )  # fmt: skip
+    if ids is not None:
+        query = query.where(Article.id.in_(list(ids)))
+    rows = list(session.execute(query))
+    if not rows:
+        return {}
+    made_by = _desk_versions(session, sorted({row[0] for row in rows}))
+    out: dict[int, list[VersionRecord]] = {}
+    for article_id, number, created, headline, standfirst, paragraphs, stored, topics in rows:
+        sources: list[dict[str, Any]] = list(stored or [])
+        desk, reason = made_by.get((article_id, number), ("", ""))
+        out.setdefault(article_id, []).append(
+            VersionRecord(
+                version=number,
+                when=aware(created),
+                headline=headline,
+                standfirst=standfirst,
+                paragraphs=tuple(paragraphs or ()),
+                sources=tuple(
+                    SourceLink(s.get("url", ""), s.get("title", ""), s.get("site_name", ""))
+                    for s in sources
+                ),
+                source_versions=tuple(
+                    (s.get("url", ""), int(s.get("version") or 0)) for s in sources
+                ),
+                topics=tuple(topics or ()),
+                desk=desk,
+                reason=reason,
+            )
+        )
+    return out
+
+
+def _desk_versions(session: Session, ids: list[int]) -> dict[tuple[int, int], tuple[str, str]]:
+    """(article id, version) -> (desk action, editor's reason) for versions the desk made."""
+    query = select(DeskAction.article_id, DeskAction.action, DeskAction.reason, DeskAction.after)
+    query = query.where(DeskAction.article_id.in_(ids), DeskAction.action.in_(VERSION_ACTIONS))
+    out: dict[tuple[int, int], tuple[str, str]] = {}
+    for article_id, action, reason, after in session.execute(query.order_by(DeskAction.id)):
+        version = (after or {}).get("version")
+        if article_id is not None and isinstance(version, int):
+            out[(article_id, version)] = (action, reason)
+    return out
 
 
 class Relatable(NamedTuple):
