@@ -9,6 +9,7 @@ published.
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -47,28 +48,44 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+@functools.lru_cache(maxsize=4096)
+def _split(paragraph: str) -> tuple[str, ...]:
+    # A version's changed paragraph is compared twice (with the one before, then the one
+    # after): split it once.
+    return tuple(split_sentences(paragraph))
+
+
 def _sentences(paragraphs: Sequence[str]) -> list[str]:
-    return [s for p in paragraphs for s in split_sentences(p)]
+    return [s for p in paragraphs for s in _split(p)]
+
+
+def _opcodes(a: Sequence[str], b: Sequence[str]) -> list[tuple[str, int, int, int, int]]:
+    return difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()
 
 
 def body_change(old: Sequence[str], new: Sequence[str]) -> str:
     """ "2 sentences added, 1 changed, 1 removed" ("" when the body is the same).
 
     Sentences are aligned in order, so a sentence replaced in place counts as changed
-    rather than as one removed and one added.
+    rather than as one removed and one added. Paragraphs are compared first and only the
+    ones that differ are split into sentences (splitting is the costly part of a build's
+    change logs, and most paragraphs survive an update).
     """
     added = changed = removed = 0
-    matcher = difflib.SequenceMatcher(a=_sentences(old), b=_sentences(new), autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "replace":
-            both = min(i2 - i1, j2 - j1)
-            changed += both
-            removed += (i2 - i1) - both
-            added += (j2 - j1) - both
-        elif tag == "delete":
-            removed += i2 - i1
-        elif tag == "insert":
-            added += j2 - j1
+    for tag, i1, i2, j1, j2 in _opcodes(list(old), list(new)):
+        if tag == "equal":
+            continue
+        a, b = _sentences(old[i1:i2]), _sentences(new[j1:j2])
+        for kind, x1, x2, y1, y2 in _opcodes(a, b):
+            if kind == "replace":
+                both = min(x2 - x1, y2 - y1)
+                changed += both
+                removed += (x2 - x1) - both
+                added += (y2 - y1) - both
+            elif kind == "delete":
+                removed += x2 - x1
+            elif kind == "insert":
+                added += y2 - y1
     counts = [
         (n, verb) for n, verb in ((added, "added"), (changed, "changed"), (removed, "removed")) if n
     ]
