@@ -59,7 +59,7 @@ def _sentences(paragraphs: Sequence[str]) -> list[str]:
     return [s for p in paragraphs for s in _split(p)]
 
 
-def _opcodes(a: Sequence[str], b: Sequence[str]) -> list[tuple[str, int, int, int, int]]:
+def _opcodes(a: Sequence[str], b: Sequence[str]) -> Sequence[tuple[str, int, int, int, int]]:
     return difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()
 
 
