@@ -22,7 +22,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from retold.desk import actions, auth, queue, views
+from retold.desk import actions, auth, public, queue, views
 from retold.desk.models import DeskAction, ReaderReport
 from retold.desk.rewrite import Rewriter
 from retold.desk.security import MAX_BODY, SecurityHeaders
@@ -492,6 +492,7 @@ def make_app(room: Newsroom, site_dir: Path | None = None) -> Starlette:
         Route(f"{PREFIX}/report/{{id:int}}/resolve", post_for(resolve), methods=["POST"]),
         Route(f"{PREFIX}/audit", page_for(audit_page), methods=["GET"]),
         Route(f"{PREFIX}/report", report, methods=["POST"]),
+        *public.subscription_routes(desk, PREFIX, read_form, _client, _same_origin),
         Route(PREFIX, lambda r: RedirectResponse(f"{PREFIX}/", status_code=308)),
         Mount(
             f"{PREFIX}/static",
