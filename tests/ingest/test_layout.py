@@ -372,3 +372,21 @@ def test_a_long_list_of_other_posts_stays_out() -> None:
     text = extract(html, "https://example.org/2025/timetable.html").text
     assert "Paragraph 7 of the article" in text, text
     assert "night ferries" not in text, text
+
+
+def test_a_pull_quote_goes_but_a_heading_named_in_a_summary_stays() -> None:
+    from retold.ingest.extract import _clean, _PageSignals
+
+    quote = "We will not close a single branch library while I am in office."
+    lines = [
+        "In this guide: Opening hours by branch, Fines and renewals, and what comes next.",
+        f"The mayor spoke at the reopening of the Eastgate branch. {quote} She took questions.",
+        quote,  # the pull quote: a sentence of the article set apart
+        "Opening hours by branch",
+        "Most branches open at nine on weekdays and at ten on Saturdays.",
+        "Fines and renewals",
+        "Overdue fines were abolished in April; renewals can be made online.",
+    ]
+    kept = _clean(lines, "Library hours", _PageSignals())
+    assert kept.count(quote) == 0
+    assert "Opening hours by branch" in kept and "Fines and renewals" in kept

@@ -464,6 +464,11 @@ def _wall_line(low: str, after_text: bool) -> bool:
     return after_text and any(h in low for h in _TEASER_HINTS) and bool(TEASER_TEXT.search(low))
 
 
+# A pull quote is a sentence, or a quotation: a heading or a name that also stands in a
+# longer paragraph (a table of contents, a summary, a list of picks) is not one.
+_SENTENCE_LIKE = re.compile(r"^[\"“'‘]|[.!?…][\"”'’)]?$")
+
+
 def _clean(lines: list[str], title: str, signals: _PageSignals, author: str = "") -> list[str]:
     furniture = "\n".join(signals.furniture)
     title_key = fold(title)
@@ -509,6 +514,7 @@ def _clean(lines: list[str], title: str, signals: _PageSignals, author: str = ""
             for p, key in zip(kept, keys, strict=True)
             if len(needle := key.strip('"“”')) < 20
             or counts[p] > 40
+            or not _SENTENCE_LIKE.search(key)
             or joined.count(needle) <= same[key]
         ]
     for footer in (
