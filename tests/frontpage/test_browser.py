@@ -105,6 +105,12 @@ def test_pages_pass_axe_and_are_screenshotted(
     shot(page, name)
     page.set_viewport_size(PHONE)
     shot(page, f"{name}-phone")
+    assert axe_blocking(page) == []
+    assert [p for p in problems.found if "external request" in p] == []
+
+
+def axe_blocking(page: Any) -> list[str]:
+    """axe-core's serious and critical violations, in the light and the dark scheme."""
     page.add_script_tag(path=str(AXE))
     blocking = []
     for scheme in ("light", "dark"):
@@ -119,7 +125,43 @@ def test_pages_pass_axe_and_are_screenshotted(
             for v in result["violations"]
             if v["impact"] in ("serious", "critical")
         ]
-    assert blocking == []
+    return blocking
+
+
+@pytest.fixture(scope="module")
+def seeded_sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """An updated, edited and corrected article, and a topic page with a ranked head:
+    the newsrooms of the tests that check their content, published."""
+    from retold.newsroom import Newsroom
+    from retold.stages.publish import publish
+    from retold.stages.report import RunReport
+    from tests.frontpage import test_listing_ranking, test_timeline
+
+    base = tmp_path_factory.mktemp("seeded-axe")
+    sites = {}
+    for name, seed in (("timeline", test_timeline._seed), ("ranked", test_listing_ranking._seed)):
+        seed(base / name)
+        with Newsroom.open(base / name) as room:
+            publish(room, RunReport())
+        sites[name] = base / name / "site"
+    return sites
+
+
+@pytest.mark.parametrize(
+    ("site", "path", "heading"),
+    [
+        ("timeline", "/2026/11/bridge-closes/", "Timeline"),
+        ("ranked", "/topics/transport/", "Top stories in"),
+    ],
+)
+def test_timeline_and_ranked_listing_pass_axe(
+    browser: Any, seeded_sites: dict[str, Path], site: str, path: str, heading: str
+) -> None:
+    with serve_directory(seeded_sites[site]) as address:
+        page, problems = open_page(browser, address, path, bypass_csp=True)
+        expect(page.locator("h2", has_text=heading)).to_have_count(1)
+        shot(page, f"{site}-page")
+        assert axe_blocking(page) == []
     assert [p for p in problems.found if "external request" in p] == []
 
 
