@@ -113,11 +113,13 @@ def subscribers_list(
 ) -> None:
     """The digest's subscribers; unconfirmed sign-ups (from the desk's form) are marked."""
     from retold.daily import store as daily_store
+    from retold.store.schema import aware
 
     st = state(ctx)
     with open_room(st) as room, room.db.transaction() as session:
         rows = [
-            (s.email, s.confirmed, s.added_at.isoformat()) for s in daily_store.everyone(session)
+            (s.email, s.confirmed, aware(s.added_at).isoformat())
+            for s in daily_store.everyone(session)
         ]
     if json_out:
         emit_json([{"email": e, "confirmed": c, "added_at": a} for e, c, a in rows])
