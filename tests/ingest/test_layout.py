@@ -191,6 +191,13 @@ def test_titles_lose_double_escapes_and_template_capitals() -> None:
         ("Written By", ""),  # placeholders
         ("undefined", ""),
         ("The Author", ""),
+        ("Rosa Quint December", "Rosa Quint"),  # a byline run on into its date
+        ("Theresa May", "Theresa May"),  # a surname that is a month stays
+        ("Dec", ""),
+        ("Name", ""),  # a form label, an account number, an address
+        ("104857600213", ""),
+        ("desk@harbour.example", ""),
+        ("Ivo Brandt; Coast Weekly", "Ivo Brandt, Coast Weekly"),  # listed with commas
     ],
 )
 def test_author_names_lose_dates_handles_and_placeholders(raw: str, clean: str) -> None:
@@ -390,3 +397,23 @@ def test_a_pull_quote_goes_but_a_heading_named_in_a_summary_stays() -> None:
     kept = _clean(lines, "Library hours", _PageSignals())
     assert kept.count(quote) == 0
     assert "Opening hours by branch" in kept and "Fines and renewals" in kept
+
+
+def test_a_json_ld_author_given_by_reference_is_resolved() -> None:
+    """Yoast and Rank Math give the article's author as {"@id": …}, the Person elsewhere
+    in the graph."""
+    from trafilatura.utils import load_html
+
+    from retold.ingest.metadata import page_metadata
+
+    graph = (
+        '{"@context": "https://schema.org", "@graph": ['
+        '{"@type": "BlogPosting", "headline": "Ferry fares rise", "author": {"@id": "#p1"}},'
+        '{"@type": "Person", "@id": "#p1", "name": "Nell Arden"}]}'
+    )
+    html = (
+        f"<html><head><script type='application/ld+json'>{graph}</script></head>"
+        "<body><h1>Ferry fares rise</h1><p>Text.</p></body></html>"
+    )
+    meta = page_metadata(load_html(html), "https://example.org/a")
+    assert meta["author"] == "Nell Arden"

@@ -107,6 +107,23 @@ def test_title_prefers_the_visible_headline_over_the_site_name() -> None:
     )
 
 
+def test_an_h1_that_disagrees_with_the_declared_title_is_not_the_headline() -> None:
+    url = "https://ferrynotes.example/2025/timetable"
+    declared = "Winter ferry timetable cuts two sailings | Ferry Notes"
+    # The blog's name, a section or a menu set as <h1>: the declared title wins.
+    for h1 in ("Our Blog", "Open Menu Close Menu", "Day 7", "Island Transport Updates"):
+        assert choose_title([h1], declared, "", "Ferry Notes", url) == (
+            "Winter ferry timetable cuts two sailings"
+        )
+    # Of several <h1>s, the one that agrees with the declared title.
+    assert choose_title(
+        ["Latest posts", "Winter ferry timetable cuts two sailings"], declared, "", "", url
+    ) == ("Winter ferry timetable cuts two sailings")
+    # A long <h1> reworded from the declared (search-engine) title is still the headline.
+    h1 = "Islanders lose the early boat as the operator trims its winter service"
+    assert choose_title([h1], declared, "", "Ferry Notes", url) == h1
+
+
 def test_title_keeps_the_source_casing_and_whole_words() -> None:
     title = "9to5Mac: iPhone sales rise in Korea"
     assert choose_title([], title, "", "", "https://example.org/a") == title

@@ -145,18 +145,46 @@ def choose_title(h1s: list[str], declared: str, page_title: str, site: str, url:
         _unescaped(page_title),
     )
     fallbacks = [strip_site_name(t, site, url) for t in (declared, page_title)]
-    for h1 in h1s:
-        if len(h1.split()) >= 2 and len(h1) <= 300 and not _is_site_name(h1, site, url):
-            if h1.isupper():
-                # Capitals set by the template (or by CSS in another page's copy): a
-                # declared title with the same words keeps the source's own casing.
-                same = [t for t in fallbacks if t.casefold() == h1.casefold()]
-                return same[0] if same else h1
-            return h1
+    # (A declared title of one word, "Home" or "T", is no headline to check against.)
+    named = [t for t in fallbacks if len(t.split()) >= 2 and not _is_site_name(t, site, url)]
+    candidates = [
+        h1
+        for h1 in h1s
+        if len(h1.split()) >= 2 and len(h1) <= 300 and not _is_site_name(h1, site, url)
+    ]
+    if named:
+        # Where the page declares its title, the headline is the <h1> that agrees with it;
+        # short ones that don't are the blog's name, a section or a menu set as <h1>. A
+        # longer one that doesn't is the headline all the same (the declared title is
+        # reworded for search engines).
+        agreeing = [h1 for h1 in candidates if any(_agrees(h1, t) for t in named)]
+        candidates = agreeing or [h1 for h1 in candidates[:1] if len(h1.split()) >= HEADLINE_WORDS]
+    for h1 in candidates:
+        if h1.isupper():
+            # Capitals set by the template (or by CSS in another page's copy): a
+            # declared title with the same words keeps the source's own casing.
+            same = [t for t in fallbacks if t.casefold() == h1.casefold()]
+            return same[0] if same else h1
+        return h1
     for stripped in fallbacks:
         if stripped and not _is_site_name(stripped, site, url):
             return stripped
     return declared or page_title
+
+
+# A headline this long that disagrees with the declared title is still the headline.
+HEADLINE_WORDS = 6
+# An <h1> agrees with a declared title when half the words of the shorter are in the other.
+TITLE_AGREEMENT = 0.5
+_TITLE_WORD = re.compile(r"\w+")
+
+
+def _agrees(h1: str, declared: str) -> bool:
+    a = set(_TITLE_WORD.findall(h1.casefold()))
+    b = set(_TITLE_WORD.findall(declared.casefold()))
+    if not a or not b:
+        return False
+    return len(a & b) >= TITLE_AGREEMENT * min(len(a), len(b))
 
 
 # A character reference left in the text after parsing: the page escaped it twice.
@@ -227,11 +255,31 @@ _AFTER_NAME = re.compile(
 _HANDLE = re.compile(r"^[a-z][a-z0-9]*(?:[._-][a-z0-9]+)+$|^[a-z]+\d[a-z0-9]*$|^[a-z]{6,}$")
 
 
+# A month glued after the name by a byline that runs on into its date ("Ann Lee December").
+# Only after two words of name, and not months that are surnames too (May, March, June,
+# August): "Theresa May" keeps hers. A month alone is no author.
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar|apr(?:il)?|jul|aug|sep(?:t(?:ember)?)?|oct(?:ober)?|"
+    r"nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_A_MONTH = re.compile(_MONTH, re.IGNORECASE)
+# Not a name at all: an e-mail address, a number (an account id), a form label.
+_NOT_A_NAME = re.compile(r"^\S+@\S+$|^[\d\W]+$|^(?:name|your name|webmaster)$", re.IGNORECASE)
+
+
 def clean_author(author: str) -> str:
     author = normalise_space(author)
     author = re.sub(r"^(?:by|written by|author)\s*:?\s+", "", author, flags=re.IGNORECASE)
     author = _AFTER_NAME.sub("", author).strip(" ,;|")
-    if _NO_AUTHOR.match(author) or _HANDLE.match(author):
+    words = author.split()
+    if words and _A_MONTH.fullmatch(words[-1]) and len(words) != 2:
+        author = " ".join(words[:-1])
+    # Several people (or a person and their outlet) are listed with commas; placeholders
+    # among them go.
+    parts = [p for p in re.split(r"\s*;\s*", author) if p]
+    parts = [p for p in parts if not (_NO_AUTHOR.match(p) or _NOT_A_NAME.match(p))]
+    author = ", ".join(parts)
+    if _HANDLE.match(author):
         return ""
     return author
 
@@ -262,7 +310,11 @@ def _time_element(tree: etree._Element) -> str:
 
 
 def _jsonld_article(tree: etree._Element) -> dict[str, object]:
-    """The first schema.org *Article object in the page's JSON-LD, if any."""
+    """The first schema.org *Article object in the page's JSON-LD, if any, with its author
+    resolved where it is only a reference ({"@id": …}) to a Person elsewhere in the graph
+    (as Yoast and Rank Math write it)."""
+    article: dict[str, object] = {}
+    by_id: dict[str, dict[str, object]] = {}
     for script in tree.iterfind(".//script[@type='application/ld+json']"):
         try:
             data = json.loads(script.text or "")
@@ -274,16 +326,26 @@ def _jsonld_article(tree: etree._Element) -> dict[str, object]:
             if isinstance(node, list):
                 stack.extend(node)
             elif isinstance(node, dict):
+                if isinstance(node.get("@id"), str) and len(node) > 1:
+                    by_id.setdefault(node["@id"], node)
                 kind = node.get("@type")
                 kinds = kind if isinstance(kind, list) else [kind]
-                if any(
+                if not article and any(
                     isinstance(k, str) and k.endswith(("Article", "BlogPosting", "Report"))
                     for k in kinds
                 ):
-                    return node
+                    article = node
                 if "@graph" in node:
                     stack.append(node["@graph"])
-    return {}
+    author = article.get("author")
+    if article and author is not None:
+        people = author if isinstance(author, list) else [author]
+        resolved = [
+            by_id.get(p["@id"], p) if isinstance(p, dict) and "name" not in p and "@id" in p else p
+            for p in people
+        ]
+        article = {**article, "author": resolved}
+    return article
 
 
 def _jsonld_author(jsonld: dict[str, object]) -> str:
