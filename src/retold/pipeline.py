@@ -227,6 +227,11 @@ def _run_async(stages: Coroutine[Any, Any, None]) -> None:
         if threading.current_thread() is threading.main_thread():
             for sig in STOP_SIGNALS:
                 signal.signal(sig, _raise_stopped)
+    if stopped:
+        # The signal came while the last stage ran without awaiting (publish is plain
+        # code): the loop saw it only while closing, when there was nothing left to
+        # cancel. The stages are done; the stop must still reach the caller.
+        raise Stopped(stopped[0])
 
 
 def close_abandoned_runs(session: Session, by_run: int) -> int:

@@ -145,6 +145,19 @@ def test_sigterm_is_an_interruption_recorded_as_such(newsroom: Path) -> None:
     assert not is_locked(newsroom)
 
 
+def test_sigterm_during_a_stage_that_never_awaits_still_stops() -> None:
+    """The event loop sees a stop signal only when a stage awaits; one that lands while
+    the last stage runs plain code (publish) must not be lost when the loop closes."""
+    from retold.pipeline import Stopped, _run_async, stop_signals_interrupt
+
+    async def last_stage_without_an_await() -> None:
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(0.2)  # plain code: the loop has no chance to cancel anything
+
+    with stop_signals_interrupt(), pytest.raises(Stopped):
+        _run_async(last_stage_without_an_await())
+
+
 def test_an_exception_in_a_run_is_recorded_as_failed(
     newsroom: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
