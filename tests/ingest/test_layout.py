@@ -417,3 +417,36 @@ def test_a_json_ld_author_given_by_reference_is_resolved() -> None:
     )
     meta = page_metadata(load_html(html), "https://example.org/a")
     assert meta["author"] == "Nell Arden"
+
+
+def test_a_list_of_bare_links_is_not_prose() -> None:
+    from retold.ingest.clean import url_list_runs
+
+    paras = [
+        "The harbour authority published its survey on Monday (see https://harbour.example/s).",
+        "Sources:",
+        "[1] https://harbour.example/survey-2025",
+        "- Tide tables https://tides.example/north",
+        "The survey will be repeated next year.",
+        "https://harbour.example/contact",  # one link alone stays (it may be the point)
+    ]
+    assert url_list_runs(paras) == [False, False, True, True, False, False]
+
+
+@pytest.mark.parametrize(
+    ("last", "dangling"),
+    [
+        ("Proudly supporting", True),
+        ("Stay ahead with Northwind", True),
+        ("Sources", True),
+        ("The ferry will run again on Friday.", False),
+        ("Love and light,", False),  # a sign-off
+        ("- Bring a coat", False),  # a list item
+        ("https://harbour.example/timetable", False),
+        ("What the council decided and why it matters for the harbour", False),  # too long
+    ],
+)
+def test_a_heading_left_at_the_end_without_its_section(last: str, dangling: bool) -> None:
+    from retold.ingest.clean import is_dangling_heading
+
+    assert is_dangling_heading(last) is dangling

@@ -618,6 +618,45 @@ def dated_list_runs(paras: list[str]) -> list[bool]:
     return flags
 
 
+# A line that is a link and at most a short label ("[2] https://…", "- Source: https://…").
+_LINK_LINE = re.compile(
+    r"^(?:[-•*·]\s*)?(?:\[\d+\]\s*)?(?:[^\s:]{0,60}\s){0,6}(?:https?://|www\.)\S+$"
+)
+URL_RUN = 2
+
+
+def url_list_runs(paras: list[str]) -> list[bool]:
+    """For each paragraph, whether it belongs to URL_RUN or more lines in a row that are each
+    a bare link: a list of sources or links, not prose to retell."""
+    flags = [False] * len(paras)
+    start = 0
+    for i in range(len(paras) + 1):
+        if i < len(paras) and _LINK_LINE.match(paras[i]):
+            continue
+        if i - start >= URL_RUN:
+            flags[start:i] = [True] * (i - start)
+        start = i + 1
+    return flags
+
+
+# A heading with nothing under it: a short line ending the text without a sentence's
+# closing punctuation ("Proudly supporting", "Stay ahead with Acme", "Sources").
+_DANGLING_WORDS = 6
+_CLOSED = re.compile(r"[.!?…:;,\"”’)\]]$")
+
+
+def is_dangling_heading(para: str, words: int | None = None) -> bool:
+    """Whether the text's last paragraph is a heading left without its section (a box the
+    extractor dropped, or a list it didn't keep). Lists, tables and links are not."""
+    words = word_count(para) if words is None else words
+    return (
+        words <= _DANGLING_WORDS
+        and not _CLOSED.search(para)
+        and not para.startswith(("-", "•", "|", "*"))
+        and "://" not in para
+    )
+
+
 def fold(text: str) -> str:
     """Comparison key for matching the same text across DOM and extractor output."""
     text = unicodedata.normalize("NFKC", text).casefold()

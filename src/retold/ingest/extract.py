@@ -44,6 +44,7 @@ from retold.ingest.clean import (
     is_bio,
     is_boilerplate_line,
     is_call_to_action,
+    is_dangling_heading,
     is_offer_button,
     join_paragraphs,
     normalise_space,
@@ -51,6 +52,7 @@ from retold.ingest.clean import (
     release_footer_start,
     repeated_runs,
     templated_runs,
+    url_list_runs,
     without_closing_invitation,
 )
 from retold.ingest.hidden import drop_hidden, remove_keeping_tail
@@ -498,11 +500,12 @@ def _clean(lines: list[str], title: str, signals: _PageSignals, author: str = ""
     # Whole stretches of the page twice over (one copy per screen size): keep the first.
     copies = repeated_runs([folded[p] for p in kept])
     kept = [p for p, copy in zip(kept, copies, strict=True) if not copy]
-    # A directory of links made from one template, or a list of dated posts: not part of
-    # any article.
+    # A directory of links made from one template, a list of dated posts or of bare links:
+    # not part of any article.
     listed = templated_runs(kept)
     dated = dated_list_runs(kept)
-    kept = [p for p, a, b in zip(kept, listed, dated, strict=True) if not (a or b)]
+    links = url_list_runs(kept)
+    kept = [p for p, a, b, c in zip(kept, listed, dated, links, strict=True) if not (a or b or c)]
     # Pull quotes repeat a sentence of the article as a paragraph of their own. One
     # substring count over all paragraphs at once: pages with hundreds of lines are common.
     if len(kept) > 1:
@@ -525,12 +528,18 @@ def _clean(lines: list[str], title: str, signals: _PageSignals, author: str = ""
     ):
         if footer is not None:
             del kept[footer:]
-    # Author bios, sign-offs and calls to action sit at the end; trim them there only.
+    # Author bios, sign-offs, calls to action and a heading left without its section sit
+    # at the end; trim them there only. (One heading: a run of short lines at the end may
+    # be a list the article closes on.)
+    heading = True
     while kept and (
         is_bio(kept[-1])
         or is_boilerplate_line(kept[-1], counts[kept[-1]])
         or is_call_to_action(kept[-1], counts[kept[-1]], closing=True)
+        or (heading and is_dangling_heading(kept[-1], counts[kept[-1]]))
     ):
+        if heading and is_dangling_heading(kept[-1], counts[kept[-1]]):
+            heading = False
         kept.pop()
     return kept
 
