@@ -3,6 +3,7 @@ streamed rendering, quotes in figures, closing boilerplate, text given back as o
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -450,3 +451,27 @@ def test_a_heading_left_at_the_end_without_its_section(last: str, dangling: bool
     from retold.ingest.clean import is_dangling_heading
 
     assert is_dangling_heading(last) is dangling
+
+
+def test_the_date_the_page_shows_decides_between_published_and_updated() -> None:
+    from trafilatura.utils import load_html
+
+    from retold.ingest.metadata import page_metadata
+
+    def date_of(time_el: str) -> str:
+        html = (
+            "<html><head>"
+            "<meta property='article:published_time' content='2025-03-02T09:00:00Z'>"
+            "<meta property='article:modified_time' content='2025-06-20T10:00:00Z'>"
+            f"</head><body><h1>Ferry fares rise again</h1>{time_el}<p>Text.</p></body></html>"
+        )
+        date = page_metadata(load_html(html), "https://example.org/a")["date"]
+        assert isinstance(date, datetime)
+        return date.date().isoformat()
+
+    # The page shows its update date: that is the date it presents.
+    assert date_of("<time datetime='2025-06-20'>Updated 20 June</time>") == "2025-06-20"
+    # It shows the published date, another date (a sidebar's), or none: published.
+    assert date_of("<time datetime='2025-03-02'>2 March</time>") == "2025-03-02"
+    assert date_of("<time datetime='2025-05-11'>11 May</time>") == "2025-03-02"
+    assert date_of("") == "2025-03-02"

@@ -63,6 +63,7 @@ def page_metadata(tree: etree._Element, url: str) -> dict[str, object]:
     if author and not author.startswith(("http://", "https://")):
         out["author"] = clean_author(author)
 
+    shown = parse_date(_time_element(tree))
     for raw in (
         props.get("article:published_time"),
         _str(jsonld.get("datePublished")),
@@ -70,12 +71,20 @@ def page_metadata(tree: etree._Element, url: str) -> dict[str, object]:
         props.get("dc.date"),
         props.get("datepublished"),
         props.get("pubdate"),
-        _time_element(tree),
     ):
         date = parse_date(raw or "")
         if date is not None:
             out["date"] = date
             break
+    if shown is not None:
+        # The date a reader sees (the first <time datetime>) decides between the declared
+        # ones: a page that shows its update date presents itself as of that date.
+        modified = (
+            parse_date(raw or "")
+            for raw in (props.get("article:modified_time"), _str(jsonld.get("dateModified")))
+        )
+        if "date" not in out or any(m and m.date() == shown.date() for m in modified):
+            out["date"] = shown
 
     lang = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang") or ""
     if not lang:
