@@ -475,3 +475,20 @@ def test_the_date_the_page_shows_decides_between_published_and_updated() -> None
     assert date_of("<time datetime='2025-03-02'>2 March</time>") == "2025-03-02"
     assert date_of("<time datetime='2025-05-11'>11 May</time>") == "2025-03-02"
     assert date_of("") == "2025-03-02"
+
+
+def test_the_author_s_name_alone_at_the_top_is_a_byline() -> None:
+    from retold.ingest.extract import _clean, _PageSignals
+
+    body = [
+        f"Paragraph {i} on the harbour ferry timetable and what changes in spring."
+        for i in range(5)
+    ]
+    kept = _clean(
+        ["- Tomas Reyes", "March 3, 2025", *body], "Ferry times", _PageSignals(), "Tomas Reyes"
+    )
+    assert kept == body
+    # Further down, a line naming the author is the article's (a quote, a credit).
+    more = [f"Paragraph {i} on fares, which rise by a tenth in April." for i in range(5)]
+    late = [*body[:3], "Tomas Reyes", *body[3:], *more]
+    assert "Tomas Reyes" in _clean(late, "Ferry times", _PageSignals(), "Tomas Reyes")

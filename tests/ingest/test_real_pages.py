@@ -242,6 +242,38 @@ def test_button_and_menu_lines_are_furniture(line: str) -> None:
 @pytest.mark.parametrize(
     "line",
     [
+        "July 29, 2025",
+        "Friday, November 14, 2025",
+        "- Sep 26, 2022",
+        "19/12/2025",
+        "Updated: 3 March 2025",
+        "2 days ago",
+        "In this article",
+        "On this page",
+        "Jump to section",
+        "1 minute",
+        "Listen to this article",
+    ],
+)
+def test_a_lone_date_or_page_navigation_label_is_furniture(line: str) -> None:
+    assert is_boilerplate_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "On July 29, 2025, the council voted to close the pier.",
+        "In this article we look at why ferries run late.",
+        "The survey took 2 days and 40 volunteers.",
+    ],
+)
+def test_reporting_with_a_date_stays(line: str) -> None:
+    assert not is_boilerplate_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
         "Thanks! Your submission has been received.",
         "Oops! Something went wrong while submitting the form.",
         "Was this article helpful?",

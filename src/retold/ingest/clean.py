@@ -165,6 +165,9 @@ _FURNITURE_LINE = re.compile(
     # author boxes and reading-time badges split over lines
     r"view (?:the )?(?:author(?:'s)? (?:page|profile)|(?:all )?posts by \S+(?: \S+)?)|"
     r"(?:estimated )?reading time|(?:written|posted|reviewed|edited|fact[- ]checked) by|"
+    r"\d+ minutes?|listen to (?:this|the) (?:article|story)(?: [\w ]{0,30})?|posted on|"
+    # in-page navigation
+    r"in this (?:article|post|guide)|on this page|jump to(?: section| content)?|topics covered|"
     # what to do with the media beside the text ("Hover to reveal", "(turn sound on)")
     r"\(?(?:turn (?:the )?sound on|sound on|(?:hover|tap|click) (?:here )?to (?:reveal|expand|"
     r"play|enlarge|zoom|see more|read more)|scroll (?:down )?to (?:explore|continue))\)?)"
@@ -186,6 +189,20 @@ _ABOUT_HEADING = re.compile(r"^about (?:the )?(\S.{1,60}?)\s*:?$", re.IGNORECASE
 _RELEASE_END = re.compile(
     r"^(?:#{3,}|-\s*#{3,}\s*-|-?\s*ends\s*-?|(?:media|press) (?:contacts?|enquiries|inquiries)"
     r"\b.*|forward[- ]looking statements?\b.*)$",
+    re.IGNORECASE,
+)
+# A date standing alone ("July 29, 2025", "Friday, 14 November 2025", "19/12/2025",
+# "2 days ago"): the article's dateline, split from its byline.
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_DATE_LINE = re.compile(
+    r"^(?:(?:published|updated|posted)(?: on)?:?\s*)?"
+    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+    rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?"
+    rf"\s+\d{{4}}|\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}}|{_MONTH}\s+\d{{1,2}}|"
+    r"\d+\s+(?:minutes?|hours?|days?|weeks?)\s+ago)\.?$",
     re.IGNORECASE,
 )
 _CREDIT = re.compile(
@@ -390,7 +407,9 @@ def is_boilerplate_line(para: str, words: int | None = None) -> bool:
     if words == 0:
         return True
     # List markers and table bars aside: "- 11 min read" is a badge all the same.
-    if words <= 8 and _FURNITURE_LINE.match(para.strip("-–—•*·| ")):
+    if words <= 8 and (
+        _FURNITURE_LINE.match(stripped := para.strip("-–—•*·| ")) or _DATE_LINE.match(stripped)
+    ):
         return True
     low = para.casefold()
     if words <= 80 and ("privacy" in low or "terms" in low) and _CONSENT.search(para):

@@ -36,6 +36,7 @@ from trafilatura.utils import load_html
 
 from retold.ingest.clean import (
     author_box_start,
+    author_names,
     bio_start,
     dated_list_runs,
     fold,
@@ -466,6 +467,9 @@ def _wall_line(low: str, after_text: bool) -> bool:
     return after_text and any(h in low for h in _TEASER_HINTS) and bool(TEASER_TEXT.search(low))
 
 
+# A byline's name standing alone among the first lines of the text.
+_BYLINE_LINES = 3
+
 # A pull quote is a sentence, or a quotation: a heading or a name that also stands in a
 # longer paragraph (a table of contents, a summary, a list of picks) is not one.
 _SENTENCE_LIKE = re.compile(r"^[\"“'‘]|[.!?…][\"”'’)]?$")
@@ -528,6 +532,15 @@ def _clean(lines: list[str], title: str, signals: _PageSignals, author: str = ""
     ):
         if footer is not None:
             del kept[footer:]
+    # The byline split from its article: the author's name alone on one of the first lines.
+    names = {fold(n) for n in author_names(author)}
+    if names:
+        kept = [
+            p
+            for i, p in enumerate(kept)
+            if i >= _BYLINE_LINES
+            or folded.get(p, fold(p)).lstrip("-•*· ").strip(" .,") not in names
+        ]
     # Author bios, sign-offs, calls to action and a heading left without its section sit
     # at the end; trim them there only. (One heading: a run of short lines at the end may
     # be a list the article closes on.)
