@@ -167,11 +167,15 @@ class _Build:
         key.update(digest)
         for link in page.related:  # a related link shows only while its target is published
             key.update(b"\x01" if link.slug in self.slugs else b"\x00")
-        box = self.coverage_box(page)
-        key.update(box.encode())  # who covered it comes from the store, not the page
+        # Who covered it comes from the store, not the page: the box is a pure function of
+        # the page and its story's reports, so their digest stands in for it and the box
+        # (the costliest part of an article) is only drawn when the page is rendered.
+        key.update(self.facts_key(page.slug))
         rel = urls.file_for(urls.article_rel(page.slug))
         hexkey = key.hexdigest()
-        content, written = self.out.place(rel, lambda: self.article_html(page, box), hexkey)
+        content, written = self.out.place(
+            rel, lambda: self.article_html(page, self.coverage_box(page)), hexkey
+        )
         feed = (page.slug, digest, feed_content(page)) if page.slug in self.feed_slugs else None
         return rel, content, hexkey, written, feed
 
@@ -181,6 +185,13 @@ class _Build:
             href = urls.href(self.site, urls.topic_rel(urls.slugify(topic)))
             self._topic_hrefs[topic] = href
         return href
+
+    def facts_key(self, slug: str) -> bytes:
+        """Digest of what the coverage box reads from the store (b"" without reports)."""
+        facts = self.front.facts.get(slug)
+        if facts is None or not facts.reports:
+            return b""
+        return coverage.reports_digest(facts.reports)
 
     def coverage_box(self, page: ArticlePage) -> str:
         """ "Covered by N outlets" for a story told by two outlets or more, else ""."""
@@ -315,7 +326,9 @@ class _Build:
     def write_search(self) -> None:
         """The Pagefind bundle (only changed files are written) and the search page."""
         live = self.out.out_dir if self.out.out_dir.exists() else None
-        files, bundles = search.build_index(self.search_records, self.site.language, live)
+        files, bundles = search.build_index(
+            self.search_records, self.site.language, live, self.out.previous_files()
+        )
         for rel, key, content in files:
             self.out.put_lazy(rel, content, key)
         ctx = self.context("search/", f"Search · {self.site.title}", f"Search {self.site.title}.")

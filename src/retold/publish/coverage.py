@@ -88,7 +88,9 @@ _SUPPORT_SHARE = 0.7  # of a sentence's content words an outlet's text must hold
 
 def words_of(text: str) -> frozenset[str]:
     """The words and numbers of a text, folded, that can tie a sentence to it."""
-    return frozenset(t for t in words_and_figures(text) if t[0].isdigit() or len(t) >= _MIN_WORD)
+    # each distinct token tested once (a text repeats most of its words)
+    unique = set(words_and_figures(text))
+    return frozenset([t for t in unique if len(t) >= _MIN_WORD or t[0].isdigit()])
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +126,28 @@ def _sentence_words(sentence: str) -> tuple[frozenset[str], frozenset[str]]:
     """A sentence's words and numbers (cached: every build asks again for every article)."""
     needed = words_of(sentence)
     return needed, frozenset(w for w in needed if w[0].isdigit())
+
+
+def reports_digest(reports: Sequence[Report]) -> bytes:
+    """A stable digest of every field of ``reports``: the coverage box's input from the store.
+
+    Word sets are sorted (a frozenset's order changes with each process's string hashing).
+    """
+    from retold.publish.digest import of_values  # see coverage_html on imports
+
+    return of_values(
+        tuple(
+            (
+                r.outlet,
+                r.url,
+                r.title,
+                None if r.when is None else r.when.isoformat(),
+                tuple(sorted(r.words)),
+                r.copy_of,
+            )
+            for r in reports
+        )
+    )
 
 
 @dataclass(frozen=True, slots=True)

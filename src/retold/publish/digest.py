@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import marshal
+import operator
 from datetime import datetime
 from typing import Any
 
-from retold.records import ArticlePage, SentenceCheck
+from retold.records import ArticlePage
 
 DIGEST_SIZE = 16
 
@@ -23,18 +24,11 @@ def _when(moment: datetime | None) -> str | None:
     return None if moment is None else moment.isoformat()
 
 
-def _check(check: SentenceCheck | None) -> tuple[Any, ...] | None:
-    if check is None:
-        return None
-    return (
-        check.paragraph,
-        check.text,
-        check.verdict,
-        check.score,
-        check.reason,
-        check.evidence,
-        check.source_url,
-    )
+# Every field of a check, as a tuple built in C (a Python function per sentence was a
+# third of a page's digest).
+_check_fields = operator.attrgetter(
+    "paragraph", "text", "verdict", "score", "reason", "evidence", "source_url"
+)
 
 
 def _plain(page: ArticlePage) -> tuple[Any, ...]:
@@ -44,7 +38,10 @@ def _plain(page: ArticlePage) -> tuple[Any, ...]:
         page.standfirst,
         page.teaser,
         page.label,
-        tuple(tuple((text, _check(check)) for text, check in para) for para in page.paragraphs),
+        tuple(
+            tuple((text, None if c is None else _check_fields(c)) for text, c in para)
+            for para in page.paragraphs
+        ),
         tuple((s.url, s.title, s.site_name) for s in page.sources),
         tuple(page.topics),
         _when(page.published),

@@ -108,9 +108,12 @@ def front_view(
 def ranking_json(ranked: Sequence[ranking.Ranked], weights: ranking.Weights) -> bytes:
     """The published audit trail: the weights and every story's terms, in rank order."""
     reference = ranked[0].reference if ranked else None
-    data = {
+    head = {
         "reference_time": dates.iso(reference) if reference else None,
         "weights": asdict(weights),
-        "stories": [r.as_dict() for r in ranked],
     }
-    return json.dumps(data, indent=1, ensure_ascii=False).encode()
+    # One story a line: still easy to read and diff, and json's C encoder (an indented dump
+    # runs its pure-Python one: 1.4 s of a 10,000-story site's build).
+    stories = ",\n".join(json.dumps(r.as_dict(), ensure_ascii=False) for r in ranked)
+    opening = json.dumps(head, ensure_ascii=False)[:-1]
+    return f'{opening}, "stories": [\n{stories}\n]}}\n'.encode()

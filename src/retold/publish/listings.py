@@ -133,7 +133,7 @@ def _taken(page: ArticlePage) -> tuple[tuple[str, int], ...]:
 @functools.lru_cache(maxsize=65536)
 def _outlet_slug(url: str) -> str:
     """An evidence URL's outlet slug (cached: an outlet's URLs repeat on every sentence)."""
-    host = urls.host_of(urls.source_href(url))
+    host = urls.source_host(url)
     return urls.slugify(host) if host else ""
 
 
@@ -258,13 +258,13 @@ def source_listings(
     for e in entries:
         # Only a URL that could be linked names an outlet: "javascript://evil.example/..."
         # has a host too, and must not get a source page of its own.
-        hosts = dict.fromkeys(urls.host_of(urls.source_href(s.url)) for s in e.sources)
+        hosts = dict.fromkeys(urls.source_host(s.url) for s in e.sources)
         for host in hosts:
             if host:
                 grouped[host].append(e)
         for source in e.sources:
             if source.site_name.strip():
-                names[urls.host_of(urls.source_href(source.url))][source.site_name.strip()] += 1
+                names[urls.source_host(source.url)][source.site_name.strip()] += 1
     result = []
     for host in sorted(grouped):
         name = _most_common(names[host], host)

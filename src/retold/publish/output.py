@@ -217,6 +217,10 @@ class SiteWriter:
                 return False
         return True
 
+    def previous_files(self) -> list[str]:
+        """The previous build's files (paths in the site), from its manifest."""
+        return list(self._old)
+
     def reusable(self, rel: str, key: str) -> bool:
         """Whether the previous build made ``rel`` from the same non-empty input ``key``."""
         old = self._old.get(rel)
