@@ -149,6 +149,14 @@ def report(name: str, rows: list[Row], baseline: bool) -> None:
         f"{mean(x.title_loose for x in rows):.3f})  author "
         f"{mean(x.author_ok for x in rows):.3f}  date {mean(x.date_ok for x in rows):.3f}"
     )
+    # The same as counts, author and date over the pages whose truth has one.
+    authored = [x for x in rows if x.page.author]
+    dated = [x for x in rows if x.page.date]
+    print(
+        f"  counts     title {sum(x.title_ok for x in rows)}/{n}  author "
+        f"{sum(x.author_ok for x in authored)}/{len(authored)}  date "
+        f"{sum(x.date_ok for x in dated)}/{len(dated)}"
+    )
     print(
         f"  excerpts   {sum(excerpts.values())} false ({sum(excerpts.values()) / n:.1%})"
         f"  {dict(excerpts)}"
