@@ -492,3 +492,16 @@ def test_the_author_s_name_alone_at_the_top_is_a_byline() -> None:
     more = [f"Paragraph {i} on fares, which rise by a tenth in April." for i in range(5)]
     late = [*body[:3], "Tomas Reyes", *body[3:], *more]
     assert "Tomas Reyes" in _clean(late, "Ferry times", _PageSignals(), "Tomas Reyes")
+
+
+def test_a_label_opening_the_text_with_nothing_to_label_goes() -> None:
+    from retold.ingest.extract import _clean, _PageSignals
+
+    body = [
+        f"Paragraph {i} on the harbour ferry timetable and what changes in spring."
+        for i in range(4)
+    ]
+    assert _clean(["Locations:", *body], "Ferry times", _PageSignals()) == body
+    # A label over a list labels it: it stays.
+    listed = ["Routes:", "- Northbound to the islands", "- Southbound to the city", *body]
+    assert _clean(listed, "Ferry times", _PageSignals())[0] == "Routes:"

@@ -467,6 +467,8 @@ def _wall_line(low: str, after_text: bool) -> bool:
     return after_text and any(h in low for h in _TEASER_HINTS) and bool(TEASER_TEXT.search(low))
 
 
+_LONE_LABEL = re.compile(r"^[^\W\d][\w'’&-]*(?: [\w'’&-]+){0,2}:$")
+_LIST_MARKS = ("-", "•", "*", "|")
 # A byline's name standing alone among the first lines of the text.
 _BYLINE_LINES = 3
 
@@ -532,6 +534,10 @@ def _clean(lines: list[str], title: str, signals: _PageSignals, author: str = ""
     ):
         if footer is not None:
             del kept[footer:]
+    # A label opening the text with nothing it labels (not a list after it): what is left
+    # of a menu or a filter box ("Locations:", "FILTER:").
+    if len(kept) > 1 and _LONE_LABEL.match(kept[0]) and not kept[1].startswith(_LIST_MARKS):
+        kept = kept[1:]
     # The byline split from its article: the author's name alone on one of the first lines.
     names = {fold(n) for n in author_names(author)}
     if names:
