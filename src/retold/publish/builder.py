@@ -109,6 +109,7 @@ class _Build:
         self.feed_specs: list[feeds.FeedSpec] = []
         self.feed_slugs: frozenset[str] = frozenset()
         self._topic_hrefs: dict[str, str] = {}
+        self._item_keys: dict[str, tuple[Any, ...]] = {}
         # (when, slug, headline, note) of every correction on a published page
         self.corrections: list[tuple[Any, str, str, str]] = []
 
@@ -437,23 +438,21 @@ class _Build:
 
     def _listing_key(self, lp: ListingPage, intro: str) -> str:
         listing = lp.listing
-        items = tuple(
-            (
-                e.slug,
-                e.headline,
-                e.standfirst,
-                e.label,
-                e.published.timestamp(),
-                e.first_seen,
-                e.taken,
-            )
-            for e in (*lp.top, *lp.items)
-        )
+        items = tuple(self._item_key(e) for e in (*lp.top, *lp.items))
         return of_values(
             len(lp.top),
             self.base, listing.kind, listing.title, listing.heading, listing.base_rel,
             intro, lp.number, lp.total, items,
         ).hex()  # fmt: skip
+
+    def _item_key(self, e: Entry) -> tuple[Any, ...]:
+        """What a listing prints of an entry (kept: each entry is on several listings)."""
+        key = self._item_keys.get(e.slug)
+        if key is None:
+            key = (e.slug, e.headline, e.standfirst, e.label, e.published.timestamp(),
+                   e.first_seen, e.taken)  # fmt: skip
+            self._item_keys[e.slug] = key
+        return key
 
     def write_feeds(self, items: dict[str, tuple[bytes, str]]) -> None:
         """Site and topic feeds; ``items`` maps a slug to its (digest, feed content)."""

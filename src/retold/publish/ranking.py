@@ -139,10 +139,10 @@ def confidence(page: ArticlePage) -> float:
     """
     if page.reviewed_on is not None:
         return 1.0
-    checks = [check for para in page.paragraphs for _, check in para if check is not None]
-    if not checks:
+    verdicts = [check.verdict for para in page.paragraphs for _, check in para if check is not None]
+    if not verdicts:
         return 0.0
-    return sum(c.verdict == "supported" for c in checks) / len(checks)
+    return verdicts.count("supported") / len(verdicts)
 
 
 def reference_time(signals: Iterable[Signals]) -> datetime | None:

@@ -70,6 +70,7 @@ def check_slug(slug: str) -> None:
         raise PublishError(f"The article slug {slug!r} may not start with {segments[0]!r}/.")
 
 
+@functools.lru_cache(maxsize=4096)  # topics and hosts repeat on thousands of articles
 def slugify(text: str) -> str:
     """ASCII, lower case, hyphenated; never empty (falls back to a short hash)."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
