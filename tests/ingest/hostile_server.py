@@ -122,6 +122,11 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
     hostile: HostileServer
 
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self.hostile._lock:
+            self.hostile.connections += 1
+        super().process_request(request, client_address)
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         # Clients hanging up on us is the point of most routes; stay quiet about it.
         if not isinstance(sys.exc_info()[1], ConnectionError | ssl.SSLError | TimeoutError):
@@ -149,6 +154,7 @@ class HostileServer:
         self.log: list[tuple[str, dict[str, str]]] = []
         self.in_flight = 0
         self.max_in_flight = 0
+        self.connections = 0  # TCP connections accepted
         self._flaky: Counter[str] = Counter()
         self._lock = threading.Lock()
         self.routes: dict[str, Route] = dict(_ROUTES)

@@ -261,6 +261,21 @@ def test_conditional_get_with_etag(server: HostileServer) -> None:
     assert headers["If-None-Match"] == ETAG
 
 
+def test_answers_without_a_body_keep_the_connection(server: HostileServer) -> None:
+    """A newsroom's feed reads are mostly 304s: each must not cost a new connection."""
+
+    async def go() -> list[FetchResult]:
+        async with Fetcher(policy_for(server)) as fetcher:
+            first = await fetcher.fetch(server.url("/conditional"))
+            return [first] + [
+                await fetcher.fetch(server.url("/conditional"), etag=first.etag) for _ in range(5)
+            ]
+
+    results = run(go())
+    assert [r.not_modified for r in results] == [False] + [True] * 5
+    assert server.connections == 1  # robots.txt, the page and five 304s on one connection
+
+
 def test_conditional_get_with_last_modified(server: HostileServer) -> None:
     again = fetch(server, "/conditional", last_modified=LAST_MODIFIED)
     assert again.not_modified

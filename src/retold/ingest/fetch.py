@@ -348,6 +348,27 @@ def _size(n: int) -> str:
     return f"{n / 1_000_000:.1f} MB" if n >= 100_000 else f"{n:,} bytes"
 
 
+# A redirect, 304 or error body up to this size is read to its end and dropped, so the
+# connection goes back to the pool: otherwise every conditional GET answered 304 (most
+# feed reads, once a newsroom runs) cost a new TCP and TLS handshake.
+DRAIN_LIMIT = 64 * 1024
+
+
+async def _drain(response: httpx.Response) -> None:
+    declared = response.headers.get("content-length", "")
+    bodiless = response.status_code in (204, 304)
+    if not bodiless and not (declared.isdigit() and int(declared) <= DRAIN_LIMIT):
+        return  # unknown or large: closing the connection is cheaper than reading it
+    seen = 0
+    try:
+        async for raw in response.aiter_raw():
+            seen += len(raw)
+            if seen > DRAIN_LIMIT:  # a server that lied about the length
+                return
+    except httpx.HTTPError:
+        return  # a body that stalls or breaks off: the status is the answer all the same
+
+
 class Fetcher:
     """The one way Retold fetches anything from the web. Use as an async context manager."""
 
@@ -645,7 +666,8 @@ class Fetcher:
                     retry_after_seconds(response.headers.get("retry-after", "")),
                 )
             if not 200 <= answer.status < 300:
-                return answer  # redirects and errors: the body is not needed
+                await _drain(response)  # redirects and errors: the body is not needed
+                return answer
             answer.mime = mime_type(response.headers.get("content-type", ""))
             sniff = answer.mime in ("", "application/octet-stream")
             if not sniff and not type_allowed(kind, answer.mime):
