@@ -12,7 +12,6 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from aiosmtpd.controller import Controller
 
 from retold.daily import store as daily_store
 from retold.daily.digest import make_digest
@@ -20,18 +19,14 @@ from retold.desk.app import make_app
 from retold.newsroom import Newsroom
 from retold.store.schema import utcnow
 from tests.desk.conftest import serve
-from tests.frontpage.test_digest import Inbox, env, free_port
+from tests.frontpage.test_digest import env
+from tests.smtp import Inbox, smtp_server
 
 
 @pytest.fixture()
 def inbox() -> Iterator[tuple[Inbox, int]]:
-    box, port = Inbox(), free_port()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield box, port
-    finally:
-        controller.stop()
+    with smtp_server(Inbox()) as served:
+        yield served
 
 
 @pytest.fixture()

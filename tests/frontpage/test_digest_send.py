@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -25,7 +24,8 @@ from retold.store.db import Database, alembic_config
 from retold.store.schema import Base
 from retold.watch import WatchSettings, digest_due, digest_if_due, watch
 from tests.frontpage.conftest import Room, retold
-from tests.frontpage.test_digest import Inbox, env, free_port
+from tests.frontpage.test_digest import env
+from tests.smtp import Inbox, smtp_server
 
 READERS = [f"reader{n}@example.org" for n in range(1, 6)]
 
@@ -58,13 +58,8 @@ class FlakyInbox(Inbox):
 
 @pytest.fixture()
 def flaky() -> Iterator[tuple[FlakyInbox, int]]:
-    inbox, port = FlakyInbox(), free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
+    with smtp_server(FlakyInbox()) as served:
+        yield served
 
 
 @pytest.fixture()
