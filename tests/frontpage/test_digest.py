@@ -5,11 +5,16 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from retold.daily import render
+from retold.daily.compose import DigestItem
+from retold.publish import build_site
 from tests.conftest import free_port
 from tests.frontpage.conftest import Room, retold
+from tests.publish.conftest import BRIDGE, SITE
 from tests.smtp import Inbox, smtp_server
 
 DAY = "2026-11-25"
@@ -95,3 +100,17 @@ def test_a_refusing_mail_server_is_one_sentence(sample_room: Room) -> None:
     assert "Traceback" not in done.stderr
     bad = retold(root, "subscribers", "add", "not-an-address")
     assert bad.returncode != 0 and "is not an email address" in bad.stderr + bad.stdout
+
+
+def test_the_digest_feeds_leave_the_site_feeds_plain_rss(tmp_path: Path) -> None:
+    """Writing the digest's Atom must not put every later RSS feed of the process (the
+    site's own, built after it by `retold digest` or `watch`) in the Atom namespace."""
+    item = DigestItem("a", "A headline", "https://news.example.org/a/", "Checked", ("One.",), 1)
+    files = render.feeds(SITE, [("2026-11-25", [item])], "https://news.example.org/digest/")
+    atom = ET.fromstring(files["digest/atom.xml"])
+    assert atom.tag == "{http://www.w3.org/2005/Atom}feed" and len(atom.findall("{*}entry")) == 1
+    assert ET.fromstring(files["digest/feed.xml"]).find("channel/item/link") is not None
+
+    build_site(SITE, [BRIDGE], tmp_path / "site")
+    rss = ET.parse(tmp_path / "site" / "feed.xml").getroot()
+    assert rss.tag == "rss" and rss.find("channel/item/link") is not None

@@ -13,11 +13,11 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
 from retold.daily.compose import DigestItem
+from retold.publish.feeds import ATOM
 from retold.publish.markup import esc
 from retold.publish.xmltext import clean
 from retold.records import SiteInfo
 
-ATOM = "http://www.w3.org/2005/Atom"
 DIGEST_DIR = "digest/"
 
 
@@ -63,11 +63,14 @@ def feeds(
     channel = ET.SubElement(rss, "channel")
     for tag, text in (("title", title), ("link", page_url), ("description", title)):
         ET.SubElement(channel, tag).text = clean(text)
-    atom = ET.Element(f"{{{ATOM}}}feed")
-    ET.SubElement(atom, f"{{{ATOM}}}title").text = clean(title)
-    ET.SubElement(atom, f"{{{ATOM}}}id").text = page_url
-    ET.SubElement(atom, f"{{{ATOM}}}link", href=page_url)
-    ET.SubElement(atom, f"{{{ATOM}}}updated").text = (
+    # Plain tags under a declared default namespace, as the site's Atom feed is written:
+    # registering Atom as the default namespace globally put every later RSS feed of the
+    # process (the site's own, built after the digest) in the Atom namespace.
+    atom = ET.Element("feed", xmlns=ATOM)
+    ET.SubElement(atom, "title").text = clean(title)
+    ET.SubElement(atom, "id").text = page_url
+    ET.SubElement(atom, "link", href=page_url)
+    ET.SubElement(atom, "updated").text = (
         f"{digests[0][0]}T00:00:00+00:00" if digests else "1970-01-01T00:00:00+00:00"
     )
     json_items = []
@@ -80,12 +83,12 @@ def feeds(
             ET.SubElement(item, tag).text = clean(text)
         ET.SubElement(item, "pubDate").text = _rfc822(day)
         ET.SubElement(item, "description").text = clean(html)
-        entry = ET.SubElement(atom, f"{{{ATOM}}}entry")
-        ET.SubElement(entry, f"{{{ATOM}}}title").text = clean(name)
-        ET.SubElement(entry, f"{{{ATOM}}}id").text = url
-        ET.SubElement(entry, f"{{{ATOM}}}link", href=url)
-        ET.SubElement(entry, f"{{{ATOM}}}updated").text = f"{day}T00:00:00+00:00"
-        ET.SubElement(entry, f"{{{ATOM}}}content", type="html").text = clean(html)
+        entry = ET.SubElement(atom, "entry")
+        ET.SubElement(entry, "title").text = clean(name)
+        ET.SubElement(entry, "id").text = url
+        ET.SubElement(entry, "link", href=url)
+        ET.SubElement(entry, "updated").text = f"{day}T00:00:00+00:00"
+        ET.SubElement(entry, "content", type="html").text = clean(html)
         json_items.append(
             {
                 "id": url,
@@ -102,7 +105,6 @@ def feeds(
         "feed_url": f"{page_url}feed.json",
         "items": json_items,
     }
-    ET.register_namespace("", ATOM)
     return {
         DIGEST_DIR + "feed.xml": ET.tostring(rss, encoding="utf-8", xml_declaration=True),
         DIGEST_DIR + "atom.xml": ET.tostring(atom, encoding="utf-8", xml_declaration=True),
