@@ -26,6 +26,7 @@ from trafilatura.metadata import (
 
 from retold.ingest.clean import normalise_space
 from retold.ingest.urls import safe_http_url
+from retold.text.words import words as word_tokens
 
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)  # before the web had news pages
 _TITLE_SEPARATOR = re.compile(r"\s+[|\-–—•·:»/]\s+|\s+::\s+")
@@ -185,12 +186,10 @@ def choose_title(h1s: list[str], declared: str, page_title: str, site: str, url:
 HEADLINE_WORDS = 6
 # An <h1> agrees with a declared title when half the words of the shorter are in the other.
 TITLE_AGREEMENT = 0.5
-_TITLE_WORD = re.compile(r"\w+")
 
 
 def _agrees(h1: str, declared: str) -> bool:
-    a = set(_TITLE_WORD.findall(h1.casefold()))
-    b = set(_TITLE_WORD.findall(declared.casefold()))
+    a, b = set(word_tokens(h1)), set(word_tokens(declared))
     if not a or not b:
         return False
     return len(a & b) >= TITLE_AGREEMENT * min(len(a), len(b))
