@@ -53,9 +53,14 @@ system-deps:
 node-deps:
 	bash scripts/node-deps.sh
 
+# Two pytest workers (each test module stays on one, so its fixtures start once): most tests
+# wait on one process at a time, so two halve the wall time on two cores. More workers would
+# each start their own PostgreSQL, Redis and model servers.
+TEST_WORKERS ?= 2
+
 test: $(DEV) system-deps node-deps
 	-$(VENV)/bin/retold models install $(MODEL)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadscope
 
 bench: $(DEV) system-deps
 	$(PY) -m bench
