@@ -125,6 +125,7 @@ def _client(request: Request) -> str:
 
 def make_app(room: Newsroom, site_dir: Path | None = None) -> Starlette:
     desk = Desk(room, site_dir)
+    auth.dummy_hash()  # now, so the first unknown name at the login costs no more than later
 
     def signed_in(request: Request, session: Session) -> auth.Who | None:
         return auth.who(session, request.cookies.get(COOKIE))
