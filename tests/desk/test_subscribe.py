@@ -161,3 +161,13 @@ def test_sign_ups_are_rate_limited_and_stale_ones_purged(
     with room.db.transaction() as session:
         assert daily_store.purge_unconfirmed(session) == 1
     assert subscribers(room) == {}
+
+
+def test_one_reader_is_one_subscriber_whatever_the_case_of_the_address(tmp_path: Path) -> None:
+    with Newsroom.init(tmp_path / "news") as room, room.db.transaction() as session:
+        assert daily_store.add(session, "Kim.Berg@Example.org")
+        assert not daily_store.add(session, "kim.berg@example.ORG")
+        assert daily_store.sign_up(session, "KIM.BERG@example.org").confirm_token == ""
+        assert [s.email for s in daily_store.everyone(session)] == ["Kim.Berg@example.org"]
+        assert daily_store.remove(session, "kim.berg@EXAMPLE.org")
+        assert daily_store.everyone(session) == []

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Integer, String, delete, func, select
+from sqlalchemy import JSON, Boolean, ColumnElement, Integer, String, delete, false, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from retold.errors import RetoldError
@@ -65,11 +65,18 @@ def normal_email(address: str) -> str:
     return f"{local}@{domain.lower()}"
 
 
+def _same_address(email: str) -> ColumnElement[bool]:
+    """A stored address that is ``email`` in any case: a local part may be case-sensitive
+    by the RFC, but no mail service treats Kim@ and kim@ as two readers, and one reader
+    signed up twice would get every digest twice. The first spelling is kept."""
+    return func.lower(Subscriber.email) == email.lower()
+
+
 def add(session: Session, address: str, *, confirmed: bool = True) -> bool:
     """Subscribe ``address``; False if it already was (an operator's add confirms a pending
     sign-up: they vouch for the address)."""
     email = normal_email(address)
-    row = session.scalar(select(Subscriber).where(Subscriber.email == email))
+    row = session.scalar(select(Subscriber).where(_same_address(email)))
     if row is not None:
         if confirmed and not row.confirmed:
             row.confirmed, row.confirm_token = True, None
@@ -97,7 +104,7 @@ def sign_up(session: Session, address: str, now: datetime | None = None) -> Sign
     starting again) once it expired; a confirmed address is left as it is.
     """
     email, now = normal_email(address), now or utcnow()
-    row = session.scalar(select(Subscriber).where(Subscriber.email == email))
+    row = session.scalar(select(Subscriber).where(_same_address(email)))
     if row is not None and row.confirmed:
         return SignUp(email, "")
     if row is None:
@@ -144,8 +151,7 @@ def remove(session: Session, address_or_token: str) -> bool:
     """Unsubscribe by address or by the token of an unsubscribe link; False if unknown."""
     text = address_or_token.strip()
     query = select(Subscriber).where(
-        (Subscriber.token == text)
-        | (Subscriber.email == (normal_email(text) if "@" in text else ""))
+        (Subscriber.token == text) | (_same_address(normal_email(text)) if "@" in text else false())
     )
     row = session.scalar(query)
     if row is None:
