@@ -626,15 +626,7 @@ DATED_RUN = 3
 def dated_list_runs(paras: list[str]) -> list[bool]:
     """For each paragraph, whether it belongs to DATED_RUN or more list items in a row that
     each end in a date: the list of other posts that blogs put beside or under an article."""
-    flags = [False] * len(paras)
-    start = 0
-    for i in range(len(paras) + 1):
-        if i < len(paras) and _DATED_ITEM.match(paras[i]):
-            continue
-        if i - start >= DATED_RUN:
-            flags[start:i] = [True] * (i - start)
-        start = i + 1
-    return flags
+    return _runs_of(_DATED_ITEM, paras, DATED_RUN)
 
 
 # A line that is a link and at most a short label ("[2] https://…", "- Source: https://…").
@@ -647,12 +639,17 @@ URL_RUN = 2
 def url_list_runs(paras: list[str]) -> list[bool]:
     """For each paragraph, whether it belongs to URL_RUN or more lines in a row that are each
     a bare link: a list of sources or links, not prose to retell."""
+    return _runs_of(_LINK_LINE, paras, URL_RUN)
+
+
+def _runs_of(line: re.Pattern[str], paras: list[str], least: int) -> list[bool]:
+    """For each paragraph, whether it is in a run of ``least`` or more that ``line`` matches."""
     flags = [False] * len(paras)
     start = 0
     for i in range(len(paras) + 1):
-        if i < len(paras) and _LINK_LINE.match(paras[i]):
+        if i < len(paras) and line.match(paras[i]):
             continue
-        if i - start >= URL_RUN:
+        if i - start >= least:
             flags[start:i] = [True] * (i - start)
         start = i + 1
     return flags
