@@ -37,7 +37,7 @@ class Entry:
 
 def _name(source: SourceLink) -> str:
     """An outlet as readers know it: its name, else its host (never a raw URL)."""
-    return source.site_name.strip() or urls.host_of(urls.source_href(source.url)) or "a source"
+    return source.site_name.strip() or urls.source_host(source.url) or "a source"
 
 
 def _and(names: Sequence[str]) -> str:
