@@ -10,19 +10,25 @@ so the pipeline's fallbacks (the feed's date, then first seen) apply.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import re
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
+from htmldate import find_date
 from lxml import etree
 from trafilatura.metadata import (
     examine_meta,
     extract_author,
     extract_meta_json,
-    extract_metadata,
+    extract_sitename,
+    extract_title,
+    extract_url,
 )
+from trafilatura.settings import set_date_params
+from trafilatura.utils import line_processing
 
 from retold.ingest.clean import normalise_space
 from retold.ingest.urls import safe_http_url
@@ -108,35 +114,47 @@ def page_metadata(tree: etree._Element, url: str) -> dict[str, object]:
 
 
 def fill_metadata(meta: dict[str, object], tree: etree._Element, url: str) -> None:
-    """Fill what the page did not declare with trafilatura's heuristics (slower)."""
-    if meta.get("title") and meta.get("date"):
-        # Only the author is missing: its heuristics alone, not the costly date search.
-        if not meta.get("author"):
-            author = _trafilatura_author(tree)
-            if author:
-                meta["author"] = clean_author(author)
-        return
-    found = extract_metadata(tree, default_url=url, extensive=False)
-    if not meta.get("title") and found.title:
-        meta["title"] = normalise_space(found.title)
-    if not meta.get("author") and found.author:
-        meta["author"] = clean_author(found.author)
-    if not meta.get("date") and found.date:
-        meta["date"] = parse_date(found.date)
-    if not meta.get("site_name") and found.sitename:
-        meta["site_name"] = normalise_space(found.sitename)
-    if not meta.get("image") and found.image:
-        meta["image"] = safe_http_url(found.image, url) or ""
+    """Fill what the page did not declare with trafilatura's heuristics (slower).
 
-
-def _trafilatura_author(tree: etree._Element) -> str | None:
-    """The author as trafilatura's metadata pass finds it (meta tags, JSON-LD, bylines)."""
+    Only the heuristics for what is missing run: trafilatura's whole metadata pass also
+    searches for a date, an author, categories, tags and a licence whatever the page
+    declared, which cost as much as its text extraction on real pages.
+    """
     found = examine_meta(tree)
     if found.author and " " not in found.author:
         found.author = None  # trafilatura's own rule: one-word "authors" are handles
-    if not found.author:
-        found = extract_meta_json(tree, found)
-    return found.author or extract_author(tree)
+    wanted = [key for key in ("title", "author") if not meta.get(key)]
+    if any(not getattr(found, key) for key in wanted) or not meta.get("date"):
+        # Its JSON-LD reader overrides the meta tags (an article's reviewers become its
+        # authors): read only where they leave a field empty, or for the date's page URL.
+        with contextlib.suppress(Exception):  # it fails on odd graphs
+            found = extract_meta_json(tree, found)
+    if not meta.get("title"):
+        title = _trimmed(found.title or extract_title(tree))
+        if title:
+            meta["title"] = normalise_space(title)
+    if not meta.get("author"):
+        author = _trimmed(found.author or extract_author(tree))
+        if author:
+            meta["author"] = clean_author(author)
+    if not meta.get("date"):
+        page_url = found.url or extract_url(tree, url)
+        date = find_date(tree, **{**set_date_params(False), "url": page_url})
+        if date:
+            meta["date"] = parse_date(date)
+    if not meta.get("site_name"):
+        site = _trimmed(found.sitename or extract_sitename(tree)).lstrip("@")
+        if site:
+            meta["site_name"] = normalise_space(
+                site if "." in site or site[0].isupper() else site.title()
+            )
+    if not meta.get("image") and found.image:
+        meta["image"] = safe_http_url(_trimmed(found.image), url) or ""
+
+
+def _trimmed(value: str | None) -> str:
+    """A metadata string as trafilatura hands it back: entities decoded, spaces trimmed."""
+    return line_processing(html.unescape(value[:10000])) or "" if value else ""
 
 
 # --- title ---------------------------------------------------------------------------
