@@ -17,6 +17,8 @@ import lxml.html
 from lxml import etree
 
 from retold.ingest.hidden import PageStyle, is_hidden
+from retold.text.caseless import caseless
+from retold.text.normalise import collapse_spaces
 from retold.text.scripts import word_count
 from retold.text.words import wordset
 
@@ -28,12 +30,10 @@ _BLOCK_TAGS = wordset(
 _SKIP_TAGS = frozenset(
     ("script style noscript template svg iframe object form button select ").split()  # noqa: SIM905
 )
-_WS = re.compile(r"\s+")
 
 
-def normalise_space(text: str) -> str:
-    """Collapse runs of whitespace (including NBSP) to single spaces."""
-    return _WS.sub(" ", text.replace("\u00a0", " ")).strip()
+# Runs of whitespace (NBSP included) as one space: the rule's home is retold.text.normalise.
+normalise_space = collapse_spaces
 
 
 def paragraphs(text: str) -> list[str]:
@@ -106,7 +106,7 @@ _LINK_PREFIX = re.compile(
     r"categories|sections?)\s*[:|»›>\-–—]",
     re.IGNORECASE,
 )
-_SHORT_CTA = re.compile(
+_SHORT_CTA = caseless(
     r"(?:^|\b)(?:sign up (?:for|to) (?:our|the)|subscribe to (?:our|the) (?:\w+ )?(?:newsletter|"
     r"podcast|channel)|"
     r"get (?:our|the) (?:\w+ )?newsletter|newsletter sign[- ]?up|sign up now|enter your email|"
@@ -135,7 +135,7 @@ _SHORT_CTA = re.compile(
     r"(?:about|from|on)|"
     # offers
     r"(?:unlock|save|get) (?:up to )?\d+% off (?:your|our|all|today|now)|"
-    r"use (?:the )?(?:promo |discount )?code [A-Z]*\d[A-Z0-9]*\b|"
+    r"use (?:the )?(?:promo |discount )?code [a-z]*\d[a-z0-9]*\b|"
     r"(?:gifting|giving) you \$?\d|"
     # feed links
     r"(?:grab|get|subscribe (?:to|via)|follow (?:along )?(?:via|with)) (?:the |our |my )?rss\b|"
@@ -145,7 +145,6 @@ _SHORT_CTA = re.compile(
     r"subscribing|signing up)|(?:did you find|was) this (?:article|page|post|content|"
     r"information) (?:helpful|useful)|check your (?:email|inbox) to (?:complete|confirm)|"
     r"rate this (?:article|page|post)|pin it for later)",
-    re.IGNORECASE,
 )
 # Whole short lines that are page furniture wherever they stand: buttons, menu items,
 # reading-time badges. Matched as the entire line only, so reporting never trips them.
@@ -260,7 +259,7 @@ _READER_QUESTION = re.compile(
     r"not sure (?:where|how|which))\b[^?]{0,120}\?",
     re.IGNORECASE,
 )
-_INVITATION = re.compile(
+_INVITATION = caseless(
     r"\b(?:get started|learn more|find out more|contact (?:us|our)|get in touch|talk to (?:our|"
     r"an?|us)|speak (?:to|with) (?:our|an?|us)|book (?:a|your) (?:free )?(?:demo|call|"
     r"consultation)|schedule (?:a|your) (?:free )?(?:demo|call|consultation)|request a (?:quote|"
@@ -269,16 +268,14 @@ _INVITATION = re.compile(
     r"today)|download (?:now|our|the free)|see how (?:it works|we)|discover how|"
     r"click (?:here|below)|we can help|let us help|our (?:experts|team) (?:can|will)|"
     r"subscribe (?:here|now|today))\b",
-    re.IGNORECASE,
 )
 # Button labels of an offer besides the invitations above ("Apply now", "Get your copy").
-_OFFER_BUTTON = re.compile(
+_OFFER_BUTTON = caseless(
     r"\b(?:(?:apply|shop|buy|order|register|enrol|enroll|subscribe) (?:now|today)|"
     r"get (?:your|the|a|my) (?:free )?(?:copy|guide|e-?book|report|template|checklist|"
     r"quote|offer)|download (?:the |your )?(?:free )?(?:guide|e-?book|report|whitepaper)|"
     r"request (?:a |your )?(?:demo|quote|consultation|callback)|see (?:plans|pricing)|"
     r"view (?:plans|pricing)|get (?:a |your )?free)\b",
-    re.IGNORECASE,
 )
 
 
@@ -286,9 +283,8 @@ def is_offer_button(label: str) -> bool:
     """A link or button label that invites the reader to act on an offer ("Book a demo",
     "Get your copy today"): the mark of a promo banner. "Read more" is not one: teaser
     cards and expanders carry it, and an expander may hold the article."""
-    return 0 < word_count(label) <= 6 and bool(
-        _INVITATION.search(label) or _OFFER_BUTTON.search(label)
-    )
+    low = label.casefold()
+    return 0 < word_count(label) <= 6 and bool(_INVITATION.search(low) or _OFFER_BUTTON.search(low))
 
 
 # The last sentence of a paragraph, when short.
@@ -310,21 +306,22 @@ def without_closing_invitation(para: str) -> str:
     if last is None:
         return para
     sentence = last.group(1)
+    low = sentence.casefold()
     if (
         len(sentence.split()) <= 15
         and _IMPERATIVE.match(sentence)
-        and (_INVITATION.search(sentence) or _OFFER_BUTTON.search(sentence))
+        and (_INVITATION.search(low) or _OFFER_BUTTON.search(low))
     ):
         return para[: last.start()].rstrip()
     # An affiliate disclosure glued on the same way ("As an Associate we earn from
     # qualifying purchases.") after a review's last line.
-    if len(sentence.split()) <= 25 and _DISCLOSURE.search(sentence):
+    if len(sentence.split()) <= 25 and _DISCLOSURE.search(low):
         return para[: last.start()].rstrip()
     return para
 
 
 # Lines that are never reporting: affiliate disclosures and pleas for support.
-_DISCLOSURE = re.compile(
+_DISCLOSURE = caseless(
     r"\b(?:affiliate links?|earn (?:a |from )?(?:small )?commissions?|qualifying purchases|"
     r"(?:if|when) you (?:buy|purchase|click) (?:through|via|something)|"
     r"if you(?:'|’)?re enjoying (?:this|our)|if you (?:liked|enjoyed) this (?:post|article|story)|"
@@ -334,7 +331,6 @@ _DISCLOSURE = re.compile(
     # the publisher offering its own people: "connect with one of our experts"
     r"\b(?:talk|speak|connect|chat) (?:to|with) (?:one of )?our (?:[\w-]+ ){0,4}(?:experts?|"
     r"team|specialists?|advisou?rs?|consultants?|strategists?)\b",
-    re.IGNORECASE,
 )
 
 
@@ -347,7 +343,7 @@ def is_call_to_action(para: str, words: int | None = None, *, closing: bool = Fa
         return False
     # Substring gates before the regexes: this runs on every line of every page.
     low = para.casefold()
-    if any(hint in low for hint in _DISCLOSURE_HINTS) and _DISCLOSURE.search(para):
+    if any(hint in low for hint in _DISCLOSURE_HINTS) and _DISCLOSURE.search(low):
         return True
     question = "?" in para and bool(_READER_QUESTION.match(para))
     if question and words > 30:
@@ -356,7 +352,7 @@ def is_call_to_action(para: str, words: int | None = None, *, closing: bool = Fa
         return without_closing_invitation(para) != para
     if not (question or closing) or words > 30:
         return False
-    invitation = bool(_INVITATION.search(para))
+    invitation = bool(_INVITATION.search(low))
     return invitation or (closing and question)
 
 
@@ -418,7 +414,7 @@ def is_boilerplate_line(para: str, words: int | None = None) -> bool:
         return True
     if is_link_row(para):
         return True
-    if words <= 30 and _SHORT_CTA.search(para):
+    if words <= 30 and _SHORT_CTA.search(low):
         return True
     if words <= 40 and any(h in low for h in _CREDIT_HINTS) and _CREDIT.search(para):
         return True
@@ -471,27 +467,39 @@ def author_box_start(paras: list[str], author: str) -> int | None:
     names = author_names(author)
     if not names or not paras:
         return None
-    patterns = []
-    for name in names:
-        exact = re.escape(fold(name))
-        patterns.append(re.compile(rf"^{exact}[\s.,:;|–—-]*$"))
-        if _PERSON_NAME.match(name):
-            # A person: their full name, or their first name, saying who they are.
-            first = re.escape(fold(name.split()[0]))
-            patterns.append(
-                re.compile(rf"^\(?(?:{exact}|{first})(?:,[^.]{{0,80}},)? {_ABOUT_VERB}\b")
-            )
+    # (exact name, first name where the author is a person), folded; matched with
+    # startswith and fixed patterns: compiling a pattern per author cost more than the rest.
+    people = [
+        (fold(name), fold(name.split()[0]) if _PERSON_NAME.match(name) else None) for name in names
+    ]
     # What follows the name is short, or about them (a long bio names them again).
-    tokens = {t for name in names for t in re.findall(r"\w{3,}", fold(name))}
+    tokens = {t for name, _ in people for t in re.findall(r"\w{3,}", name)}
     first_box = max(0, len(paras) - AUTHOR_BOX_PARAGRAPHS)
     for i in range(first_box, len(paras)):
-        key = fold(paras[i])
-        if any(p.match(key) for p in patterns) and all(
+        if _names_author(fold(paras[i]), people) and all(
             word_count(p) <= _AUTHOR_BOX_AFTER_WORDS or tokens & set(re.findall(r"\w+", fold(p)))
             for p in paras[i + 1 :]
         ):
             return i
     return None
+
+
+_NAME_ALONE = re.compile(r"[\s.,:;|–—-]*")
+_SAYS_WHO = re.compile(rf"(?:,[^.]{{0,80}},)? {_ABOUT_VERB}\b")
+
+
+def _names_author(key: str, people: list[tuple[str, str | None]]) -> bool:
+    """Whether a folded paragraph is the author's name alone, or a person's full or first
+    name saying who they are ("Ann Lee is…", "(Ann, a reporter, covers…")."""
+    for name, first in people:
+        if key.startswith(name) and _NAME_ALONE.fullmatch(key, len(name)):
+            return True
+        if first is None:
+            continue
+        opened = key[1:] if key.startswith("(") else key
+        if any(opened.startswith(n) and _SAYS_WHO.match(opened, len(n)) for n in (name, first)):
+            return True
+    return False
 
 
 def is_bio(para: str) -> bool:
@@ -677,4 +685,4 @@ def fold(text: str) -> str:
     """Comparison key for matching the same text across DOM and extractor output."""
     text = unicodedata.normalize("NFKC", text).casefold()
     text = text.replace("’", "'").replace("“", '"').replace("”", '"')
-    return _WS.sub(" ", text).strip()
+    return collapse_spaces(text)

@@ -15,13 +15,14 @@ import re
 
 from lxml import etree
 
+from retold.text.caseless import caseless
 from retold.text.scripts import word_count
 
 MIN_WORDS = 120  # below this a text must end properly to count as a short article
 MIN_SHORT_ARTICLE = 18  # below this nothing is a story, however it ends
 FULL_TEXT_WORDS = 400  # a paywall element beside this much complete text is not a wall
 
-PAYWALL_TEXT = re.compile(
+PAYWALL_TEXT = caseless(
     r"subscribe (?:now )?to (?:continue|keep) reading|subscribe to read (?:the (?:full|rest)|"
     r"more|this)|"
     r"to (?:continue|keep) reading,? (?:please )?(?:subscribe|sign in|log in|become)|"
@@ -36,9 +37,8 @@ PAYWALL_TEXT = re.compile(
     r"story)|"
     r"(?:create a free account|register|sign in|log in) to (?:continue|keep) reading|"
     r"already a subscriber\?.{0,40}(?:continue|keep) reading",
-    re.IGNORECASE,
 )
-TEASER_TEXT = re.compile(
+TEASER_TEXT = caseless(
     r"(?:full|complete|whole|rest of the) (?:story|article|report|interview)(?: is| continues)? "
     r"(?:available |published |only )?(?:in|on) (?:our|the|today(?:'|’)s|tomorrow(?:'|’)s|"
     r"this week(?:'|’)s) "
@@ -49,13 +49,6 @@ TEASER_TEXT = re.compile(
     r"full (?:story|article) is (?:only )?available (?:to|for) [\w ]{1,40}? (?:in|on) (?:our|"
     r"the) [\w ]{0,30}?(?:app|edition|paper|terminal)|"
     r"(?:in|from) (?:our|the|today(?:'|’)s) print edition",
-    re.IGNORECASE,
-)
-_CONSENT_TEXT = re.compile(
-    r"we (?:and our (?:\d+ )?partners )?use cookies|this (?:site|website) uses cookies|"
-    r"(?:accept|reject|manage) (?:all )?cookies|consent to (?:the use of )?(?:cookies|our use)|"
-    r"your privacy choices|we value your privacy|cookie (?:settings|preferences|consent)",
-    re.IGNORECASE,
 )
 
 
@@ -131,24 +124,23 @@ def _search_near(pattern: re.Pattern[str], text: str, anchors: tuple[str, ...]) 
     A long alternation scanned over a whole page costs about a millisecond;
     the windows cost microseconds.
     """
-    lower = text.lower()
+    folded = text.casefold()  # the patterns are caseless (see retold.text.caseless)
     found: list[int] = []
     for anchor in anchors:
-        start = lower.find(anchor)
+        start = folded.find(anchor)
         while start != -1:
-            match = pattern.search(text, max(0, start - 200), start + 300)
+            match = pattern.search(folded, max(0, start - 200), start + 300)
             if match:
                 found.append(match.start())
-            start = lower.find(anchor, start + 100)
+            start = folded.find(anchor, start + 100)
     return found
 
 
-_CONSENT_TEXT = re.compile(
+_CONSENT_TEXT = caseless(
     r"we (?:and our (?:\d+ )?partners )?use cookies|this (?:site|website) uses cookies|"
     r"(?:accept|reject|manage) (?:all )?cookies|consent to (?:the use of )?(?:cookies|our use)|"
     r"your privacy choices|we value your privacy|cookie (?:settings|preferences|consent)|"
     r"store cookies on your device",
-    re.IGNORECASE,
 )
 _ACCESSIBLE_FALSE = re.compile(
     r"""["']?isAccessibleForFree["']?\s*[:=]\s*["']?false""", re.IGNORECASE
@@ -254,10 +246,10 @@ def excerpt_reason(
         declared_cut(html, tree, words) or (paywall_element and not complete)
     ):
         return "paywall"
-    if words < MIN_WORDS and _CONSENT_TEXT.search(text):
+    if words < MIN_WORDS and _CONSENT_TEXT.search(text.casefold()):
         return "consent wall"  # what we extracted is the banner itself
     if words < MIN_SHORT_ARTICLE:
-        if _CONSENT_TEXT.search(page_text(tree)):
+        if _CONSENT_TEXT.search(page_text(tree).casefold()):
             return "consent wall"
         return "too little text"
     if words < MIN_WORDS and not complete:
