@@ -11,6 +11,7 @@ so the pipeline's fallbacks (the feed's date, then first seen) apply.
 from __future__ import annotations
 
 import contextlib
+import copy
 import html
 import json
 import re
@@ -19,10 +20,12 @@ from urllib.parse import urlsplit
 
 from htmldate import find_date
 from lxml import etree
+from trafilatura.htmlprocessing import prune_unwanted_nodes
+from trafilatura.json_metadata import normalize_authors
 from trafilatura.metadata import (
     examine_meta,
-    extract_author,
     extract_meta_json,
+    extract_metainfo,
     extract_sitename,
     extract_title,
     extract_url,
@@ -134,7 +137,7 @@ def fill_metadata(meta: dict[str, object], tree: etree._Element, url: str) -> No
         if title:
             meta["title"] = normalise_space(title)
     if not meta.get("author"):
-        author = _trimmed(found.author or extract_author(tree))
+        author = _trimmed(found.author or _byline_author(tree))
         if author:
             meta["author"] = clean_author(author)
     if not meta.get("date"):
@@ -155,6 +158,113 @@ def fill_metadata(meta: dict[str, object], tree: etree._Element, url: str) -> No
 def _trimmed(value: str | None) -> str:
     """A metadata string as trafilatura hands it back: entities decoded, spaces trimmed."""
     return line_processing(html.unescape(value[:10000])) or "" if value else ""
+
+
+def _having(
+    attr: str,
+    *,
+    equal: tuple[str, ...] = (),
+    contains: tuple[str, ...] = (),
+    starts: tuple[str, ...] = (),
+) -> str:
+    """XPath for the `attr` attributes equal to, containing or starting with a literal."""
+    tests = (
+        [f". = '{x}'" for x in equal]
+        + [f"contains(., '{x}')" for x in contains]
+        + [f"starts-with(., '{x}')" for x in starts]
+    )
+    return f"//@{attr}[{' or '.join(tests)}]"
+
+
+def _owners(tags: str, *attributes: str) -> str:
+    """XPath for the elements (of these tags, any where "") owning one of these attributes."""
+    return f"({' | '.join(attributes)})/parent::*" + (f"[{tags}]" if tags else "")
+
+
+# trafilatura's byline search (metadata.extract_author), its XPaths written the way libxml2
+# runs them fast. Its //*[contains(@class, …) or …] converts an element's attribute to a
+# string once per test, for every element, and its EXSLT re:test() calls back into Python;
+# selecting the attributes themselves (//@class[contains(., …)]/parent::*) reads each once.
+# Its re:test() patterns are alternations of literals, which contains() and starts-with()
+# say as well. The same elements in the same order, at half the cost (trafilatura's own
+# pass cost a tenth of all extraction time).
+_BYLINE_TAGS = "self::a or self::div or self::h3 or self::h4 or self::p or self::span"
+_AUTHOR_XPATHS = [
+    etree.XPath(
+        _owners(
+            "self::a or self::address or self::div or self::link or self::p or self::span"
+            " or self::strong",
+            _having("rel", equal=("author",)),
+            _having("id", equal=("author",)),
+            _having(
+                "class",
+                equal=("author",),
+                contains=("author-name", "authorname", "AuthorName", "authorName"),
+            ),
+            _having("itemprop", equal=("author name",)),
+            _having("data-testid", equal=("AuthorCard", "AuthorURL")),
+            "//rel[. = 'me']",  # (sic: trafilatura tests a child element named rel)
+        )
+        + " | //author"
+    ),
+    etree.XPath(
+        _owners(
+            _BYLINE_TAGS,
+            _having("itemprop", contains=("author",)),
+            _having("id", contains=("author", "zuozhe", "bianji", "xiaobian")),
+            _having(
+                "class",
+                equal=("byline", "username", "byl", "BBL"),
+                contains=(
+                    *("author", "channel-name", "zuozhe", "bianji", "xiaobian", "submitted-by"),
+                    *("posted-by", "journalist-name"),
+                ),
+            ),
+        )
+    ),
+    etree.XPath(
+        _owners(
+            "",
+            _having("data-component", contains=("Byline",)),
+            _having("itemprop", contains=("author",)),
+            _having("id", contains=("Author", "author")),
+            _having(
+                "class", contains=("Author", "author", "screenname", "writer", "Byline", "byline")
+            ),
+        )
+    ),
+]
+_AUTHOR_DISCARD_XPATHS = [
+    etree.XPath(
+        _owners(
+            "self::a or self::div or self::section or self::span",
+            _having(
+                "id",
+                contains=("comment-list", "commentlist", "ProductReviews"),
+                starts=("comments",),
+            ),
+            _having(
+                "class",
+                equal=("comments", "title", "date"),
+                contains=(
+                    *("commentlist", "comments-list", "sidebar", "is-hidden", "quote"),
+                    *("embedly-instagram", "article-share", "article-support", "print"),
+                    *("category", "meta-date", "meta-reviewer"),
+                ),
+                starts=("Comments", "comments"),
+            ),
+            _having("data-component", contains=("Figure",)),
+        )
+    ),
+    etree.XPath("//time|//figure"),
+]
+
+
+def _byline_author(tree: etree._Element) -> str | None:
+    """The author named in a byline element, outside comments, sidebars and figures."""
+    subtree = prune_unwanted_nodes(copy.deepcopy(tree), _AUTHOR_DISCARD_XPATHS)
+    author = extract_metainfo(subtree, _AUTHOR_XPATHS, len_limit=120)
+    return normalize_authors(None, author) if author else None
 
 
 # --- title ---------------------------------------------------------------------------
