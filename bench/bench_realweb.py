@@ -45,7 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import realweb  # noqa: E402
 from retold.ingest.mojibake import looks_like_mojibake  # noqa: E402
-from retold.write.headlines import headline_problems  # noqa: E402
+from retold.write.headlines import clean_headline, headline_problems  # noqa: E402
 from retold.write.teasers import teaser_problems  # noqa: E402
 
 RSS_BUDGET_MB = 600
@@ -123,15 +123,21 @@ def run_newsroom(server: PageServer, root: Path) -> tuple[float, float, int]:
     """`retold init` + `add` + `run` in child processes: (seconds, peak RSS MB, exit code)."""
     retold = [sys.executable, "-m", "retold"]
     subprocess.run(
-        [*retold, "init", str(root), "--title", "Real pages", "--base-url", "http://127.0.0.1:8000"],
+        [
+            *retold,
+            "init",
+            str(root),
+            "--title",
+            "Real pages",
+            "--base-url",
+            "http://127.0.0.1:8000",
+        ],
         check=True,
         capture_output=True,
     )
     config = root / "retold.toml"
     text = config.read_text("utf-8")
-    text = re.sub(
-        r"(?m)^allow_hosts = \[\]", f'allow_hosts = ["127.0.0.1:{server.port}"]', text
-    )
+    text = re.sub(r"(?m)^allow_hosts = \[\]", f'allow_hosts = ["127.0.0.1:{server.port}"]', text)
     text = re.sub(r"(?m)^per_host_delay = .*$", "per_host_delay = 0.0", text)
     config.write_text(text, "utf-8")
     subprocess.run(
@@ -189,18 +195,13 @@ def extraction_figures(
     leaked = leaks(lambda p: docs[p.id]["text"] if p.id in docs else "")
     line(
         "extract-without-leaks",
-        f"{leaked} of {len(pages)} pages (baseline trafilatura: "
-        f"{leaks(lambda p: baseline[p.id])})",
+        f"{leaked} of {len(pages)} pages (baseline trafilatura: {leaks(lambda p: baseline[p.id])})",
     )
-    titles = sum(
-        p.id in docs and _same(docs[p.id]["title"], p.title) for p in pages if p.title
-    )
+    titles = sum(p.id in docs and _same(docs[p.id]["title"], p.title) for p in pages if p.title)
     authors = [p for p in pages if p.author]
     author_ok = sum(p.id in docs and _same_author(docs[p.id]["author"], p.author) for p in authors)
     dated = [p for p in pages if p.date]
-    date_ok = sum(
-        p.id in docs and (docs[p.id]["published"] or "")[:10] == p.date for p in dated
-    )
+    date_ok = sum(p.id in docs and (docs[p.id]["published"] or "")[:10] == p.date for p in dated)
     line(
         "metadata",
         f"title {titles}/{sum(bool(p.title) for p in pages)}, author {author_ok}/{len(authors)}, "
@@ -300,17 +301,38 @@ def article_figures(db: sqlite3.Connection) -> None:
     )
     lengths = [len(r["headline"]) for r in published]
     bad_headlines = bad_teasers = 0
+    shown: list[str] = []
+    from_lede = 0
     for r in published:
-        source = (json.loads(r["sources"]) or [{}])[0]
-        title, site = source.get("title", ""), source.get("site_name", "")
-        bad_headlines += bool(title and headline_problems(title, r["headline"], site))
         bad_teasers += bool(teaser_problems(r["teaser"]))
+        # Judged against the titles it could be made from (the writer picks the most
+        # central of a story's titles), each with its page's site name and URL; a story
+        # whose titles are all unusable (the site's name, clickbait) is headlined from its
+        # lede, which no title check applies to.
+        titles = [
+            (s.get("title", ""), s.get("site_name", ""), s.get("url", ""))
+            for s in json.loads(r["sources"]) or []
+        ]
+        titles = [t for t in titles if t[0] and clean_headline(t[0], t[1], url=t[2])]
+        if not titles:
+            from_lede += 1
+            continue
+        problems = min(
+            (headline_problems(title, r["headline"], site, url) for title, site, url in titles),
+            key=len,
+        )
+        bad_headlines += bool(problems)
+        if problems and len(shown) < 8:
+            shown.append(f"#   headline: {titles[0][0][:90]!r} -> {r['headline']!r} {problems}")
     line(
         "headlines",
-        f"{bad_headlines} headlines cut unsafely, hanging or re-cased; {bad_teasers} teasers "
+        f"{bad_headlines} headlines cut unsafely, hanging or re-cased ({from_lede} made from "
+        f"the lede: no usable title); {bad_teasers} teasers "
         f"failing the English checks; longest {max(lengths, default=0)} chars, "
         f"median {statistics.median(lengths) if lengths else 0:.0f}",
     )
+    for example in shown:
+        print(example)
     now = datetime.now(UTC).isoformat()
     bad_dates = sum(
         not r["published_at"] or r["published_at"][:4] < "1990" or r["published_at"] > now

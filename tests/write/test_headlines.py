@@ -459,3 +459,23 @@ def test_real_style_headlines_and_teasers_read_right(title: str, site: str, url:
     teaser = make_teaser(headline, "", [site], url=url)
     assert teaser_problems(teaser) == [], teaser
     assert len(teaser) <= 110
+
+
+def test_a_spaced_full_stop_goes_and_the_check_agrees() -> None:
+    title = "Make the most of your stay with these 10 travel hacks ."
+    headline = clean_headline(title, "Ovolo Hotels")
+    assert headline == "Make the most of your stay with these 10 travel hacks"
+    assert headline_problems(title, headline, "Ovolo Hotels") == []
+
+
+def test_a_description_used_as_title_gives_its_statement_not_a_cut_phrase() -> None:
+    # A teaser question (closing on a bracket) and the statement it leads into: over the
+    # hard maximum, the statement is the headline; never "… on how to understand".
+    title = (
+        "Learn which home renovations have the best ROI (return on investment)? Get expert "
+        "tips on how to understand and calculate home improvement ROI. We'll help you learn "
+        "everything you need to know about the potential value of your renovation project."
+    )
+    headline = clean_headline(title, "RenoFi")
+    assert headline == "Get expert tips on how to understand and calculate home improvement ROI"
+    assert headline_problems(title, headline, "RenoFi") == []

@@ -306,7 +306,7 @@ def ends_hanging(s: str) -> bool:
 def strip_full_stop(s: str) -> str:
     # Headlines carry no full stop, but "U.S." and "Inc." keep theirs.
     if s.endswith(".") and not re.search(r"(?:\b[A-Za-z]\.|\b(?:Inc|Ltd|Co|Corp|Jr|Sr|St)\.)$", s):
-        return s.rstrip(".")
+        return s.rstrip(".").rstrip()  # "… travel hacks ." too
     return s
 
 
@@ -337,12 +337,15 @@ def _cuts(t: str, tails: bool = False) -> list[str]:
     if m and m.start() > 0:
         out.append(t[: m.start()])
     # A first sentence: "Tutoring was supposed to save kids. The results? 'Sobering'".
-    for m in re.finditer(r"(?<=[\w'’”\"?!])([.?!])['’”\"]?\s+(?=[\"“‘'A-Z0-9])", t):
+    for m in re.finditer(r"(?<=[\w'’”\"?!)\]])([.?!])['’”\"]?\s+(?=[\"“‘'A-Z0-9])", t):
         head = t[: m.start()] + ("" if m.group(1) == "." else m.group(1))
         # A leading question is a headline only when it asks something ("How are apps
         # made?"); "Have an app idea?" is a teaser and the statement follows it.
         asks = re.match(r"(?i)(?:how|what|why|which|who|when|where|is|are|can|do|does|should)\b", t)
         if m.group(1) == "?" and not asks:
+            rest = t[m.end() :]
+            if tails and _tail_ok(rest):
+                out.append(rest)  # the statement the teaser question leads into
             break
         if _head_ok(head.rstrip("?!")) and len(re.findall(r"\w+", t[: m.start()])[-1]) > 1:
             out.append(head)
