@@ -484,13 +484,11 @@ def _visibility_declarations(css: str) -> list[tuple[int, str]]:
         at = low.find(name)
         while at != -1:
             before = low[at - 1] if at else " "
-            declared = (
-                None
-                if before == "-" or before == "_" or before.isalnum()
-                else (value.match(low, at + len(name)))
-            )
-            if declared:
-                found.append((at, declared.group(1)))
+            # A whole property name: not "-webkit-display" or "nodisplay" (regex (?<![-\w]))
+            if not (before == "-" or before == "_" or before.isalnum()):
+                declared = value.match(low, at + len(name))
+                if declared:
+                    found.append((at, declared.group(1)))
             at = low.find(name, at + len(name))
     found.sort()
     return found
