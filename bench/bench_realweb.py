@@ -45,7 +45,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import realweb  # noqa: E402
 from retold.ingest.mojibake import looks_like_mojibake  # noqa: E402
-from retold.write.headlines import clean_headline, headline_problems  # noqa: E402
+from retold.write.headlines import (  # noqa: E402
+    clean_headline,
+    headline_problems,
+    looks_like_clickbait,
+)
 from retold.write.teasers import teaser_problems  # noqa: E402
 
 RSS_BUDGET_MB = 600
@@ -307,13 +311,13 @@ def article_figures(db: sqlite3.Connection) -> None:
         bad_teasers += bool(teaser_problems(r["teaser"]))
         # Judged against the titles it could be made from (the writer picks the most
         # central of a story's titles), each with its page's site name and URL; a story
-        # whose titles are all unusable (the site's name, clickbait) is headlined from its
+        # whose titles are all unusable (the site's name, clickbait, one word) is headlined from its
         # lede, which no title check applies to.
         titles = [
             (s.get("title", ""), s.get("site_name", ""), s.get("url", ""))
             for s in json.loads(r["sources"]) or []
         ]
-        titles = [t for t in titles if t[0] and clean_headline(t[0], t[1], url=t[2])]
+        titles = [t for t in titles if t[0] and _usable(clean_headline(t[0], t[1], url=t[2]))]
         if not titles:
             from_lede += 1
             continue
@@ -339,6 +343,11 @@ def article_figures(db: sqlite3.Connection) -> None:
         for r in published
     )
     line("dates", f"{bad_dates} published articles with a missing or impossible date")
+
+
+def _usable(headline: str) -> bool:
+    """A cleaned title the writer would use (extractive._best_title's test)."""
+    return bool(headline) and not looks_like_clickbait(headline)
 
 
 def _sentences(paragraphs: list[str]) -> int:
