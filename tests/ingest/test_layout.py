@@ -505,3 +505,41 @@ def test_a_label_opening_the_text_with_nothing_to_label_goes() -> None:
     # A label over a list labels it: it stays.
     listed = ["Routes:", "- Northbound to the islands", "- Southbound to the city", *body]
     assert _clean(listed, "Ferry times", _PageSignals())[0] == "Routes:"
+
+
+def _page(body: str) -> str:
+    return f"<html><head><title>Notes</title></head><body><article>{body}</article></body></html>"
+
+
+def test_a_sign_off_under_a_lone_rule_is_cut() -> None:
+    """Podcast posts and local-news appeals set their sign-off (credits, "tell us your
+    story", music by…) apart from the article with a rule of stars or dashes."""
+    article = "".join(
+        f"<p>Paragraph {i} of the episode notes: the guest explains how a small workshop "
+        f"keeps its lathes running through a cold winter without raising prices.</p>"
+        for i in range(5)
+    )
+    sign_off = (
+        "<p>******************************</p>"
+        "<p>Have a workshop story? Write to the show and we may feature you.</p>"
+        "<p>Theme music by the Quayside Trio.</p>"
+        "<p>Cover art by a listener in Leeds.</p>"
+    )
+    text = extract(_page(article + sign_off), "https://example.org/ep/12").text
+    assert "keeps its lathes running" in text and "Paragraph 4" in text
+    assert "Theme music" not in text and "Write to the show" not in text and "***" not in text
+
+
+def test_rules_that_break_sections_keep_what_follows() -> None:
+    from retold.ingest.clean import divider_footer_start
+
+    body = [f"Paragraph {i} on the lathes of a small workshop in winter." for i in range(6)]
+    notes = ["Theme music by the Quayside Trio.", "Cover art by a listener."]
+    assert divider_footer_start([*body, "-----", *notes]) == 6
+    # Two rules: section breaks, not a sign-off.
+    assert divider_footer_start([*body[:3], "-----", *body[3:], "-----", *notes]) is None
+    # A rule near the top, or one with a long text under it, is a section break.
+    assert divider_footer_start([body[0], "=====", *body[1:], *notes]) is None
+    assert divider_footer_start([*body, "*****", *body * 3]) is None
+    # Three stars are a scene break.
+    assert divider_footer_start([*body, "***", *notes]) is None

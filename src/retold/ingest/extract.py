@@ -39,6 +39,7 @@ from retold.ingest.clean import (
     author_names,
     bio_start,
     dated_list_runs,
+    divider_footer_start,
     fold,
     html_to_text,
     is_about_heading,
@@ -530,6 +531,7 @@ def _clean(lines: list[str], title: str, signals: _PageSignals, author: str = ""
         related_section_start(kept),
         bio_start(kept),
         author_box_start(kept, author),
+        divider_footer_start(kept),
     ):
         if footer is not None:
             del kept[footer:]
