@@ -543,3 +543,26 @@ def test_rules_that_break_sections_keep_what_follows() -> None:
     assert divider_footer_start([*body, "*****", *body * 3]) is None
     # Three stars are a scene break.
     assert divider_footer_start([*body, "***", *notes]) is None
+
+
+def test_closing_paragraphs_that_are_only_a_link_go() -> None:
+    """A post that ends on a paragraph that is one link ("Meet us at the fair…", another
+    post's title) ends on an invitation elsewhere, not on its own words."""
+    paras = [
+        f"<p>Paragraph {i} on why the town's market moved indoors for the winter and what "
+        f"the stallholders think of the <a href='/hall'>new hall</a> so far.</p>"
+        for i in range(5)
+    ]
+    article = "".join(paras)
+    closing = "<p><a href='/events/fair'>Meet the Harbour Market team at the spring fair.</a></p>"
+    text = extract(_page(article + closing), "https://example.org/market").text
+    assert "Paragraph 4" in text and "new hall" in text
+    assert "spring fair" not in text
+    # Mid-article, or a short one (a source's name), it stays.
+    middle = "".join([*paras[:3], closing, *paras[3:]])
+    assert "spring fair" in extract(_page(middle), "https://example.org/market").text
+    from retold.ingest.extract import _link_paragraphs
+
+    source = "<p><a href='https://example.org/report'>Hall survey.</a></p>"
+    tree = load_html(_page(article + closing + source))
+    assert _link_paragraphs(tree) == {"meet the harbour market team at the spring fair."}

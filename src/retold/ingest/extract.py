@@ -101,6 +101,8 @@ class _PageSignals:
 
     furniture: list[str] = field(default_factory=list)  # folded texts of furniture blocks
     paywall_element: bool = False
+    # folded texts of paragraphs that are one link and nothing else (see _link_paragraphs)
+    link_paragraphs: set[str] = field(default_factory=set)
 
 
 def extract(html: str, url: str) -> Extracted:
@@ -548,12 +550,13 @@ def _clean(lines: list[str], title: str, signals: _PageSignals, author: str = ""
             if i >= _BYLINE_LINES
             or folded.get(p, fold(p)).lstrip("-•*· ").strip(" .,") not in names
         ]
-    # Author bios, sign-offs, calls to action and a heading left without its section sit
-    # at the end; trim them there only. (One heading: a run of short lines at the end may
-    # be a list the article closes on.)
+    # Author bios, sign-offs, calls to action, paragraphs that are only a link elsewhere and
+    # a heading left without its section sit at the end; trim them there only. (One
+    # heading: a run of short lines at the end may be a list the article closes on.)
     heading = True
     while kept and (
-        is_bio(kept[-1])
+        folded.get(kept[-1]) in signals.link_paragraphs
+        or is_bio(kept[-1])
         or is_boilerplate_line(kept[-1], counts[kept[-1]])
         or is_call_to_action(kept[-1], counts[kept[-1]], closing=True)
         or (heading and is_dangling_heading(kept[-1], counts[kept[-1]]))
@@ -624,7 +627,29 @@ def _walk(tree: etree._Element) -> _PageSignals:
     for el in glued:
         remove_keeping_tail(el)
     signals.furniture.extend(_promo_banners(tree))
+    signals.link_paragraphs = _link_paragraphs(tree)
     return signals
+
+
+# A paragraph whose whole text is one link (the C side compares the texts).
+_LINK_PARAGRAPHS = etree.XPath(
+    "//body//p[count(.//a) = 1 and normalize-space(.) = normalize-space(.//a)]"
+)
+# Shorter ones are a source's name or a bare address closing a list of sources: the
+# article's own (a cut at three words or fewer cost half B).
+_LINK_PARAGRAPH_WORDS = 4
+
+
+def _link_paragraphs(tree: etree._Element) -> set[str]:
+    """Folded texts of paragraphs that are a link of a few words and nothing else: closing
+    the article, they point elsewhere ("Meet us at the summit in May", another post's
+    title) rather than say anything of their own."""
+    found: set[str] = set()
+    for p in _LINK_PARAGRAPHS(tree):
+        text = normalise_space(" ".join(p.itertext()))
+        if word_count(text) >= _LINK_PARAGRAPH_WORDS:
+            found.add(fold(text))
+    return found
 
 
 # Links and buttons short enough to be a button label, and not a menu item or a link in
