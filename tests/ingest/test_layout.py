@@ -566,3 +566,26 @@ def test_closing_paragraphs_that_are_only_a_link_go() -> None:
     source = "<p><a href='https://example.org/report'>Hall survey.</a></p>"
     tree = load_html(_page(article + closing + source))
     assert _link_paragraphs(tree) == {"meet the harbour market team at the spring fair."}
+
+
+def test_a_promo_box_whose_button_is_labelled_by_aria_label_stays_out() -> None:
+    """App-style pages draw a button's words in a sibling span and leave the link itself
+    empty, named only by aria-label: the box around it is a promo banner all the same."""
+    paras = [
+        f"<p>Paragraph {i} on how a village hall booked its rooms with a shared calendar "
+        f"instead of a paper diary, and what changed for the volunteers.</p>"
+        for i in range(6)
+    ]
+    promo = (
+        "<div class='k1'><h4>Plan your next step</h4>"
+        "<p>Try Hallbook with three months of bookings on the house.</p>"
+        "<div class='k2'><span>Get started for free</span>"
+        "<a href='/signup' aria-label='Get started for free'></a></div></div>"
+    )
+    from retold.ingest.extract import _promo_banners
+
+    page = _page("".join([*paras[:3], promo, *paras[3:]]))
+    banners = _promo_banners(load_html(page))
+    assert any("three months of bookings" in b for b in banners), banners
+    assert not any("paragraph" in b for b in banners), banners
+    assert "Paragraph 5" in extract(page, "https://example.org/hall").text

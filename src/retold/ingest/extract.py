@@ -654,9 +654,13 @@ def _link_paragraphs(tree: etree._Element) -> set[str]:
 
 # Links and buttons short enough to be a button label, and not a menu item or a link in
 # a sentence (the C side filters; Python tests only the few left).
+# A button whose label is only its aria-label (the visible words drawn beside it, in a
+# sibling) counts by that label.
 _BUTTONS = etree.XPath(
     "//body//*[(self::a or self::button) and not(parent::li or parent::p or ancestor::nav)"
-    " and string-length(normalize-space(.)) < 48 and string-length(normalize-space(.)) > 5]"
+    " and ((string-length(normalize-space(.)) < 48 and string-length(normalize-space(.)) > 5)"
+    " or (normalize-space(.) = '' and string-length(@aria-label) > 5"
+    " and string-length(@aria-label) < 48))]"
 )
 # A promo banner: a headline and an offer button, and little else.
 _BANNER_WORDS = 50
@@ -671,7 +675,7 @@ def _promo_banners(tree: etree._Element) -> list[str]:
     its own. A button inside a sentence or a list item is a link in the article: left."""
     found: list[str] = []
     for button in _BUTTONS(tree):
-        label = normalise_space(" ".join(button.itertext()))
+        label = normalise_space(" ".join(button.itertext()) or button.get("aria-label", ""))
         if not is_offer_button(label):
             continue
         node = button
