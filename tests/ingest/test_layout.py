@@ -589,3 +589,25 @@ def test_a_promo_box_whose_button_is_labelled_by_aria_label_stays_out() -> None:
     assert any("three months of bookings" in b for b in banners), banners
     assert not any("paragraph" in b for b in banners), banners
     assert "Paragraph 5" in extract(page, "https://example.org/hall").text
+
+
+def test_a_paid_post_ends_at_its_wall_and_is_an_excerpt() -> None:
+    """Newsletter platforms print a paid post's opening, then the pitch ("Become a paid
+    subscriber to … to unlock this post") and what members get: the pitch and all under it
+    are the wall, and the text is an excerpt."""
+    preview = "".join(
+        f"<p>Paragraph {i} on how a cooperative bakery plans its flour orders a season "
+        f"ahead, and why the spreadsheet it used for years finally gave out.</p>"
+        for i in range(6)
+    )
+    wall = (
+        "<p>Here are the three tools we now use instead...</p>"
+        "<p>Become a paid subscriber to Flour Notes to unlock this post and learn about:</p>"
+        "<ul><li>The ordering sheet that fills itself in</li>"
+        "<li>Why the miller now gets a voice memo</li></ul>"
+        "<h3>What do members get?</h3><p>Weekly essays and the full archive.</p>"
+    )
+    page = extract(_page(preview + wall), "https://example.org/p/flour")
+    assert "Paragraph 5" in page.text and "three tools" in page.text
+    assert "voice memo" not in page.text and "full archive" not in page.text
+    assert page.excerpt_only and page.excerpt_reason == "paywall"

@@ -497,6 +497,10 @@ def _clean(lines: list[str], title: str, signals: _PageSignals, author: str = ""
         if is_boilerplate_line(para, words) or is_call_to_action(para, words):
             continue
         if words <= 40 and _wall_line(folded[para], bool(kept)):
+            if kept and "subscri" in folded[para]:
+                # A subscription wall after the preview: what follows it is its pitch
+                # (what members get, a list of what the post goes on to say), not text.
+                break
             continue
         if len(key) >= 12 and key in furniture:
             continue

@@ -34,7 +34,8 @@ PAYWALL_TEXT = caseless(
     r"(?:for|to) subscribers only|subscribers[- ]only (?:article|story|content)|"
     r"you(?:'|’)?ve reached your (?:\w+ )?(?:free )?(?:article|story) limit|"
     r"you have reached (?:your|the) (?:\w+ )?limit of free|unlock (?:this|the full) (?:article|"
-    r"story)|"
+    r"story|piece|post)|(?:become|upgrade to) a paid (?:subscriber|member) to (?:unlock|read|"
+    r"continue|access)|"
     r"(?:create a free account|register|sign in|log in) to (?:continue|keep) reading|"
     r"already a subscriber\?.{0,40}(?:continue|keep) reading",
 )
